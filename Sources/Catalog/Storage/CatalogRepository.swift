@@ -1,0 +1,327 @@
+import Audit
+import FluentKit
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// Every read and write of the catalogue. Pages, the API and the CLI go through here.
+package struct CatalogRepository: Sendable {
+    package let database: any Database
+
+    package init(database: any Database) {
+        self.database = database
+    }
+
+    private var sql: any SQLDatabase { database as! any SQLDatabase }
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    // MARK: Import and export
+
+    package struct ImportSummary: Equatable, Sendable {
+        package var created = 0
+        package var updated = 0
+        package var unchanged = 0
+    }
+
+    /// Validates the whole document against itself and the database, then writes it in one transaction:
+    /// entries are created or updated by id, never duplicated; each change is an audit event.
+    @discardableResult
+    package func importDocument(_ document: CatalogDocument, actor: String, requestId: String? = nil) async throws -> ImportSummary {
+        var validator = CatalogValidator(
+            knownCountries: Set(try await CountryRow.query(on: database).all().compactMap(\.id)),
+            knownCategories: Set(try await CategoryRow.query(on: database).all().compactMap(\.id)),
+            knownInstitutions: Set(try await InstitutionRow.query(on: database).all().compactMap(\.id)))
+        let issues = validator.validate(document)
+        guard issues.isEmpty else { throw CatalogValidationError(issues: issues) }
+
+        return try await database.transaction { database in
+            var summary = ImportSummary()
+            let writer = Writer(database: database, actor: actor, requestId: requestId)
+            for country in document.countries {
+                summary.count(try await writer.upsert(CountryRow.self, id: country.code, data: try Self.encode(country), entity: "country") { _ in })
+            }
+            for category in document.categories {
+                summary.count(
+                    try await writer.upsert(CategoryRow.self, id: category.id, data: try Self.encode(category), entity: "category") {
+                        $0.position = category.position ?? 0
+                    })
+            }
+            // Parents first, so that a parent is always written before its children.
+            for institution in Self.parentsFirst(document.institutions) {
+                summary.count(
+                    try await writer.upsert(InstitutionRow.self, id: institution.id, data: try Self.encode(institution), entity: "institution") {
+                        $0.country = institution.country
+                        $0.parentId = institution.parent
+                        $0.nameFr = institution.name.fr
+                    })
+            }
+            var names: [String: String] = [:]
+            for row in try await InstitutionRow.query(on: database).all() {
+                names[row.id!] = try Self.decode(Institution.self, row.data).name.fr
+            }
+            let now = AuditLogClock.now()
+            for procedure in document.procedures {
+                let change = try await writer.upsert(ProcedureRow.self, id: procedure.id, data: try Self.encode(procedure), entity: "procedure") {
+                    $0.country = procedure.country
+                    $0.institutionId = procedure.institution
+                    $0.status = procedure.status.rawValue
+                    $0.version = procedure.version
+                    $0.titleFr = procedure.title.fr
+                    $0.updatedAt = now
+                    if $0.$views.value == nil { $0.views = 0 }
+                }
+                summary.count(change)
+                guard change != .unchanged else { continue }
+                try await replaceLinks(procedure, on: database)
+                let institutionNames = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
+                    .compactMap { names[$0] }.sorted()
+                try await SearchIndex.replace(procedureId: procedure.id, procedure: procedure, institutionNames: institutionNames, on: database)
+            }
+            try await AuditLog.append(
+                AuditEntry(
+                    actor: actor, action: "catalog.import", entity: "catalog",
+                    summary: "created \(summary.created), updated \(summary.updated), unchanged \(summary.unchanged)", requestId: requestId),
+                on: database)
+            return summary
+        }
+    }
+
+    private func replaceLinks(_ procedure: Procedure, on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.delete(from: "procedure_categories").where("procedure_id", .equal, procedure.id).run()
+        try await sql.delete(from: "procedure_institutions").where("procedure_id", .equal, procedure.id).run()
+        for category in Set(procedure.categories).sorted() {
+            try await sql.insert(into: "procedure_categories").columns("procedure_id", "category_id").values(SQLBind(procedure.id), SQLBind(category))
+                .run()
+        }
+        let institutions = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
+        for institution in institutions.sorted() {
+            try await sql.insert(into: "procedure_institutions").columns("procedure_id", "institution_id")
+                .values(SQLBind(procedure.id), SQLBind(institution)).run()
+        }
+    }
+
+    static func parentsFirst(_ institutions: [Institution]) -> [Institution] {
+        let byId = Dictionary(institutions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var ordered: [Institution] = []
+        var placed = Set<String>()
+        func place(_ institution: Institution, depth: Int) {
+            guard !placed.contains(institution.id), depth < 32 else { return }
+            if let parent = institution.parent, let parentInstitution = byId[parent] { place(parentInstitution, depth: depth + 1) }
+            if placed.insert(institution.id).inserted { ordered.append(institution) }
+        }
+        institutions.forEach { place($0, depth: 0) }
+        return ordered
+    }
+
+    /// The whole catalogue in the interchange format, in a stable order (export → import → export is identical).
+    package func exportDocument() async throws -> CatalogDocument {
+        CatalogDocument(
+            countries: try await CountryRow.query(on: database).sort(\.$id).all().map { try Self.decode(Country.self, $0.data) },
+            categories: try await CategoryRow.query(on: database).sort(\.$position).sort(\.$id).all().map { try Self.decode(Category.self, $0.data) },
+            institutions: Self.parentsFirst(
+                try await InstitutionRow.query(on: database).sort(\.$id).all().map { try Self.decode(Institution.self, $0.data) }),
+            procedures: try await ProcedureRow.query(on: database).sort(\.$id).all().map { try Self.decode(Procedure.self, $0.data) })
+    }
+
+    // MARK: Reads
+
+    package func countries() async throws -> [Country] {
+        try await CountryRow.query(on: database).sort(\.$id).all().map { try Self.decode(Country.self, $0.data) }
+    }
+
+    package func categories() async throws -> [Category] {
+        try await CategoryRow.query(on: database).sort(\.$position).sort(\.$id).all().map { try Self.decode(Category.self, $0.data) }
+    }
+
+    package func category(_ id: String) async throws -> Category? {
+        try await CategoryRow.find(id, on: database).map { try Self.decode(Category.self, $0.data) }
+    }
+
+    package func institution(_ id: String) async throws -> Institution? {
+        try await InstitutionRow.find(id, on: database).map { try Self.decode(Institution.self, $0.data) }
+    }
+
+    package func institutions(ids: Set<String>) async throws -> [String: Institution] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await InstitutionRow.query(on: database).filter(\.$id ~~ Array(ids)).all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { ($0.id!, try Self.decode(Institution.self, $0.data)) })
+    }
+
+    package struct Page<Item: Sendable>: Sendable {
+        package var items: [Item]
+        package var total: Int
+        package var offset: Int
+        package var limit: Int
+    }
+
+    package func institutions(country: String?, parent: String? = nil, limit: Int, offset: Int) async throws -> Page<Institution> {
+        var query = InstitutionRow.query(on: database)
+        if let country { query = query.filter(\.$country == country) }
+        if let parent { query = query.filter(\.$parentId == parent) }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$nameFr).sort(\.$id).range(offset..<(offset + limit)).all()
+        return Page(items: try rows.map { try Self.decode(Institution.self, $0.data) }, total: total, offset: offset, limit: limit)
+    }
+
+    /// A published procedure (drafts are not public).
+    package func publishedProcedure(_ id: String) async throws -> Procedure? {
+        guard let row = try await ProcedureRow.find(id, on: database), row.status == PublicationStatus.published.rawValue else { return nil }
+        return try Self.decode(Procedure.self, row.data)
+    }
+
+    package struct ProcedureFilter: Sendable, Equatable {
+        package var country: String?
+        package var category: String?
+        package var institution: String?
+
+        package init(country: String? = nil, category: String? = nil, institution: String? = nil) {
+            self.country = country
+            self.category = category
+            self.institution = institution
+        }
+    }
+
+    /// Published procedures, filtered, in title order.
+    package func procedures(_ filter: ProcedureFilter, limit: Int, offset: Int) async throws -> Page<Procedure> {
+        var conditions: [SQLQueryString] = ["p.status = 'published'"]
+        if let country = filter.country { conditions.append("p.country = \(bind: country)") }
+        if let category = filter.category {
+            conditions.append("p.id IN (SELECT procedure_id FROM procedure_categories WHERE category_id = \(bind: category))")
+        }
+        if let institution = filter.institution {
+            conditions.append("p.id IN (SELECT procedure_id FROM procedure_institutions WHERE institution_id = \(bind: institution))")
+        }
+        let whereClause = conditions.dropFirst().reduce(conditions[0]) { result, next in result + " AND " + next }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM procedures p WHERE \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw(
+            """
+            SELECT p.data AS data FROM procedures p WHERE \(whereClause) ORDER BY p.title_fr, p.id \
+            LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+            """
+        ).all(decodingColumn: "data", as: String.self)
+        return Page(items: try rows.map { try Self.decode(Procedure.self, $0) }, total: total, offset: offset, limit: limit)
+    }
+
+    package func procedures(ids: [String]) async throws -> [Procedure] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await ProcedureRow.query(on: database).filter(\.$id ~~ ids).filter(\.$status == PublicationStatus.published.rawValue).all()
+        let byId = Dictionary(uniqueKeysWithValues: try rows.map { ($0.id!, try Self.decode(Procedure.self, $0.data)) })
+        return ids.compactMap { byId[$0] }
+    }
+
+    package func mostViewed(limit: Int) async throws -> [Procedure] {
+        let rows = try await ProcedureRow.query(on: database).filter(\.$status == PublicationStatus.published.rawValue)
+            .sort(\.$views, .descending).sort(\.$titleFr).limit(limit).all()
+        return try rows.map { try Self.decode(Procedure.self, $0.data) }
+    }
+
+    package func procedureCounts() async throws -> (byCategory: [String: Int], byCountry: [String: Int]) {
+        struct Count: Decodable {
+            let key: String
+            let n: Int
+        }
+        let categories = try await sql.raw(
+            """
+            SELECT pc.category_id AS key, COUNT(*) AS n FROM procedure_categories pc JOIN procedures p ON p.id = pc.procedure_id \
+            WHERE p.status = 'published' GROUP BY pc.category_id
+            """
+        ).all(decoding: Count.self)
+        let countries = try await sql.raw("SELECT country AS key, COUNT(*) AS n FROM procedures WHERE status = 'published' GROUP BY country")
+            .all(decoding: Count.self)
+        return (
+            Dictionary(uniqueKeysWithValues: categories.map { ($0.key, $0.n) }), Dictionary(uniqueKeysWithValues: countries.map { ($0.key, $0.n) })
+        )
+    }
+
+    package func search(_ query: String, country: String?, limit: Int, offset: Int) async throws -> Page<Procedure> {
+        let hits = try await SearchIndex.search(query, country: country, limit: limit, offset: offset, on: database)
+        return Page(items: try await procedures(ids: hits.ids), total: hits.total, offset: offset, limit: limit)
+    }
+
+    /// Adds page views counted in memory since the last flush.
+    package func addViews(_ counts: [String: Int]) async throws {
+        for (id, count) in counts {
+            try await sql.raw("UPDATE procedures SET views = views + \(bind: count) WHERE id = \(bind: id)").run()
+        }
+    }
+
+    package func isEmpty() async throws -> Bool {
+        try await ProcedureRow.query(on: database).count() == 0
+    }
+
+    package func isReachable() async -> Bool {
+        (try? await sql.raw("SELECT 1 AS one").first(decodingColumn: "one", as: Int.self)) == 1
+    }
+}
+
+extension CatalogRepository.ImportSummary {
+    mutating func count(_ change: Writer.Change) {
+        switch change {
+        case .created: created += 1
+        case .updated: updated += 1
+        case .unchanged: unchanged += 1
+        }
+    }
+}
+
+enum AuditLogClock {
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
+    }
+}
+
+/// Creates or updates one row by id and records the change in the audit log.
+struct Writer {
+    enum Change { case created, updated, unchanged }
+
+    let database: any Database
+    let actor: String
+    let requestId: String?
+
+    func upsert<Row: Model>(
+        _ type: Row.Type, id: String, data: String, entity: String, configure: (Row) -> Void
+    ) async throws -> Change where Row.IDValue == String, Row: DataRow {
+        if let existing = try await Row.find(id, on: database) {
+            guard existing.data != data else { return .unchanged }
+            existing.data = data
+            configure(existing)
+            try await existing.update(on: database)
+            try await AuditLog.append(
+                AuditEntry(actor: actor, action: "catalog.\(entity).updated", entity: entity, entityId: id, summary: "updated by import",
+                    requestId: requestId), on: database)
+            return .updated
+        }
+        let row = Row()
+        row.id = id
+        row.data = data
+        configure(row)
+        try await row.create(on: database)
+        try await AuditLog.append(
+            AuditEntry(actor: actor, action: "catalog.\(entity).created", entity: entity, entityId: id, summary: "created by import",
+                requestId: requestId), on: database)
+        return .created
+    }
+}
+
+protocol DataRow: AnyObject {
+    var data: String { get set }
+}
+
+extension CountryRow: DataRow {}
+extension CategoryRow: DataRow {}
+extension InstitutionRow: DataRow {}
+extension ProcedureRow: DataRow {}

@@ -1,0 +1,143 @@
+import Foundation
+import GuichetCore
+import Hummingbird
+
+/// The read API under `/api/v1`. Every route is listed in `routes`, which both registers it and lets a test
+/// check it against the OpenAPI document.
+package struct CatalogAPIController: Sendable {
+    let database: DatabaseService
+    let maxPageSize: Int
+    let openAPI: ByteBuffer
+
+    package init(database: DatabaseService, maxPageSize: Int) throws {
+        self.database = database
+        self.maxPageSize = maxPageSize
+        let url = CatalogResources.directory.appendingPathComponent("openapi.json")
+        self.openAPI = ByteBuffer(bytes: try Data(contentsOf: url))
+    }
+
+    /// (method, path as OpenAPI writes it).
+    package static let routes: [(method: String, path: String)] = [
+        ("GET", "/api/v1/openapi.json"),
+        ("GET", "/api/v1/countries"),
+        ("GET", "/api/v1/categories"),
+        ("GET", "/api/v1/institutions"),
+        ("GET", "/api/v1/institutions/{id}"),
+        ("GET", "/api/v1/procedures"),
+        ("GET", "/api/v1/procedures/{id}"),
+        ("GET", "/api/v1/search"),
+    ]
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        let handlers: [String: @Sendable (Request, AppRequestContext) async throws -> Response] = [
+            "/api/v1/openapi.json": openAPIDocument,
+            "/api/v1/countries": countries,
+            "/api/v1/categories": categories,
+            "/api/v1/institutions": institutions,
+            "/api/v1/institutions/{id}": institution,
+            "/api/v1/procedures": procedures,
+            "/api/v1/procedures/{id}": procedure,
+            "/api/v1/search": search,
+        ]
+        for route in Self.routes {
+            let path = route.path.replacingOccurrences(of: "{id}", with: ":id")
+            router.get(RouterPath(path), use: handlers[route.path]!)
+        }
+    }
+
+    var repository: CatalogRepository { CatalogRepository(database: database.db) }
+
+    @Sendable func openAPIDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.accessControlAllowOrigin] = "*"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: openAPI))
+    }
+
+    @Sendable func countries(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let counts = try await repository.procedureCounts().byCountry
+        let items = try await repository.countries().map { CountryDTO(country: $0, procedures: counts[$0.code] ?? 0) }
+        return try JSONResponse.make(ListDTO(items: items, page: 1, perPage: max(items.count, 1), total: items.count, next: nil))
+    }
+
+    @Sendable func categories(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let counts = try await repository.procedureCounts().byCategory
+        let items = try await repository.categories().map { CategoryDTO(category: $0, procedures: counts[$0.id] ?? 0) }
+        return try JSONResponse.make(ListDTO(items: items, page: 1, perPage: max(items.count, 1), total: items.count, next: nil))
+    }
+
+    @Sendable func institutions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let repository = self.repository
+        let country = try RequestParameters.country(request, known: try await repository.countries())
+        let (page, perPage) = try paging(request)
+        let result = try await repository.institutions(country: country, limit: perPage, offset: (page - 1) * perPage)
+        return try JSONResponse.make(
+            ListDTO(items: result.items.map(InstitutionDTO.init), page: page, perPage: perPage, total: result.total,
+                next: nextLink(request, page: page, perPage: perPage, total: result.total)))
+    }
+
+    @Sendable func institution(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try RequestParameters.id(context)
+        guard let institution = try await repository.institution(id) else { throw AppError.notFound("institution_not_found") }
+        return try JSONResponse.make(InstitutionDTO(institution))
+    }
+
+    @Sendable func procedures(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let repository = self.repository
+        let country = try RequestParameters.country(request, known: try await repository.countries())
+        let category = RequestParameters.optional(request, "category")
+        if let category, try await repository.category(category) == nil {
+            throw AppError(.badRequest, code: "bad_parameter", field: "category", arguments: ["field": "category", "value": String(category.prefix(40))])
+        }
+        let institution = RequestParameters.optional(request, "institution")
+        if let institution, try await repository.institution(institution) == nil {
+            throw AppError(
+                .badRequest, code: "bad_parameter", field: "institution", arguments: ["field": "institution", "value": String(institution.prefix(40))])
+        }
+        let (page, perPage) = try paging(request)
+        let result = try await repository.procedures(
+            .init(country: country, category: category, institution: institution), limit: perPage, offset: (page - 1) * perPage)
+        return try JSONResponse.make(
+            ListDTO(items: result.items.map(ProcedureSummaryDTO.init), page: page, perPage: perPage, total: result.total,
+                next: nextLink(request, page: page, perPage: perPage, total: result.total)))
+    }
+
+    @Sendable func procedure(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try RequestParameters.id(context)
+        let repository = self.repository
+        guard let procedure = try await repository.publishedProcedure(id) else { throw AppError.notFound("procedure_not_found") }
+        let institutionIds = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
+        let institutions = try await repository.institutions(ids: institutionIds)
+        return try JSONResponse.make(
+            ProcedureDetailDTO(
+                procedure: procedure, totals: ProcedureTotals(procedure: procedure),
+                institutions: institutions.values.sorted { $0.id < $1.id }.map(InstitutionDTO.init),
+                url: CatalogPaths.procedure(procedure.id)))
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let query = RequestParameters.optional(request, "q") else { throw AppError(.badRequest, code: "query_missing", field: "q") }
+        guard query.count <= 200 else { throw AppError(.badRequest, code: "query_too_long", field: "q") }
+        let repository = self.repository
+        let country = try RequestParameters.country(request, known: try await repository.countries())
+        let (page, perPage) = try paging(request)
+        let result = try await repository.search(query, country: country, limit: perPage, offset: (page - 1) * perPage)
+        return try JSONResponse.make(
+            ListDTO(items: result.items.map(ProcedureSummaryDTO.init), page: page, perPage: perPage, total: result.total,
+                next: nextLink(request, page: page, perPage: perPage, total: result.total)))
+    }
+
+    func paging(_ request: Request) throws -> (page: Int, perPage: Int) {
+        (
+            try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000),
+            try RequestParameters.positiveInt(request, "per_page", default: min(20, maxPageSize), max: maxPageSize)
+        )
+    }
+
+    func nextLink(_ request: Request, page: Int, perPage: Int, total: Int) -> String? {
+        guard page * perPage < total else { return nil }
+        var items = request.form.items.filter { $0.name != "page" }.map { "\($0.name)=\(LanguageQuery.encode($0.value))" }
+        items.append("page=\(page + 1)")
+        return request.uri.path + "?" + items.joined(separator: "&")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GuichetCore
+import Hummingbird
+
+/// Reading query and path parameters: anything malformed is a 400 naming the parameter, never a 500.
+enum RequestParameters {
+    static func id(_ context: AppRequestContext, _ name: String = "id") throws -> String {
+        guard let raw = context.parameters.get(name) else { throw AppError.badParameter(name) }
+        let id = raw.removingPercentEncoding ?? raw
+        return id
+    }
+
+    static func positiveInt(_ request: Request, _ name: String, default value: Int, max: Int) throws -> Int {
+        guard let raw = request.form[name] else { return value }
+        guard let number = Int(raw), number >= 1, number <= max else {
+            throw AppError(.badRequest, code: "bad_parameter", field: name, arguments: ["field": name, "value": String(raw.prefix(40))])
+        }
+        return number
+    }
+
+    static func optional(_ request: Request, _ name: String) -> String? {
+        guard let value = request.form[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
+        return value
+    }
+
+    static func country(_ request: Request, known: [Country]) throws -> String? {
+        guard let code = optional(request, "country") else { return nil }
+        guard let country = known.first(where: { $0.code == code.uppercased() }) else {
+            throw AppError(.badRequest, code: "bad_parameter", field: "country", arguments: ["field": "country", "value": String(code.prefix(40))])
+        }
+        return country.code
+    }
+}

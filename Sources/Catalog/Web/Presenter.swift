@@ -1,0 +1,134 @@
+import Foundation
+import GuichetCore
+
+/// A localised text ready for a template: `lang` is set when it falls back to French on an English page,
+/// so that the page marks it (`<span lang="fr">`) and says so.
+struct TextView {
+    let text: String
+    let lang: String?
+}
+
+/// Turns catalogue values into the words of one language.
+final class Presenter {
+    let language: Language
+    let localizer: Localizer
+    private(set) var usedFallback = false
+
+    init(language: Language, localizer: Localizer) {
+        self.language = language
+        self.localizer = localizer
+    }
+
+    func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        localizer.text("catalog.\(key)", language, arguments)
+    }
+
+    func text(_ value: LocalizedText?) -> TextView? {
+        guard let value else { return nil }
+        let (text, isFallback) = value.text(for: language.rawValue)
+        guard !text.isEmpty else { return nil }
+        if isFallback { usedFallback = true }
+        return TextView(text: text, lang: isFallback ? "fr" : nil)
+    }
+
+    func plain(_ value: LocalizedText) -> String {
+        value.text(for: language.rawValue).text
+    }
+
+    func number(_ value: Double) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.maximumFractionDigits = 2
+        formatter.locale = Locale(identifier: language == .fr ? "fr_FR" : "en_GB")
+        if language == .fr {
+            formatter.groupingSeparator = "\u{00A0}"
+        }
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+
+    func money(_ amount: Double, _ currency: String) -> String {
+        let unit = language == .fr && (currency == "XOF" || currency == "XAF") ? "FCFA" : currency
+        return "\(number(amount))\u{00A0}\(unit)"
+    }
+
+    func cost(_ cost: Cost) -> String {
+        switch cost.kind {
+        case .amount: return money(cost.amount ?? 0, cost.currency ?? "")
+        case .percentage:
+            let of = cost.parameter.map { " " + plain($0) } ?? ""
+            return "\(number(cost.percentage ?? 0))\u{00A0}%\(of)"
+        case .free: return t("free")
+        case .unknown: return t("unknown")
+        }
+    }
+
+    func days(_ range: MinMax) -> String {
+        if range.max == 0 { return t("same_day") }
+        if range.min == range.max { return t("days", ["count": String(range.min)]) }
+        return t("days_range", ["min": String(range.min), "max": String(range.max)])
+    }
+
+    func minutes(_ range: MinMax) -> String {
+        range.min == range.max ? t("minute_plain", ["count": String(range.min)]) : t("minutes_plain", ["min": String(range.min), "max": String(range.max)])
+    }
+
+    func totalCost(_ totals: ProcedureTotals) -> String {
+        if totals.isFree { return t("free") }
+        if totals.costs.isEmpty { return t("unknown") }
+        let parts = totals.costs.map { range in
+            range.min == range.max
+                ? money(range.min, range.currency) : t("cost_range", ["min": money(range.min, range.currency), "max": money(range.max, range.currency)])
+        }
+        let text = parts.joined(separator: " + ")
+        return totals.costIncomplete ? t("at_least", ["value": text]) : text
+    }
+
+    func totalTime(_ totals: ProcedureTotals) -> String {
+        var parts: [String] = []
+        if let days = totals.days { parts.append(self.days(days)) }
+        if let minutes = totals.minutesAtPlaces, minutes.max > 0 {
+            parts.append(
+                minutes.min == minutes.max
+                    ? t("minutes", ["count": String(minutes.min)]) : t("minutes_range", ["min": String(minutes.min), "max": String(minutes.max)]))
+        }
+        if parts.isEmpty { return t("unknown") }
+        let text = parts.joined(separator: " + ")
+        return totals.timeIncomplete ? t("at_least", ["value": text]) : text
+    }
+
+    func requirementCounts(_ requirement: Requirement) -> String {
+        var parts: [String] = []
+        let originals = requirement.originals ?? ((requirement.copies ?? 0) + (requirement.certifiedCopies ?? 0) == 0 ? 1 : 0)
+        if originals > 0 { parts.append(t("originals", ["count": String(originals)])) }
+        if let copies = requirement.copies, copies > 0 { parts.append(t("copies", ["count": String(copies)])) }
+        if let certified = requirement.certifiedCopies, certified > 0 { parts.append(t("certified_copies", ["count": String(certified)])) }
+        return parts.joined(separator: ", ")
+    }
+
+    func hours(_ hours: [OpeningHours]) -> [String] {
+        hours.map { slot in
+            let days = Self.dayRanges(slot.days).map { range in
+                range.count == 1 ? t("weekdays.\(range[0])") : "\(t("weekdays.\(range.first!)"))–\(t("weekdays.\(range.last!)"))"
+            }.joined(separator: ", ")
+            return t("hours_line", ["days": days, "opens": slot.opens, "closes": slot.closes])
+        }
+    }
+
+    static func dayRanges(_ days: [Int]) -> [[Int]] {
+        var ranges: [[Int]] = []
+        for day in Set(days).sorted() {
+            if let last = ranges.last?.last, last + 1 == day {
+                ranges[ranges.count - 1].append(day)
+            } else {
+                ranges.append([day])
+            }
+        }
+        return ranges
+    }
+
+    func date(_ isoDate: String) -> String {
+        let parts = isoDate.split(separator: "-")
+        guard parts.count == 3 else { return isoDate }
+        return language == .fr ? "\(parts[2])/\(parts[1])/\(parts[0])" : isoDate
+    }
+}

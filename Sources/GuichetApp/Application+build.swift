@@ -1,0 +1,85 @@
+import Audit
+import Catalog
+import FluentKit
+import Foundation
+import GuichetCore
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// Everything a running Guichet holds, built once at start.
+package struct AppComponents: Sendable {
+    package let configuration: AppConfiguration
+    package let database: DatabaseService
+    package let renderer: Renderer
+    package let views: ViewCounter
+    package let metrics: PrometheusCollectorRegistry
+    package let stylesheet: Stylesheet
+}
+
+package enum GuichetApplication {
+    package static var resourceDirectories: [URL] { [CoreResources.directory, CatalogResources.directory] }
+
+    package static func migrations() -> [any Migration] {
+        AuditLog.migrations + CatalogMigrations.all
+    }
+
+    /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
+    package static func prepare(
+        configuration: AppConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        dropSchemaOnShutdown: Bool = false
+    ) async throws -> AppComponents {
+        let database = try await DatabaseService(configuration.database, logger: logger, dropSchemaOnShutdown: dropSchemaOnShutdown)
+        do {
+            database.add(migrations())
+            if configuration.runMigrations || configuration.demo {
+                try await database.migrate()
+            }
+            if configuration.demo {
+                try await DemoSeeder.seedIfEmpty(database: database, servicePublicDirectory: configuration.servicePublicDirectory, logger: logger)
+            }
+            let localizer = try Localizer(resourceDirectories: resourceDirectories)
+            let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
+            let renderer = try Renderer(resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath)
+            return AppComponents(
+                configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
+                stylesheet: stylesheet)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    package static func buildRouter(_ components: AppComponents) throws -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestIdMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: GzipMiddleware())
+        router.add(middleware: LanguageMiddleware())
+        router.add(middleware: ErrorMiddleware(renderer: components.renderer))
+
+        OperationsController(database: components.database, metrics: components.metrics, stylesheet: components.stylesheet).addRoutes(to: router)
+        CatalogPagesController(database: components.database, renderer: components.renderer, views: components.views).addRoutes(to: router)
+        try CatalogAPIController(database: components.database, maxPageSize: components.configuration.maxPageSize).addRoutes(to: router)
+        // Unknown paths get the same 404 page or JSON error as unknown ids.
+        router.get("**") { _, _ -> Response in throw AppError.notFound() }
+        return router
+    }
+
+    /// `ownsDatabase`: the service group shuts the database down at the end (not in tests, which inspect it afterwards).
+    package static func buildApplication(_ components: AppComponents, logger: Logger, ownsDatabase: Bool = true) throws
+        -> some ApplicationProtocol
+    {
+        let router = try buildRouter(components)
+        let services: [any Service] = ownsDatabase ? [components.views, components.database] : [components.views]
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),
+            services: services,
+            logger: logger)
+    }
+}

@@ -1,0 +1,27 @@
+import Catalog
+import FluentKit
+import Foundation
+import GuichetCore
+import Logging
+
+/// Fills an empty database with the demo catalogue: our own files for Senegal, Togo and Congo, then Senegal's
+/// whole public catalogue when its open data is found.
+package enum DemoSeeder {
+    package static func seedIfEmpty(database: DatabaseService, servicePublicDirectory: String?, logger: Logger) async throws {
+        let repository = CatalogRepository(database: database.db)
+        guard try await repository.isEmpty() else { return }
+        let demo = try CatalogDocument.merged(CatalogResources.demoFiles.map { try CatalogCodec.decode(Data(contentsOf: $0), format: .yaml) })
+        let summary = try await repository.importDocument(demo, actor: "system:demo")
+        logger.info("demo catalogue loaded", metadata: ["created": "\(summary.created)"])
+        if let servicePublicDirectory {
+            let started = Date()
+            let result = try ServicePublicImporter.read(directory: URL(fileURLWithPath: servicePublicDirectory))
+            let imported = try await repository.importDocument(result.document, actor: "system:demo")
+            logger.info(
+                "servicepublic.sn catalogue loaded",
+                metadata: ["created": "\(imported.created)", "seconds": "\(Int(Date().timeIntervalSince(started)))"])
+        } else {
+            logger.notice("servicepublic.sn dataset not found: only the demo procedures are loaded")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import GuichetCore
+import HTTPTypes
+import Hummingbird
+import Prometheus
+import SQLKit
+
+/// The stylesheet, served from memory under a path that changes with its content, so browsers keep it for a year.
+package struct Stylesheet: Sendable {
+    let body: ByteBuffer
+    let etag: String
+    package let versionedPath: String
+
+    init(file: URL) throws {
+        let data = try Data(contentsOf: file)
+        let digest = SHA256.hash(data: data).prefix(6).map { String(format: "%02x", $0) }.joined()
+        body = ByteBuffer(bytes: data)
+        etag = "\"\(digest)\""
+        versionedPath = "\(CorePaths.stylesheet)?v=\(digest)"
+    }
+}
+
+/// Health, metrics, the bare baseline route and the stylesheet.
+struct OperationsController {
+    let database: DatabaseService
+    let metrics: PrometheusCollectorRegistry
+    let stylesheet: Stylesheet
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(CorePaths.ping)) { _, _ in "ok" }
+        router.get(RouterPath(CorePaths.health)) { _, _ -> Response in
+            let healthy = (try? await database.sql.raw("SELECT 1 AS one").first(decodingColumn: "one", as: Int.self)) == 1
+            struct Health: Encodable {
+                let status: String
+                let database: String
+            }
+            return try JSONResponse.make(
+                Health(status: healthy ? "ok" : "unavailable", database: healthy ? "ok" : "unavailable"),
+                status: healthy ? .ok : .serviceUnavailable)
+        }
+        router.get(RouterPath(CorePaths.metrics)) { _, _ -> Response in
+            var buffer: [UInt8] = []
+            metrics.emit(into: &buffer)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        router.get(RouterPath(CorePaths.stylesheet)) { request, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/css; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=31536000, immutable"
+            headers[.eTag] = stylesheet.etag
+            if request.headers[.ifNoneMatch] == stylesheet.etag {
+                return Response(status: .notModified, headers: headers)
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet.body))
+        }
+    }
+}
+
+/// Echoes the request id of the logs in `X-Request-Id`, so a person reporting a problem can quote it.
+struct RequestIdMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("X-Request-Id")!] = context.requestId
+        return response
+    }
+}

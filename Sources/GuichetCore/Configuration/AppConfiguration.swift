@@ -1,0 +1,58 @@
+import Foundation
+
+/// Every setting of a Guichet process, read once at start from CLI flags and the environment.
+package struct AppConfiguration: Sendable {
+    package enum DatabaseKind: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case postgres(url: String, schema: String?)
+    }
+
+    package var host: String
+    package var port: Int
+    package var database: DatabaseKind
+    /// Serve the demo catalogue: migrate and seed an empty database at start.
+    package var demo: Bool
+    /// Senegal's servicepublic open data (`…/servicepublic-sn/data`), imported with the demo when present.
+    package var servicePublicDirectory: String?
+    package var runMigrations: Bool
+    /// Set when served behind HTTPS: cookies get `Secure`.
+    package var secureCookies: Bool
+    /// Largest page size of the JSON API.
+    package var maxPageSize: Int
+
+    package init(
+        host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
+        demo: Bool = false, servicePublicDirectory: String? = nil, runMigrations: Bool = true,
+        secureCookies: Bool = false, maxPageSize: Int = 100
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.demo = demo
+        self.servicePublicDirectory = servicePublicDirectory
+        self.runMigrations = runMigrations
+        self.secureCookies = secureCookies
+        self.maxPageSize = maxPageSize
+    }
+
+    /// `DATABASE_URL` (postgres://…) wins; otherwise the SQLite file of `GUICHET_SQLITE_PATH` or `./guichet.sqlite`.
+    package static func database(from environment: [String: String]) -> DatabaseKind {
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url: url, schema: nil) }
+            if url.hasPrefix("sqlite://") { return .sqliteFile(path: String(url.dropFirst("sqlite://".count))) }
+        }
+        return .sqliteFile(path: environment["GUICHET_SQLITE_PATH"] ?? "guichet.sqlite")
+    }
+
+    /// The dataset is looked for where the flag says, then in `GUICHET_SERVICEPUBLIC_DIR`, then beside the project.
+    package static func servicePublicDirectory(flag: String?, environment: [String: String], workingDirectory: String) -> String? {
+        let candidates = [flag, environment["GUICHET_SERVICEPUBLIC_DIR"], workingDirectory + "/../shared/datasets/servicepublic-sn/data"]
+        for candidate in candidates.compactMap({ $0 }) where !candidate.isEmpty {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+                return candidate
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,105 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import ServiceLifecycle
+
+package enum SQLDialectKind: Sendable {
+    case sqlite, postgres
+}
+
+/// Owns FluentKit's `Databases` and `Migrations` for the life of the application: created at start,
+/// shut down with the service group (or by `shutdown()` in tests and commands).
+package final class DatabaseService: Service, @unchecked Sendable {
+    package let databases: Databases
+    package let migrations: Migrations
+    package let dialect: SQLDialectKind
+    package let logger: Logger
+    private let cleanup: (@Sendable (DatabaseService) async -> Void)?
+    private let isShutDown = NIOLockedValueBox(false)
+
+    package init(_ kind: AppConfiguration.DatabaseKind, logger: Logger, dropSchemaOnShutdown: Bool = false) async throws {
+        self.logger = logger
+        self.databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        self.migrations = Migrations()
+        switch kind {
+        case .sqliteFile(let path):
+            dialect = .sqlite
+            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .sqlite)
+            cleanup = nil
+        case .postgres(let url, let schema):
+            dialect = .postgres
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema {
+                try await Self.createSchema(schema, url: url, logger: logger)
+                configuration.searchPath = [schema, "public"]
+            }
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            if let schema, dropSchemaOnShutdown {
+                cleanup = { service in
+                    _ = try? await service.sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+                }
+            } else {
+                cleanup = nil
+            }
+        }
+        if dialect == .sqlite {
+            // WAL lets readers go on while one writer commits; it is a property of the file, set once.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=NORMAL").run()
+        }
+    }
+
+    private static func createSchema(_ schema: String, url: String, logger: Logger) async throws {
+        let bootstrap = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        bootstrap.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+        do {
+            let database = bootstrap.database(logger: logger, on: bootstrap.eventLoopGroup.any())! as! any SQLDatabase
+            try await database.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        } catch {
+            await bootstrap.shutdownAsync()
+            throw error
+        }
+        await bootstrap.shutdownAsync()
+    }
+
+    package var db: any Database {
+        databases.database(logger: logger, on: databases.eventLoopGroup.any())!
+    }
+
+    package var sql: any SQLDatabase {
+        db as! any SQLDatabase
+    }
+
+    package func add(_ migrations: [any Migration]) {
+        self.migrations.add(migrations)
+    }
+
+    package func migrate() async throws {
+        let migrator = Migrator(
+            databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any(), migrationLogLevel: .debug)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    package func shutdown() async {
+        let alreadyDone = isShutDown.withLockedValue { done in
+            defer { done = true }
+            return done
+        }
+        guard !alreadyDone else { return }
+        await cleanup?(self)
+        await databases.shutdownAsync()
+    }
+
+    package func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+}

@@ -1,0 +1,27 @@
+import Hummingbird
+
+/// Query strings as browsers send them from a GET form (`application/x-www-form-urlencoded`): `+` is a space.
+/// Hummingbird's `queryParameters` keeps `+` as is, so a search for "acte+de+naissance" would miss.
+package struct FormQuery: Sendable {
+    package let items: [(name: String, value: String)]
+
+    package init(_ raw: String?) {
+        items = (raw ?? "").split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
+        }
+    }
+
+    package subscript(_ name: String) -> String? {
+        items.first { $0.name == name }?.value
+    }
+
+    static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}
+
+extension Request {
+    package var form: FormQuery { FormQuery(uri.query) }
+}

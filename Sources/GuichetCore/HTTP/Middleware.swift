@@ -1,0 +1,209 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Chooses the language of the request and remembers an explicit `?lang=` choice in a cookie.
+package struct LanguageMiddleware: RouterMiddleware {
+    package init() {}
+
+    package func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let query = request.form["lang"]
+        context.language = Language.negotiate(
+            query: query, cookie: request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        context.languageInQuery = query.flatMap { Language(rawValue: $0) } != nil
+        var response = try await next(request, context)
+        if context.languageInQuery, !request.uri.path.hasPrefix(CorePaths.apiPrefix) {
+            response.setCookie(Cookie(name: "lang", value: context.language.rawValue, maxAge: 31_536_000, path: "/", sameSite: .lax))
+        }
+        response.headers[.contentLanguage] = context.language.rawValue
+        return response
+    }
+}
+
+/// Headers every response carries: no inline script may run, nobody may frame us, no sniffing.
+package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    package init() {}
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        return response
+    }
+}
+
+/// gzip for text responses when the client accepts it: on 2G every kilobyte counts.
+package struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
+    package let minimumBytes: Int
+
+    package init(minimumBytes: Int = 860) {
+        self.minimumBytes = minimumBytes
+    }
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        guard request.headers[.acceptEncoding]?.contains("gzip") == true,
+            response.headers[.contentEncoding] == nil,
+            let type = response.headers[.contentType],
+            type.hasPrefix("text/") || type.hasPrefix("application/json") || type.hasPrefix("application/geo+json")
+                || type.hasPrefix("application/problem+json")
+        else { return response }
+        let collector = BodyCollector()
+        try await response.body.write(collector.writer)
+        guard var buffer = collector.buffer, buffer.readableBytes >= minimumBytes else {
+            response.body = .init(byteBuffer: collector.buffer ?? ByteBuffer())
+            return response
+        }
+        let compressed = try buffer.compress(with: .gzip())
+        response.headers[.contentEncoding] = "gzip"
+        response.headers[.vary] = "Accept-Encoding"
+        response.headers[.contentLength] = nil
+        response.body = .init(byteBuffer: compressed)
+        return response
+    }
+}
+
+final class BodyCollector: @unchecked Sendable {
+    var buffer: ByteBuffer?
+
+    var writer: some ResponseBodyWriter { Writer(collector: self) }
+
+    struct Writer: ResponseBodyWriter {
+        let collector: BodyCollector
+
+        mutating func write(_ part: ByteBuffer) async throws {
+            if collector.buffer == nil {
+                collector.buffer = part
+            } else {
+                var part = part
+                collector.buffer!.writeBuffer(&part)
+            }
+        }
+
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+}
+
+/// Turns every error into a page in the user's language or, under `/api/`, the JSON error body.
+/// A 5xx is logged with the request id; its details never reach the client.
+package struct ErrorMiddleware: RouterMiddleware {
+    package let renderer: Renderer
+
+    package init(renderer: Renderer) {
+        self.renderer = renderer
+    }
+
+    package func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let appError = Self.appError(from: error)
+            if appError.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return try errorResponse(appError, request: request, context: context)
+        }
+    }
+
+    static func appError(from error: any Error) -> AppError {
+        if let appError = error as? AppError { return appError }
+        if let httpError = error as? HTTPError {
+            switch httpError.status {
+            case .notFound: return .notFound()
+            case .methodNotAllowed: return AppError(.methodNotAllowed, code: "method_not_allowed")
+            case .contentTooLarge: return AppError(.contentTooLarge, code: "too_large")
+            default:
+                return httpError.status.code < 500
+                    ? AppError(httpError.status, code: "bad_request") : AppError(.internalServerError, code: "internal")
+            }
+        }
+        if error is DecodingError { return AppError(.badRequest, code: "bad_request") }
+        return AppError(.internalServerError, code: "internal")
+    }
+
+    func errorResponse(_ error: AppError, request: Request, context: AppRequestContext) throws -> Response {
+        let localizer = renderer.localizer
+        let message = error.detail ?? localizer.text("errors.\(error.code)", context.language, error.arguments)
+        if request.uri.path.hasPrefix(CorePaths.apiPrefix) {
+            return JSONError(code: error.code, message: message, field: error.field).response(status: error.status)
+        }
+        let page = ErrorPage(
+            status: Int(error.status.code), heading: localizer.text("errors.title_\(Self.family(error.status))", context.language),
+            message: message, requestId: context.requestId)
+        return try renderer.page("core-error", title: page.heading, page: page, request: request, context: context, status: error.status)
+    }
+
+    static func family(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: return "404"
+        case 400..<500: return "4xx"
+        default: return "5xx"
+        }
+    }
+}
+
+struct ErrorPage {
+    let status: Int
+    let heading: String
+    let message: String
+    let requestId: String
+}
+
+/// `{"error":{"code","message","field"}}`.
+package struct JSONError: Encodable {
+    struct Body: Encodable {
+        let code: String
+        let message: String
+        let field: String?
+
+        enum CodingKeys: String, CodingKey { case code, message, field }
+
+        /// `field` is written as `null` when absent: clients can rely on the three keys.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(code, forKey: .code)
+            try container.encode(message, forKey: .message)
+            try container.encode(field, forKey: .field)
+        }
+    }
+
+    let error: Body
+
+    package init(code: String, message: String, field: String?) {
+        self.error = Body(code: code, message: message, field: field)
+    }
+
+    package func response(status: HTTPResponse.Status) -> Response {
+        let data = (try? JSONResponse.encoder.encode(self)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// JSON responses of the API: stable key order, ISO dates.
+package enum JSONResponse {
+    package static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    package static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Renders Mustache pages inside the common layout, with the locale table of the request's language as `t`.
+package struct Renderer: Sendable {
+    package let library: MustacheLibrary
+    package let localizer: Localizer
+    package let stylesheetPath: String
+
+    /// Loads every `Templates/` folder of the given resource directories into one library; a template in
+    /// `Templates/catalog/procedure.mustache` is named `catalog-procedure`.
+    package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String) throws {
+        var library = MustacheLibrary()
+        for directory in resourceDirectories {
+            let templates = directory.appendingPathComponent("Templates")
+            guard let enumerator = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) else { continue }
+            for case let file as URL in enumerator where file.pathExtension == "mustache" {
+                // `catalog/procedure.mustache` is registered as `catalog-procedure`: Mustache tags cannot hold a slash.
+                let name = file.path.dropFirst(templates.path.count + 1).dropLast(".mustache".count).replacingOccurrences(of: "/", with: "-")
+                let text = try String(contentsOf: file, encoding: .utf8)
+                try library.register(text, named: String(name))
+            }
+        }
+        self.library = library
+        self.localizer = localizer
+        self.stylesheetPath = stylesheetPath
+    }
+
+    /// A full page: `page` is the view model the template reads under `{{#page}}`.
+    package func page(
+        _ template: String, title: String, page: Any, request: Request, context: AppRequestContext,
+        status: HTTPResponse.Status = .ok, description: String? = nil
+    ) throws -> Response {
+        let layout = LayoutModel(
+            lang: context.language.rawValue,
+            t: localizer.table(context.language),
+            title: title,
+            description: description,
+            stylesheet: stylesheetPath,
+            switchLanguage: LanguageSwitch(request: request, current: context.language, localizer: localizer),
+            query: request.form["q"] ?? "",
+            langParam: context.languageInQuery ? context.language.rawValue : nil,
+            langQuery: context.languageInQuery ? "?lang=\(context.language.rawValue)" : "",
+            langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
+            page: page
+        )
+        guard let html = library.render(layout, withTemplate: template) else {
+            throw AppError(.internalServerError, code: "template_missing", detail: template)
+        }
+        return Self.html(html, status: status)
+    }
+
+    package static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+struct LayoutModel {
+    let lang: String
+    let t: [String: any Sendable]
+    let title: String
+    let description: String?
+    let stylesheet: String
+    let switchLanguage: LanguageSwitch
+    let query: String
+    /// `lang=xx` carried on in links when the language was chosen by URL.
+    let langParam: String?
+    /// `?lang=xx` or empty, to append to a link without a query.
+    let langQuery: String
+    /// `&lang=xx` or empty, to append to a link with a query.
+    let langAmp: String
+    let page: Any
+}
+
+struct LanguageSwitch {
+    let href: String
+    let label: String
+    let lang: String
+
+    init(request: Request, current: Language, localizer: Localizer) {
+        let other = current.other
+        var items = request.form.items.filter { $0.name != "lang" }
+        items.append(("lang", other.rawValue))
+        let query = items.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        self.href = request.uri.path + "?" + query
+        self.label = localizer.text("layout.switch_language", current)
+        self.lang = other.rawValue
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

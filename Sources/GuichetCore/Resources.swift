@@ -1,0 +1,8 @@
+import Foundation
+
+package enum CoreResources {
+    /// The `Resources` folder of this module (templates, locales, stylesheet).
+    package static var directory: URL {
+        Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
+}

@@ -1,0 +1,85 @@
+import Catalog
+import Foundation
+import GuichetApp
+import GuichetCore
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+/// Each test gets its own database: a temporary SQLite file, or, when `DATABASE_URL` names a PostgreSQL server,
+/// a fresh schema in it that is dropped at the end. The database is always shut down, whatever the test does.
+package enum TestApp {
+    package enum Seed: Sendable {
+        case none
+        /// The demo files of the repository (Senegal, Togo, Congo), without the servicepublic dataset.
+        case demo
+        case documents([CatalogDocument])
+    }
+
+    package static var isPostgres: Bool {
+        ProcessInfo.processInfo.environment["DATABASE_URL"].map { $0.hasPrefix("postgres") } ?? false
+    }
+
+    package static func databaseKind() -> (AppConfiguration.DatabaseKind, cleanup: @Sendable () -> Void) {
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], url.hasPrefix("postgres") {
+            return (.postgres(url: url, schema: "test_\(suffix)"), {})
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-test-\(suffix).sqlite").path
+        return (
+            .sqliteFile(path: path),
+            {
+                for extra in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + extra) }
+            }
+        )
+    }
+
+    package static var logger: Logger {
+        var logger = Logger(label: "guichet-test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    package static func demoDocument() throws -> CatalogDocument {
+        try CatalogDocument.merged(CatalogResources.demoFiles.map { try CatalogCodec.decode(Data(contentsOf: $0), format: .yaml) })
+    }
+
+    /// Prepared components (migrated, seeded), handed to `body`, then shut down.
+    package static func withComponents<T: Sendable>(
+        seed: Seed = .none, maxPageSize: Int = 100, _ body: @Sendable (AppComponents) async throws -> T
+    ) async throws -> T {
+        let (kind, cleanup) = databaseKind()
+        defer { cleanup() }
+        let configuration = AppConfiguration(database: kind, runMigrations: true, maxPageSize: maxPageSize)
+        let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, dropSchemaOnShutdown: true)
+        do {
+            let repository = CatalogRepository(database: components.database.db)
+            switch seed {
+            case .none: break
+            case .demo: try await repository.importDocument(try demoDocument(), actor: "test")
+            case .documents(let documents):
+                for document in documents { try await repository.importDocument(document, actor: "test") }
+            }
+            let result = try await body(components)
+            await components.database.shutdown()
+            return result
+        } catch {
+            await components.database.shutdown()
+            throw error
+        }
+    }
+
+    /// A whole application answering through HummingbirdTesting's router client.
+    package static func withClient<T: Sendable>(
+        seed: Seed = .none, maxPageSize: Int = 100, _ body: @Sendable (any TestClientProtocol, AppComponents) async throws -> T
+    ) async throws -> T {
+        try await withComponents(seed: seed, maxPageSize: maxPageSize) { components in
+            let app = try GuichetApplication.buildApplication(components, logger: logger, ownsDatabase: false)
+            return try await app.test(.router) { client in try await body(client, components) }
+        }
+    }
+}
+
+extension TestResponse {
+    package var text: String { String(buffer: body) }
+}

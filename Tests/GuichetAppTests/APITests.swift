@@ -1,0 +1,130 @@
+import Catalog
+import Foundation
+import GuichetTesting
+import HummingbirdTesting
+import Testing
+
+@Suite struct APITests {
+    func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    @Test func proceduresPaginateUpToTheMaximumPageSize() async throws {
+        try await TestApp.withClient(seed: .demo, maxPageSize: 10) { client, _ in
+            let first = try await client.execute(uri: "/api/v1/procedures?per_page=10", method: .get) { try json($0) }
+            let total = try #require(first["total"] as? Int)
+            #expect(total >= 26)
+            #expect((first["items"] as? [Any])?.count == 10)
+            #expect(first["next"] as? String == "/api/v1/procedures?per_page=10&page=2")
+            let last = try await client.execute(uri: "/api/v1/procedures?per_page=10&page=\((total + 9) / 10)", method: .get) { try json($0) }
+            #expect(last["next"] == nil || last["next"] is NSNull)
+            try await client.execute(uri: "/api/v1/procedures?per_page=11", method: .get) { response in
+                #expect(response.status == .badRequest)
+                let error = try json(response)["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "bad_parameter")
+                #expect(error?["field"] as? String == "per_page")
+            }
+            let senegal = try await client.execute(uri: "/api/v1/procedures?country=SN&per_page=10", method: .get) { try json($0) }
+            #expect((senegal["items"] as? [[String: Any]])?.allSatisfy { $0["country"] as? String == "SN" } == true)
+            let births = try await client.execute(uri: "/api/v1/procedures?category=naissance&per_page=10", method: .get) { try json($0) }
+            #expect((births["total"] as? Int ?? 0) >= 3)
+        }
+    }
+
+    @Test func procedureDetailHasStepsAndTotals() async throws {
+        try await TestApp.withClient(seed: .demo) { client, _ in
+            let search = try await client.execute(uri: "/api/v1/search?q=casier&country=SN", method: .get) { try json($0) }
+            let id = try #require((search["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let detail = try await client.execute(uri: "/api/v1/procedures/\(id)", method: .get) { response in
+                #expect(response.status == .ok)
+                return try json(response)
+            }
+            let procedure = try #require(detail["procedure"] as? [String: Any])
+            #expect((procedure["blocks"] as? [Any])?.isEmpty == false)
+            let totals = try #require(detail["totals"] as? [String: Any])
+            #expect((totals["steps"] as? Int ?? 0) >= 1)
+            #expect((detail["institutions"] as? [Any])?.isEmpty == false)
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/v1/procedures/nope", 404, "procedure_not_found", nil),
+        ("/api/v1/institutions/nope", 404, "institution_not_found", nil),
+        ("/api/v1/procedures?page=0", 400, "bad_parameter", "page"),
+        ("/api/v1/procedures?page=-1", 400, "bad_parameter", "page"),
+        ("/api/v1/procedures?per_page=x", 400, "bad_parameter", "per_page"),
+        ("/api/v1/procedures?country=ZZ", 400, "bad_parameter", "country"),
+        ("/api/v1/procedures?category=nope", 400, "bad_parameter", "category"),
+        ("/api/v1/procedures?institution=nope", 400, "bad_parameter", "institution"),
+        ("/api/v1/institutions?page=99999999999999999999", 400, "bad_parameter", "page"),
+        ("/api/v1/search", 400, "query_missing", "q"),
+        ("/api/v1/search?q=", 400, "query_missing", "q"),
+        ("/api/v1/nothing-here", 404, "not_found", nil),
+    ] as [(String, Int, String, String?)])
+    func errorsAreJSONWithTheRightStatus(uri: String, status: Int, code: String, field: String?) async throws {
+        try await TestApp.withClient(seed: .demo) { client, _ in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(Int(response.status.code) == status)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                let error = try #require(try json(response)["error"] as? [String: Any])
+                #expect(error["code"] as? String == code)
+                #expect((error["message"] as? String)?.isEmpty == false)
+                #expect(error["field"] as? String == field)
+            }
+        }
+    }
+
+    @Test func errorMessagesFollowTheLanguage() async throws {
+        try await TestApp.withClient(seed: .demo) { client, _ in
+            try await client.execute(uri: "/api/v1/procedures/nope", method: .get, headers: [.acceptLanguage: "en"]) { response in
+                let error = try #require(try json(response)["error"] as? [String: Any])
+                #expect(error["message"] as? String == "This procedure does not exist or is not published.")
+            }
+        }
+    }
+
+    /// The OpenAPI document lists exactly the routes the server answers, with the schemas it returns.
+    @Test func openAPIMatchesTheRoutes() async throws {
+        try await TestApp.withClient(seed: .demo) { client, _ in
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { try json($0) }
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+            let served = Set(CatalogAPIController.routes.map { "\($0.method) \($0.path)" })
+            #expect(documented == served, "only documented: \(documented.subtracting(served)); only served: \(served.subtracting(documented))")
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            for path in paths.keys {
+                let uri = path.replacingOccurrences(of: "{id}", with: "nope") + (path.hasSuffix("/search") ? "?q=naissance" : "")
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect([200, 404].contains(Int(response.status.code)), "\(path) answered \(response.status)")
+                    #expect(response.status != .notFound || path.contains("{id}"), "\(path) is documented but not served")
+                }
+            }
+            // Every key the API writes is declared in its schema.
+            let detail = try await client.execute(uri: "/api/v1/search?q=naissance&per_page=1", method: .get) { try json($0) }
+            let id = try #require((detail["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let procedure = try await client.execute(uri: "/api/v1/procedures/\(id)", method: .get) { try json($0) }
+            try checkKeys(procedure, schema: "ProcedureDetail", schemas: schemas)
+            try checkKeys(detail, schema: nil, schemas: schemas, listOf: "ProcedureSummary")
+        }
+    }
+
+    func checkKeys(_ object: [String: Any], schema: String?, schemas: [String: Any], listOf: String? = nil) throws {
+        if let listOf {
+            for item in object["items"] as? [[String: Any]] ?? [] { try checkKeys(item, schema: listOf, schemas: schemas) }
+            return
+        }
+        let definition = try #require(schemas[schema!] as? [String: Any], "no schema \(schema!)")
+        let properties = definition["properties"] as? [String: [String: Any]] ?? [:]
+        for (key, value) in object {
+            let property = try #require(properties[key], "\(schema!).\(key) is not in the OpenAPI document")
+            let reference = (property["$ref"] as? String) ?? ((property["items"] as? [String: Any])?["$ref"] as? String)
+            guard let name = reference?.split(separator: "/").last.map(String.init), name != "LocalizedText" else { continue }
+            if let nested = value as? [String: Any] { try checkKeys(nested, schema: name, schemas: schemas) }
+            if let list = value as? [[String: Any]] { for item in list { try checkKeys(item, schema: name, schemas: schemas) } }
+        }
+        for required in definition["required"] as? [String] ?? [] {
+            #expect(object[required] != nil, "\(schema!).\(required) is required but missing")
+        }
+    }
+}

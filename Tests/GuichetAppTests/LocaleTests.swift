@@ -1,0 +1,40 @@
+import Catalog
+import Foundation
+import GuichetApp
+import GuichetCore
+import Testing
+
+@Suite struct LocaleTests {
+    /// A key in one language and not the other is a text some users never see.
+    @Test func everyKeyExistsInBothLanguages() throws {
+        let localizer = try Localizer(resourceDirectories: GuichetApplication.resourceDirectories)
+        let french = localizer.keys(.fr)
+        let english = localizer.keys(.en)
+        #expect(!french.isEmpty)
+        #expect(french.subtracting(english).sorted() == [], "only in fr.json")
+        #expect(english.subtracting(french).sorted() == [], "only in en.json")
+    }
+
+    @Test func everyTemplateKeyExists() throws {
+        let localizer = try Localizer(resourceDirectories: GuichetApplication.resourceDirectories)
+        let keys = localizer.keys(.fr)
+        for directory in GuichetApplication.resourceDirectories {
+            let templates = directory.appendingPathComponent("Templates")
+            let files = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+            for file in files where file.pathExtension == "mustache" {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for match in text.matches(of: /\{\{t\.([a-z_.0-9]+)\}\}/) {
+                    #expect(keys.contains(String(match.1)), "\(file.lastPathComponent) uses t.\(match.1)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("en", nil, nil, Language.en), (nil, "en", nil, .en), (nil, nil, "en-US,en;q=0.9", .en), (nil, nil, "de-DE,en;q=0.5", .en),
+        (nil, nil, "de-DE", .fr), ("xx", nil, "en", .en), (nil, nil, nil, .fr), ("fr", "en", "en", .fr),
+    ] as [(String?, String?, String?, Language)])
+    func languageNegotiation(query: String?, cookie: String?, accept: String?, expected: Language) {
+        #expect(Language.negotiate(query: query, cookie: cookie, acceptLanguage: accept) == expected)
+    }
+}
