@@ -12,6 +12,9 @@ package enum AuditLog {
     /// Appends in the caller's transaction, so the event and the change it records commit together or not at all.
     @discardableResult
     package static func append(_ entry: AuditEntry, on database: any Database, at date: Date = Date()) async throws -> AuditRecord {
+        guard database.inTransaction else {
+            return try await database.transaction { try await append(entry, on: $0, at: date) }
+        }
         if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
             // Serialise appenders: each one reads the chain's head and must see the last committed event.
             try await sql.raw("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE").run()

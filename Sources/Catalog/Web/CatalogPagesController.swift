@@ -45,7 +45,7 @@ package struct CatalogPagesController: Sendable {
         let langQuery = Self.langQuery(context)
         let categories = try await repository.categories().compactMap { category -> CategoryItem? in
             guard let count = counts.byCategory[category.id], count > 0, let name = p.text(category.name) else { return nil }
-            return CategoryItem(href: CatalogPaths.category(category.id) + langQuery, name: name, icon: category.icon ?? "doc", count: count)
+            return CategoryItem(href: CatalogPaths.category(category.id) + langQuery, name: name, icon: Icons.path(category.icon), count: count)
         }
         let countries = try await repository.countries().map { country in
             CountryItem(

@@ -12,6 +12,7 @@ struct ProcedureItem {
 struct CategoryItem {
     let href: String
     let name: TextView
+    /// SVG path data of the category's icon.
     let icon: String
     let count: Int
 }
