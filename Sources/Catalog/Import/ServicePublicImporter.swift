@@ -37,7 +37,7 @@ package struct ServicePublicReport: Sendable, Equatable {
     package func lines() -> [String] {
         var lines = [
             "fiches: \(fiches) procedures",
-            "offices: \(offices) institutions from data/services, \(createdInstitutions) more created (ministries, parent directorates, placeholder)",
+            "offices: \(offices) from data/services (+\(createdInstitutions) created: ministries, parent bodies, placeholder)",
         ]
         let width = fieldCounts.map(\.field.count).max() ?? 0
         for count in fieldCounts {
@@ -94,7 +94,7 @@ package enum ServicePublicImporter {
             }
             offices.append((name, office))
         }
-        let institutions = InstitutionBuilder(offices: offices, datasetDate: datasetDate)
+        let institutions = SPInstitutionBuilder(offices: offices, datasetDate: datasetDate)
 
         // Fiches: one procedure per file name, whatever the number of theme folders it is filed under.
         var filesByName: [String: [String]] = [:]
@@ -112,7 +112,7 @@ package enum ServicePublicImporter {
         }
 
         var procedures: [Procedure] = []
-        var counts = FieldCounter()
+        var counts = SPFieldCounter()
         var generic = false
         for name in filesByName.keys.sorted() {
             let paths = filesByName[name, default: []].sorted()
@@ -138,14 +138,17 @@ package enum ServicePublicImporter {
                 categories.formUnion(ServicePublicCategories.categories(path: path, title: fiche.title))
                 audience.insert(path.hasPrefix("professionnels/") ? .business : .citizen)
             }
-            var builder = ProcedureBuilder(
+            var builder = SPProcedureBuilder(
                 name: name, fiche: fiche, sourcePath: sourcePath, datasetDate: datasetDate, parsers: parsers, institutions: institutions)
-            builder.warnings = []
             var procedure = builder.build()
             warnings += builder.warnings
             procedure.categories = ServicePublicCategories.order.filter(categories.contains)
             procedure.audience = Audience.allCases.filter(audience.contains)
-            if procedure.categories.isEmpty { warnings.append("\(sourcePath): no category for its folder") }
+            if procedure.categories.isEmpty {
+                // A folder the table does not know (a later version of the dataset): the audience's broadest category.
+                procedure.categories = [procedure.audience.contains(.citizen) ? "identite" : "entreprise"]
+                warnings.append("\(sourcePath): folder not in the category table, filed under \(procedure.categories[0])")
+            }
             if procedure.institution == placeholderInstitution { generic = true }
             counts.add(procedure, fiche: fiche)
             procedures.append(procedure)
@@ -164,9 +167,14 @@ package enum ServicePublicImporter {
         procedures.sort { $0.id < $1.id }
         let report = ServicePublicReport(
             fiches: procedures.count, offices: offices.count, createdInstitutions: allInstitutions.count - offices.count,
-            fieldCounts: counts.fieldCounts(placeholder: placeholderInstitution), warnings: warnings)
+            fieldCounts: counts.fieldCounts(), warnings: warnings)
         return ServicePublicImport(
             document: CatalogDocument(institutions: allInstitutions, procedures: procedures), report: report)
+    }
+
+    /// The address of a file of the dataset in Senegal Ouvert's repository, at the commit the copy was taken from.
+    static func sourceURL(_ relativePath: String) -> String {
+        sourceBase + (relativePath.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relativePath)
     }
 
     /// Markdown files under a folder, as paths relative to it.
@@ -192,11 +200,11 @@ package enum ServicePublicImporter {
 // MARK: - Institutions
 
 /// Offices of data/services, and the organisations named above them (created once each, by name).
-private struct InstitutionBuilder {
+private struct SPInstitutionBuilder {
     var all: [Institution] = []
     /// Office file name → institution id.
     var officeIds: [String: String] = [:]
-    /// Office file name → (id of its top organisation, name of the office).
+    /// Office file name → the office's name.
     var officeNames: [String: String] = [:]
 
     init(offices: [(name: String, office: SPOffice)], datasetDate: String) {
@@ -241,7 +249,8 @@ private struct InstitutionBuilder {
                     id: id, country: "SN", kind: Self.kind(of: office.name), parent: parent, name: LocalizedText(fr: office.name),
                     acronym: office.acronym, address: SPText.localized(office.address), phone: office.phone, email: office.email,
                     website: office.website, hours: nil, hoursNote: SPText.localized(office.hoursNote), latitude: nil, longitude: nil,
-                    source: Source(title: ServicePublicImporter.sourceTitle, url: ServicePublicImporter.sourceBase + "services/\(name).md",
+                    source: Source(
+                        title: ServicePublicImporter.sourceTitle, url: ServicePublicImporter.sourceURL("services/\(name).md"),
                         date: datasetDate)))
         }
         // An organisation that is also an office keeps the office's own parent; a created one may not point at itself in a loop.
@@ -292,13 +301,13 @@ private struct InstitutionBuilder {
 
 // MARK: - Procedures
 
-private struct ProcedureBuilder {
+private struct SPProcedureBuilder {
     let name: String
     let fiche: SPFiche
     let sourcePath: String
     let datasetDate: String
     let parsers: ServicePublicParsers
-    let institutions: InstitutionBuilder
+    let institutions: SPInstitutionBuilder
     var warnings: [String] = []
 
     mutating func build() -> Procedure {
@@ -318,18 +327,23 @@ private struct ProcedureBuilder {
         if linked.isEmpty {
             linked = fiche.otherLinks.filter { institutions.officeIds[$0] != nil }
         }
-        if let first = linked.first { step.institution = institutions.officeIds[first] }
-        if linked.count > 1 {
-            let others = linked.dropFirst().compactMap { institutions.officeNames[$0] }
-            stepInfo.append("Autres services à contacter :\n" + others.joined(separator: "\n"))
+        // Of the linked offices, the one the "Où s'adresser ?" text names (the first linked when none or several match as well).
+        let officeLines = fiche.sections(.office).flatMap(\.lines).splitNotes().items.map(\.text)
+        if let chosen = Self.bestOffice(linked, officeLines: officeLines, names: institutions.officeNames) {
+            step.institution = institutions.officeIds[chosen]
+            let others = linked.filter { $0 != chosen }.compactMap { institutions.officeNames[$0] }
+            if !others.isEmpty { stepInfo.append("Autres services à contacter :\n" + others.joined(separator: "\n")) }
         }
 
         var eligibility: [String] = []
         var offices: [String] = []
         var actions: [String] = []
+        var recourse: [String] = []
+        var documentSections = 0
         var requirements: [Requirement] = []
         var costLines: [SPLine] = []
         var costSeen = false
+        var costTitle: String?
         var delayLines: [SPLine] = []
         var results: [StepResult] = []
         var legal: [LegalBasis] = []
@@ -359,27 +373,43 @@ private struct ProcedureBuilder {
                 }
             case .documents:
                 // "a) Pour une personne physique :" heads the documents below it (their notes); "NB : …" goes to the step's notes.
+                // A second list, or one for a given case ("… en cas de changement de propriétaire ?"), names its case in the notes.
                 let (items, notes) = lines.splitNotes()
-                var group: String?
+                let foldedTitle = SPText.fold(section.title)
+                documentSections += 1
+                let specific = documentSections > 1 || SPText.hasAny(foldedTitle, [" pour ", " en cas", " si ", "renouvel", "duplicata"])
+                let base: String? = specific ? section.title.spTrimmed(" ?:") : nil
+                var group = base
+                var stated: [String] = []
                 for line in items {
-                    if !line.bullet, line.text.hasSuffix(":") || (ServicePublicParsers.isEnumerated(line.raw) && line.text.count < 120) {
-                        group = line.text.spTrimmed(" :")
+                    if Self.isPlaceholder(line.text) {
+                        stated.append(line.text)  // "Aucun.", "Sans objet.": said, but not a document
+                    } else if !line.bullet,
+                        line.text.hasSuffix(":") || (ServicePublicParsers.isEnumerated(line.raw) && line.text.count < 120)
+                    {
+                        group = [base, line.text.spTrimmed(" :")].compactMap { $0 }.joined(separator: " — ")
                     } else {
                         requirements.append(parsers.requirement(line.text, notes: group))
                     }
                 }
-                if !notes.isEmpty { stepInfo.append(section.title + "\n" + notes.joined(separator: "\n")) }
+                if !notes.isEmpty || !stated.isEmpty { stepInfo.append(section.title + "\n" + (stated + notes).joined(separator: "\n")) }
             case .cost:
+                if costTitle == nil { costTitle = section.title }
                 costSeen = true
                 costLines += lines
             case .delay:
                 delayLines += lines
             case .result:
                 let (items, notes) = lines.splitNotes()
-                for line in items { results.append(StepResult(name: LocalizedText(fr: line.text), final: true)) }
-                if !notes.isEmpty { stepInfo.append(section.title + "\n" + notes.joined(separator: "\n")) }
+                let stated = items.filter { Self.isPlaceholder($0.text) }.map(\.text)
+                for line in items where !Self.isPlaceholder(line.text) {
+                    results.append(StepResult(name: LocalizedText(fr: line.text), final: true))
+                }
+                if !notes.isEmpty || !stated.isEmpty { stepInfo.append(section.title + "\n" + (stated + notes).joined(separator: "\n")) }
             case .office:
                 if let text = Self.text(lines) { offices.append(text) }
+            case .recourse:
+                if let text = Self.text(lines) { recourse.append(section.title + "\n" + text) }
             case .action:
                 if let text = Self.text(lines) { actions.append(actions.isEmpty ? text : section.title + "\n" + text) }
             case .legal:
@@ -393,11 +423,12 @@ private struct ProcedureBuilder {
 
         step.office = SPText.localized(offices.joined(separator: "\n"))
         step.action = SPText.localized(actions.joined(separator: "\n\n"))
+        step.recourse = SPText.localized(recourse.joined(separator: "\n\n"))
         step.requirements = requirements.isEmpty ? nil : requirements
         if costSeen {
             let (costs, notes) = parsers.costs(from: costLines)
             step.costs = costs.isEmpty ? nil : costs
-            if !notes.isEmpty { stepInfo.append("Coût\n" + notes.joined(separator: "\n")) }
+            if !notes.isEmpty { stepInfo.append((costTitle ?? "Quel est le coût ?") + "\n" + notes.joined(separator: "\n")) }
         }
         if !delayLines.isEmpty {
             // Days from the delays stated; notes ("NB : …") only qualify them. The wording is always kept.
@@ -416,27 +447,83 @@ private struct ProcedureBuilder {
             institution: step.institution ?? ServicePublicImporter.placeholderInstitution,
             channel: fiche.online ? .both : .counter, onlineUrl: onlineUrl, keywords: keywords(),
             eligibility: SPText.localized(eligibility.joined(separator: "\n\n")), status: .published, version: 1, lastReviewed: nil,
-            sources: [Source(title: ServicePublicImporter.sourceTitle, url: ServicePublicImporter.sourceBase + sourcePath, date: datasetDate)],
+            sources: [
+                Source(title: ServicePublicImporter.sourceTitle, url: ServicePublicImporter.sourceURL(sourcePath), date: datasetDate)
+            ],
             blocks: [Block(name: nil, mode: .sequence, optional: nil, steps: [step])],
             additionalInfo: SPText.localized(procedureInfo.joined(separator: "\n\n")))
+    }
+
+    /// "Aucun.", "Néant.", "Sans objet.": an answer saying there is nothing.
+    static func isPlaceholder(_ text: String) -> Bool {
+        let folded = SPText.fold(text).spTrimmed(" .!;")
+        return ["aucun", "aucune", "neant", "sans objet", "rien", "aucun document", "aucune piece", "pas de document", "non applicable"]
+            .contains(folded)
+    }
+
+    /// The linked office whose name shares most words with the first line of "Où s'adresser ?" (else with the whole answer);
+    /// the first linked office when none does.
+    static func bestOffice(_ linked: [String], officeLines: [String], names: [String: String]) -> String? {
+        guard let first = linked.first else { return nil }
+        for text in [officeLines.first ?? "", officeLines.joined(separator: " ")] {
+            let textWords = significantWords(text)
+            var best = first
+            var bestScore = 0
+            for office in linked {
+                let score = significantWords(names[office] ?? "").intersection(textWords).count
+                if score > bestScore {
+                    best = office
+                    bestScore = score
+                }
+            }
+            if bestScore > 0 { return best }
+        }
+        return first
+    }
+
+    /// Distinctive words of a name or text, folded and singular ("Tribunaux départementaux" → tribunal, departemental).
+    static func significantWords(_ text: String) -> Set<String> {
+        let generic: Set<String> = [
+            "direction", "directions", "generale", "general", "ministere", "service", "national", "nationale", "bureau", "division",
+            "senegal", "regional", "regionale", "publique", "public", "aupres", "adresser", "dans", "pour", "avec", "leur", "votre",
+        ]
+        var words = Set<String>()
+        for word in SPText.fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            var word = String(word)
+            guard word.count >= 4 else { continue }
+            if word.hasSuffix("aux") {
+                word = String(word.dropLast(3)) + "al"
+            } else if word.hasSuffix("s") || word.hasSuffix("x") {
+                word.removeLast()
+            }
+            if !generic.contains(word) { words.insert(word) }
+        }
+        return words
     }
 
     /// "Déposer la demande" for a request; otherwise the fiche's own action ("Déclarer une naissance").
     private func stepTitle() -> String {
         let folded = SPText.fold(fiche.title)
-        let requestVerbs = ["demander", "comment", "solliciter", "obtenir", "beneficier", "acceder", "se faire", "faire une demande", "faire la demande"]
+        let requestVerbs = [
+            "demande", "comment", "solliciter", "obtenir", "beneficier", "acceder", "se faire", "faire une demande", "faire la demande",
+        ]
         if requestVerbs.contains(where: { folded.hasPrefix($0) }) { return "Déposer la demande" }
         return fiche.title
     }
 
-    /// Acronyms in the title: "Demander une carte nationale d'identité (CNI)" → ["CNI"].
+    /// Acronyms in the title: "Demander une carte nationale d'identité (CNI)" → ["CNI"]; "Demander un NINEA" → ["NINEA"]. A word in
+    /// capitals counts when it is in parentheses or follows a lower-case word (so that "Maison de la culture Douta SECK" gives none).
     private func keywords() -> Keywords? {
         var found: [String] = []
-        for word in fiche.title.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }) {
+        let words = fiche.title.split(whereSeparator: { $0 == " " || $0 == "'" || $0 == "’" })
+        for (index, raw) in words.enumerated() {
+            let inParentheses = raw.hasPrefix("(") && raw.hasSuffix(")")
+            let word = raw.trimmingCharacters(in: CharacterSet(charactersIn: "(),.;:"))
             let letters = word.filter(\.isLetter)
-            guard letters.count >= 2, letters.count <= 10, letters.allSatisfy(\.isUppercase), !["II", "III", "IV", "VI"].contains(String(word))
+            guard letters.count >= 2, letters.count <= 10, letters.allSatisfy(\.isUppercase), !["II", "III", "IV", "VI"].contains(word)
             else { continue }
-            if !found.contains(String(word)) { found.append(String(word)) }
+            let afterLowerCase = index > 0 && (words[index - 1].first?.isLowercase ?? false)
+            if (inParentheses || afterLowerCase) && !found.contains(word) { found.append(word) }
         }
         return found.isEmpty ? nil : Keywords(fr: found, en: nil)
     }
@@ -449,12 +536,13 @@ private struct ProcedureBuilder {
 
 // MARK: - Report
 
-private struct FieldCounter {
+private struct SPFieldCounter {
     var fiches = 0
     var values: [String: Int] = [:]
     static let fields = [
         "summary", "eligibility", "requirements", "costs", "costs with amount", "costs percentage", "costs free", "costs unknown only",
-        "timeframe", "timeframe in days", "office text", "institution linked", "legal bases", "results", "action", "additional info",
+        "timeframe", "timeframe in days", "office text", "institution linked", "legal bases", "results", "action", "recourse",
+        "additional info",
         "online", "categories",
     ]
 
@@ -478,12 +566,13 @@ private struct FieldCounter {
         mark("legal bases", !(step?.legalBases ?? []).isEmpty)
         mark("results", !(step?.results ?? []).isEmpty)
         mark("action", step?.action != nil)
+        mark("recourse", step?.recourse != nil)
         mark("additional info", procedure.additionalInfo != nil || step?.additionalInfo != nil)
         mark("online", procedure.channel != .counter)
         mark("categories", !procedure.categories.isEmpty)
     }
 
-    func fieldCounts(placeholder: String) -> [ServicePublicFieldCount] {
+    func fieldCounts() -> [ServicePublicFieldCount] {
         Self.fields.map { ServicePublicFieldCount(field: $0, mapped: values[$0] ?? 0) }
     }
 }

@@ -6,56 +6,87 @@ import Foundation
 /// Text helpers shared by the servicepublic.gouv.sn importer.
 enum SPText {
     /// Lower case, no accents, straight apostrophes, single spaces: for recognising wording, never for output.
+    /// Works on UTF-8 bytes (Latin-1 letters, typographic quotes and dashes are mapped; other characters are kept).
     static func fold(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var lastWasSpace = true
-        func space() {
-            if !lastWasSpace { out.append(0x20) }
-            lastWasSpace = true
-        }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                var byte = UInt8(value)
-                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                    space()
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var lastWasSpace = true
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                // ASCII: lower case; "`" as an apostrophe.
+                if byte < 0x80 {
+                    index += 1
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                        if !lastWasSpace { out.append(0x20) }
+                        lastWasSpace = true
+                    } else {
+                        out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte == 0x60 ? 0x27 : byte)
+                        lastWasSpace = false
+                    }
                     continue
                 }
-                if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
-                if byte == 0x60 { byte = 0x27 }
-                out.append(byte)
-                lastWasSpace = false
-                continue
+                // Other characters: a replacement of up to three bytes (`length` 0: dropped; `space`: white space).
+                var first: UInt8 = byte
+                var second: UInt8 = 0
+                var third: UInt8 = 0
+                var length = 1
+                var consumed = 1
+                var space = false
+                if byte == 0xC3, index + 1 < count {  // Latin-1 letters: upper and lower case differ by 0x20
+                    consumed = 2
+                    switch bytes[index + 1] | 0x20 {
+                    case 0xA0...0xA5: first = 0x61  // à â ä
+                    case 0xA6: (first, second, length) = (0x61, 0x65, 2)  // æ
+                    case 0xA7: first = 0x63  // ç
+                    case 0xA8...0xAB: first = 0x65  // é è ê ë
+                    case 0xAC...0xAF: first = 0x69  // î ï
+                    case 0xB1: first = 0x6E  // ñ
+                    case 0xB2...0xB6, 0xB8: first = 0x6F  // ô ö
+                    case 0xB9...0xBC: first = 0x75  // ù û ü
+                    case 0xBD, 0xBF: first = 0x79  // ý ÿ
+                    default: (second, length) = (bytes[index + 1], 2)
+                    }
+                } else if byte == 0xC2, index + 1 < count {
+                    consumed = 2
+                    switch bytes[index + 1] {
+                    case 0xA0: space = true  // no-break space
+                    case 0xB4: first = 0x27  // acute accent typed as an apostrophe
+                    case 0xAD: length = 0  // soft hyphen
+                    default: (second, length) = (bytes[index + 1], 2)
+                    }
+                } else if byte == 0xC5, index + 1 < count, bytes[index + 1] == 0x93 || bytes[index + 1] == 0x92 {  // œ Œ
+                    (first, second, length, consumed) = (0x6F, 0x65, 2, 2)
+                } else if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80 {
+                    consumed = 3
+                    switch bytes[index + 2] {
+                    case 0x98, 0x99: first = 0x27  // ‘ ’
+                    case 0x91, 0x93, 0x94: first = 0x2D  // ‑ – —
+                    case 0xA6: (first, second, third, length) = (0x2E, 0x2E, 0x2E, 3)  // …
+                    case 0xAF, 0x87, 0x89: space = true  // narrow no-break, figure and thin spaces
+                    case 0x8B, 0x8E, 0x8F: length = 0  // zero-width space, direction marks
+                    default: (second, third, length) = (bytes[index + 1], bytes[index + 2], 3)
+                    }
+                } else if byte == 0xEF, index + 2 < count, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {  // byte order mark
+                    (length, consumed) = (0, 3)
+                }
+                index += consumed
+                if space {
+                    if !lastWasSpace { out.append(0x20) }
+                    lastWasSpace = true
+                } else if length > 0 {
+                    out.append(first)
+                    if length > 1 { out.append(second) }
+                    if length > 2 { out.append(third) }
+                    lastWasSpace = false
+                }
             }
-            let mapped: String
-            switch value {
-            case 0xE0...0xE5, 0xC0...0xC5: mapped = "a"
-            case 0xE8...0xEB, 0xC8...0xCB: mapped = "e"
-            case 0xEC...0xEF, 0xCC...0xCF: mapped = "i"
-            case 0xF2...0xF6, 0xD2...0xD6: mapped = "o"
-            case 0xF9...0xFC, 0xD9...0xDC: mapped = "u"
-            case 0xE7, 0xC7: mapped = "c"
-            case 0xF1, 0xD1: mapped = "n"
-            case 0xFF, 0xFD, 0xDD: mapped = "y"
-            case 0x153, 0x152: mapped = "oe"
-            case 0xE6, 0xC6: mapped = "ae"
-            case 0x2019, 0x2018, 0x2BC, 0xB4: mapped = "'"
-            case 0x2013, 0x2014, 0x2011, 0x2212: mapped = "-"
-            case 0x2026: mapped = "..."
-            case 0xA0, 0x202F, 0x2007, 0x2009, 0x3000:
-                space()
-                continue
-            case 0x200B, 0xFEFF, 0xAD:
-                continue
-            default:
-                mapped = String(scalar).lowercased()
-            }
-            out.append(contentsOf: Array(mapped.utf8))
-            lastWasSpace = false
+            if out.last == 0x20 { out.removeLast() }
+            return String(decoding: out, as: UTF8.self)
         }
-        if out.last == 0x20 { out.removeLast() }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether `text` contains `needle` (byte comparison: fold both first for a loose match).
@@ -70,104 +101,147 @@ enum SPText {
 
     /// Collapses every run of white space (including no-break spaces) into one space and trims.
     static func collapse(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            collapseBytes(bytes, 0, bytes.count, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// White space of the length it has at `index` (0 when none): ASCII blanks, no-break, narrow and thin spaces.
+    @inline(__always) private static func spaceLength(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ end: Int) -> Int {
+        let byte = bytes[index]
+        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { return 1 }
+        if byte == 0xC2, index + 1 < end, bytes[index + 1] == 0xA0 { return 2 }
+        if byte == 0xE2, index + 2 < end, bytes[index + 1] == 0x80, [0xAF, 0x87, 0x89].contains(bytes[index + 2]) { return 3 }
+        if byte == 0xE3, index + 2 < end, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 { return 3 }
+        return 0
+    }
+
+    /// Invisible characters to drop: zero-width space, direction marks, byte order mark, soft hyphen.
+    @inline(__always) private static func invisibleLength(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ end: Int) -> Int {
+        let byte = bytes[index]
+        if byte == 0xC2, index + 1 < end, bytes[index + 1] == 0xAD { return 2 }
+        if byte == 0xE2, index + 2 < end, bytes[index + 1] == 0x80, [0x8B, 0x8E, 0x8F].contains(bytes[index + 2]) { return 3 }
+        if byte == 0xEF, index + 2 < end, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF { return 3 }
+        return 0
+    }
+
+    private static func collapseBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, into out: inout [UInt8]) {
         var pendingSpace = false
-        var started = false
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x202F, 0x2007, 0x2009, 0x3000:
-                pendingSpace = started
-            case 0x200B, 0xFEFF, 0xAD, 0x200E, 0x200F:
-                continue
-            default:
-                if pendingSpace { out.append(" ") }
-                pendingSpace = false
-                started = true
-                out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-
-    /// Strips inline Markdown from one line: links become their text, emphasis and escapes go, white space is collapsed.
-    static func clean(_ raw: String) -> String {
-        let chars = Array(raw.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        cleanScalars(chars, 0, chars.count, into: &out)
-        var text = collapse(String(out))
-        if text.hasPrefix("#") {
-            while text.hasPrefix("#") { text.removeFirst() }
-            text = collapse(text)
-        }
-        if text.unicodeScalars.allSatisfy({ "-=_·• ".unicodeScalars.contains($0) }) { return "" }
-        return text
-    }
-
-    private static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII ? "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars.contains(scalar) : false
-    }
-
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-    }
-
-    private static func cleanScalars(_ chars: [Unicode.Scalar], _ from: Int, _ to: Int, into out: inout String.UnicodeScalarView) {
         var index = from
         while index < to {
-            let char = chars[index]
-            if char == "\\", index + 1 < to, isPunctuation(chars[index + 1]) {
-                out.append(chars[index + 1])
-                index += 2
-                continue
-            }
-            if char == "!" || char == "[" {
-                let open = char == "!" ? index + 1 : index
-                if open < to, chars[open] == "[", let close = matchingBracket(chars, from: open, to: to) {
-                    var next = close + 1
-                    if next < to, chars[next] == "(" {
-                        var end = next + 1
-                        while end < to, chars[end] != ")" { end += 1 }
-                        if end < to { next = end + 1 }
-                    }
-                    if char == "[" { cleanScalars(chars, open + 1, close, into: &out) }
-                    index = next
+            let byte = bytes[index]
+            if byte >= 0x80 || byte <= 0x20 {
+                let spaces = spaceLength(bytes, index, to)
+                if spaces > 0 {
+                    pendingSpace = !out.isEmpty
+                    index += spaces
                     continue
                 }
-                if char == "[" {  // an unmatched bracket: a link whose text runs over two lines
-                    index += 1
+                let invisible = invisibleLength(bytes, index, to)
+                if invisible > 0 {
+                    index += invisible
                     continue
                 }
             }
-            if char == "]", index + 1 < to, chars[index + 1] == "(" {  // the end of such a link: drop the target
-                var end = index + 2
-                while end < to, chars[end] != ")" { end += 1 }
-                if end < to {
-                    index = end + 1
-                    continue
-                }
-            }
-            if char == "*" {
-                index += 1
-                continue
-            }
-            if char == "_" {
-                let inWord = index > from && index + 1 < to && isWordScalar(chars[index - 1]) && isWordScalar(chars[index + 1])
-                if !inWord {
-                    index += 1
-                    continue
-                }
-            }
-            out.append(char)
+            if pendingSpace, !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte)
             index += 1
         }
     }
 
-    private static func matchingBracket(_ chars: [Unicode.Scalar], from open: Int, to: Int) -> Int? {
+    /// Strips inline Markdown from one line: links become their text, emphasis and escapes go, white space is collapsed.
+    /// Markdown's marks are all ASCII, so this works on UTF-8 bytes.
+    static func clean(_ raw: String) -> String {
+        var raw = raw
+        return raw.withUTF8 { bytes -> String in
+            var stripped: [UInt8] = []
+            stripped.reserveCapacity(bytes.count)
+            cleanBytes(bytes, 0, bytes.count, into: &stripped)
+            var out: [UInt8] = []
+            out.reserveCapacity(stripped.count)
+            stripped.withUnsafeBufferPointer { collapseBytes($0, 0, $0.count, into: &out) }
+            var start = 0
+            while start < out.count, out[start] == 0x23 || out[start] == 0x20 { start += 1 }  // "### Voir article …"
+            if start > 0 { out.removeFirst(start) }
+            if out.allSatisfy({ $0 == 0x2D || $0 == 0x3D || $0 == 0x5F || $0 == 0x20 }) { return "" }
+            let text = String(decoding: out, as: UTF8.self)
+            return text == "·" || text == "•" ? "" : text
+        }
+    }
+
+    @inline(__always) private static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+    }
+
+    @inline(__always) private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    private static func cleanBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, into out: inout [UInt8]) {
+        var index = from
+        while index < to {
+            let byte = bytes[index]
+            switch byte {
+            case 0x5C:  // "\-": an escaped character
+                if index + 1 < to, isASCIIPunctuation(bytes[index + 1]) {
+                    out.append(bytes[index + 1])
+                    index += 2
+                    continue
+                }
+            case 0x21, 0x5B:  // "![…](…)" image, "[text](target)" link
+                let open = byte == 0x21 ? index + 1 : index
+                if open < to, bytes[open] == 0x5B, let close = matchingBracket(bytes, from: open, to: to) {
+                    var next = close + 1
+                    if next < to, bytes[next] == 0x28 {
+                        var end = next + 1
+                        while end < to, bytes[end] != 0x29 { end += 1 }
+                        if end < to { next = end + 1 }
+                    }
+                    if byte == 0x5B { cleanBytes(bytes, open + 1, close, into: &out) }
+                    index = next
+                    continue
+                }
+                if byte == 0x5B {  // an unmatched bracket: a link whose text runs over two lines
+                    index += 1
+                    continue
+                }
+            case 0x5D:  // the end of such a link: drop its target
+                if index + 1 < to, bytes[index + 1] == 0x28 {
+                    var end = index + 2
+                    while end < to, bytes[end] != 0x29 { end += 1 }
+                    if end < to {
+                        index = end + 1
+                        continue
+                    }
+                }
+            case 0x2A:  // emphasis
+                index += 1
+                continue
+            case 0x5F:  // "_emphasis_", but not snake_case
+                let inWord = index > from && index + 1 < to && isWordByte(bytes[index - 1]) && isWordByte(bytes[index + 1])
+                if !inWord {
+                    index += 1
+                    continue
+                }
+            default:
+                break
+            }
+            out.append(byte)
+            index += 1
+        }
+    }
+
+    private static func matchingBracket(_ bytes: UnsafeBufferPointer<UInt8>, from open: Int, to: Int) -> Int? {
         var depth = 0
         var index = open
         while index < to {
-            if chars[index] == "[" { depth += 1 }
-            if chars[index] == "]" {
+            if bytes[index] == 0x5B { depth += 1 }
+            if bytes[index] == 0x5D {
                 depth -= 1
                 if depth == 0 { return index }
             }
@@ -176,8 +250,14 @@ enum SPText {
         return nil
     }
 
-    /// The lines of a file, split at line breaks and at long runs of spaces (two items typed on one line).
+    /// The lines of a file, split at line breaks and at long runs of spaces (two items typed on one line). HTML comments (a word
+    /// processor's style sheet pasted into one fiche) are dropped.
     static func rawLines(_ text: String) -> [String] {
+        var text = text
+        while SPText.has(text, "<!--"), let start = text.range(of: "<!--") {
+            let end = text.range(of: "-->", range: start.upperBound..<text.endIndex)?.upperBound ?? text.endIndex
+            text.removeSubrange(start.lowerBound..<end)
+        }
         var lines: [String] = []
         for part in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             var line = String(decoding: part, as: UTF8.self)
@@ -212,6 +292,10 @@ enum SPText {
 
     /// "sn-sp-" + a file name, kept under the catalogue's 120-character limit for ids (a short hash keeps long ones unique).
     static func identifier(_ name: String) -> String {
+        let isSlug =
+            !name.isEmpty && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+            && !name.hasPrefix("-") && !name.hasSuffix("-") && !name.contains("--")
+        let name = isSlug ? name : slug(name)
         let id = "sn-sp-" + name
         guard id.count > 120 else { return id }
         var hash: UInt32 = 2_166_136_261
@@ -310,7 +394,8 @@ extension Array where Element == SPLine {
 }
 
 enum SPSectionKind: String, CaseIterable {
-    case eligibility, documents, cost, delay, result, office, action, when, loss, renewal, moreInfo, legal, services, online, other
+    case eligibility, documents, cost, delay, result, office, action, when, loss, renewal, recourse, moreInfo, legal, services, online,
+        other
 }
 
 struct SPSection {
@@ -400,7 +485,8 @@ struct SPFiche {
         var search = text[...]
         while let start = search.range(of: "http") {
             let rest = search[start.lowerBound...]
-            let end = rest.firstIndex(where: { $0 == " " || $0 == ")" || $0 == "]" || $0 == "," || $0 == ";" || $0 == "\"" }) ?? rest.endIndex
+            let end =
+                rest.firstIndex(where: { $0 == " " || $0 == ")" || $0 == "]" || $0 == "," || $0 == ";" || $0 == "\"" }) ?? rest.endIndex
             var url = String(rest[..<end])
             while let last = url.last, last == "." || last == ":" { url.removeLast() }
             if url.hasPrefix("http://") || url.hasPrefix("https://"), let parsed = URL(string: url), parsed.host != nil,
@@ -416,9 +502,12 @@ struct SPFiche {
     /// Reads one raw line: the cleaned line, or a heading that opens a section (with any text typed after it on the same line).
     static func read(_ raw: String) -> (SPLine?, SPSection?) {
         var body = raw.spTrimmed()
+        guard !body.isEmpty else { return (nil, nil) }
         var bullet = false
-        for marker in ["* ", "*\t", "- ", "+ ", "\\- ", "\\-", "\\* ", "• ", "·", "•", "– ", "− ", "Ü ", "Ø ", "§ ", "▪ ", "► ", "■ ", "● ", "➢ ", "✓ "]
-        where body.hasPrefix(marker) {
+        let first = body.unicodeScalars.first!
+        let markers = first.isASCII && !"*-+\\".unicodeScalars.contains(first) ? [] : Self.bulletMarkers
+        if !markers.isEmpty, !first.isASCII { body = SPText.collapse(body) }  // "ü\u{A0} Décret …"
+        for marker in markers where body.hasPrefix(marker) {
             if marker == "\\-", body.dropFirst(2).first?.isNumber ?? false { break }
             body = String(body.dropFirst(marker.count)).spTrimmed()
             bullet = true
@@ -440,11 +529,17 @@ struct SPFiche {
         let text = SPText.clean(body)
         guard !text.isEmpty, text != "·", text != "-" else { return (nil, nil) }
         let emphasized = body.hasPrefix("**") || body.hasPrefix("#") || body.hasPrefix("__") || body.hasSuffix("**")
-        if !bullet || emphasized, text.utf8.count <= 240, let kind = classify(text, emphasized: emphasized) {
+        if !bullet || emphasized, text.utf8.count <= 300, let kind = classify(text, emphasized: emphasized) {
             return (nil, SPSection(kind: kind, title: text, lines: []))
         }
         return (SPLine(text: text, bullet: bullet, raw: raw), nil)
     }
+
+    private static let bulletMarkers = [
+        "* ", "*\t", "- ", "+ ", "\\- ", "\\-", "\\* ", "• ", "·", "•", "– ", "− ", "Ü ", "ü ", "Ø ", "ø ", "§ ", "▪ ", "► ", "■ ", "● ",
+        "➢ ",
+        "✓ ",
+    ]
 
     /// "1. ", "2) ", "15.  ": a numbered item.
     private static func dropNumbering(_ body: String) -> String? {
@@ -456,7 +551,7 @@ struct SPFiche {
         }
         guard digits > 0, index < body.endIndex, body[index] == "." || body[index] == ")" else { return nil }
         let after = body.index(after: index)
-        guard after < body.endIndex, body[after] == " " || body[after] == "\t" else { return nil }
+        guard after < body.endIndex, body[after] == " " || body[after] == "\t" || body[after] == "\u{00A0}" else { return nil }
         let rest = body[after...].spTrimmed()
         guard let first = rest.first, first.isLetter || first == "[" || first == "*" else { return nil }
         return rest
@@ -464,7 +559,7 @@ struct SPFiche {
 
     private static let questionWords = [
         "qui ", "qu'", "que ", "quel", "quand", "ou ", "comment", "combien", "pourquoi", "a qui", "a quel", "aupres de qui", "est-ce",
-        "y a-t-il", "peut-on", "faut-il", "doit-on", "dans quel", "pour qui", "en quoi", "quoi", "a quoi", "a combien", "quelle",
+        "y a-t-il", "peut-on", "faut-il", "doit-on", "dans quel", "pour qui", "en quoi", "quoi", "a quoi", "a combien", "quelle", "quant ",
     ]
 
     /// What kind of section a line opens, if it is a heading.
@@ -476,7 +571,12 @@ struct SPFiche {
             return nil
         }
         var folded = SPText.fold(text)
-        guard folded.count <= 110 else { return nil }
+        guard folded.count <= 140 else { return nil }
+        // "1. Qui peut faire la demande ?", "1- Qui peut faire cette démarche ?"
+        if let first = folded.unicodeScalars.first, ("0"..."9").contains(first) {
+            let rest = folded.drop(while: { $0.isNumber }).drop(while: { $0 == "." || $0 == "-" || $0 == ")" || $0 == " " })
+            if rest.count < folded.count - 1 { folded = String(rest) }
+        }
         if folded.hasPrefix("les services a contacter") { return .services }
         if folded.hasPrefix("faire la demarche en ligne") { return .online }
         if folded.hasPrefix("pour en savoir plus") { return folded.count < 40 ? .moreInfo : nil }
@@ -501,34 +601,44 @@ struct SPFiche {
         {
             return .eligibility
         }
-        if has("conditions a remplir", "conditions d'inscription", "conditions d'acces", "conditions d'admission", "conditions requises",
-            "conditions d'eligibilite", "criteres d'eligibilite", "qui s'adresse")
+        if folded.hasPrefix("quand") || folded.hasPrefix("quant ") || folded.hasPrefix("a quel moment")
+            || folded.hasPrefix("a partir de quand")
         {
-            return .eligibility
+            return has("delai") ? .delay : .when
         }
-        if has("documents", "pieces a fournir", "pieces a presenter", "pieces a produire", "dossier a fournir", "composition du dossier",
+        if folded.hasPrefix("a qui") { return has("adresser") ? .office : .eligibility }
+        if has(
+            "documents", "pieces a fournir", "pieces a presenter", "pieces a produire", "dossier a fournir", "composition du dossier",
             "pieces exigees", "pieces constitutives", "constitution du dossier", "dossier de candidature")
         {
             return .documents
         }
         if has("delai", "combien de temps", "duree de la procedure", "duree de traitement", "duree du traitement") { return .delay }
+        if has(
+            "conditions a remplir", "conditions d'inscription", "conditions d'acces", "conditions d'admission", "conditions requises",
+            "conditions d'eligibilite", "criteres d'eligibilite", "qui s'adresse")
+        {
+            return .eligibility
+        }
         if has("cout", "combien", "frais", "tarif", "montant", "prix") { return .cost }
-        if has("piece delivree", "pieces delivrees", "nature de la piece", "intitule de la piece", "nature des pieces", "document delivre",
+        if has(
+            "piece delivree", "pieces delivrees", "nature de la piece", "intitule de la piece", "nature des pieces", "document delivre",
             "acte delivre", "piece obtenue")
         {
             return .result
         }
-        if has("ou s'adresser", "ou s' adresser", "ou faire la demarche", "ou deposer", "ou s'inscrire", "ou retirer", "ou effectuer",
+        if has(
+            "ou s'adresser", "ou s' adresser", "ou faire la demarche", "ou deposer", "ou s'inscrire", "ou retirer", "ou effectuer",
             "ou faire la demande", "aupres de qui", "ou se renseigner", "ou se rendre", "ou obtenir")
-            || folded == "ou s'adresser"
+            || folded == "ou s'adresser" || folded == "ou" || folded.hasPrefix("ou faire")
         {
             return .office
         }
+        if has("rejet", "refus", "recours", "contester la decision", "contestation") { return .recourse }
         if has("renouvel") { return .renewal }
         if has("perte", " vol") { return .loss }
         if folded.hasPrefix("qui "), !has("notifi", "delivre", "signe", "instruit", "statue") { return .eligibility }
-        if folded.hasPrefix("quand") || folded.hasPrefix("a quel moment") || folded.hasPrefix("a partir de quand") { return .when }
-        if folded.hasPrefix("comment") { return .action }
+        if folded.hasPrefix("comment") || has("etapes a suivre", "comment proceder", "deroulement de la procedure") { return .action }
         return nil
     }
 }
@@ -558,7 +668,9 @@ struct SPOffice {
         let folded = SPText.fold(text)
         guard let colon = folded.firstIndex(of: ":") else { return false }
         let label = folded[..<colon].spTrimmed()
-        guard label.count <= 45, !SPText.has(label, "tel"), !SPText.has(label, "fax"), !SPText.has(label, "mail"), !SPText.has(label, "site") else {
+        guard label.count <= 45, !SPText.has(label, "tel"), !SPText.has(label, "fax"), !SPText.has(label, "mail"),
+            !SPText.has(label, "site")
+        else {
             return false
         }
         return personTitles.contains { label.hasPrefix($0) }
@@ -591,7 +703,9 @@ struct SPOffice {
             if raw.isEmpty || raw.hasPrefix("**") || raw.hasPrefix("---") || raw.hasPrefix("===") { break }
             let line = SPText.clean(raw)
             let folded = SPText.fold(line)
-            if line.count > 160 || SPText.has(folded, "tel") || isPersonLine(line) || SPText.has(line, "@") || folded.hasPrefix("region") { break }
+            if line.count > 160 || SPText.has(folded, "tel") || isPersonLine(line) || SPText.has(line, "@") || folded.hasPrefix("region") {
+                break
+            }
             if !line.isEmpty { office.hierarchy.append(line) }
             index += 1
         }
@@ -608,8 +722,9 @@ struct SPOffice {
                 continue
             }
             let folded = SPText.fold(line)
-            if trimmed.hasPrefix("**"), ["adresse", "telephone", "telecopie", "site web", "adresse electronique", "e-mail", "email", "horaires"]
-                .contains(where: { folded == $0 || folded == $0 + " :" })
+            if trimmed.hasPrefix("**"),
+                ["adresse", "telephone", "telecopie", "site web", "adresse electronique", "e-mail", "email", "horaires"]
+                    .contains(where: { folded == $0 || folded == $0 + " :" })
             {
                 section = folded.hasSuffix(" :") ? String(folded.dropLast(2)) : folded
                 continue
@@ -628,11 +743,15 @@ struct SPOffice {
             if trimmed.hasPrefix("**") { section = nil }  // "**Région de Dakar**": a list of branches, not the office's own details
             if let section { sections[section, default: []].append(line) }
         }
-        office.address = SPText.nonEmpty(sections["adresse"]?.joined(separator: ", "))
+        office.address = SPText.nonEmpty(
+            sections["adresse"]?.map { line in
+                SPText.fold(line).hasPrefix("adresse :") ? String(line.drop(while: { $0 != ":" }).dropFirst()).spTrimmed() : line
+            }.joined(separator: ", "))
         office.phone = firstPhone(sections["telephone"] ?? [])
         office.email = firstEmail((sections["adresse electronique"] ?? []) + (sections["e-mail"] ?? []) + (sections["email"] ?? []))
         office.website = firstWebsite(sections["site web"] ?? [])
-        office.hoursNote = SPText.nonEmpty(hours.joined(separator: " ; "))
+        office.hoursNote = SPText.nonEmpty(
+            hours.enumerated().map { index, line in index == 0 ? line : (hours[index - 1].hasSuffix(":") ? " " : " ; ") + line }.joined())
         if office.hoursNote == nil, let note = sections["horaires"]?.joined(separator: " ; ") { office.hoursNote = SPText.nonEmpty(note) }
         return office
     }
@@ -650,7 +769,8 @@ struct SPOffice {
         guard !name.isEmpty else { return nil }
         if inner.isEmpty { return (name, nil) }
         let letters = inner.filter { $0.isLetter }
-        guard inner.count <= 14, !inner.contains(" "), letters.count >= 2, letters.filter({ $0.isUppercase }).count * 2 >= letters.count else {
+        guard inner.count <= 14, !inner.contains(" "), letters.count >= 2, letters.filter({ $0.isUppercase }).count * 2 >= letters.count
+        else {
             return nil
         }
         return (name, inner)
@@ -664,7 +784,9 @@ struct SPOffice {
                 candidate = candidate.spTrimmed()
                 let digits = candidate.filter { $0.isASCII && $0.isNumber }
                 guard digits.count >= 6,
-                    candidate.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == " " || $0 == "(" || $0 == ")" || $0 == "+" || $0 == "." || $0 == "-" })
+                    candidate.allSatisfy({
+                        ($0.isASCII && $0.isNumber) || $0 == " " || $0 == "(" || $0 == ")" || $0 == "+" || $0 == "." || $0 == "-"
+                    })
                 else { continue }
                 return SPText.collapse(candidate)
             }

@@ -3,6 +3,11 @@ import Foundation
 /// Parsers for the wording of servicepublic.gouv.sn fiches: amounts in FCFA, delays, legal references, document counts,
 /// and the table from the portal's themes to Guichet's categories. They never guess: what they cannot read is left as text.
 struct ServicePublicParsers {
+    private static let numberWords: [String: Int] = [
+        "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+        "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40,
+        "soixante": 60,
+    ]
     private let amountPattern: NSRegularExpression
     private let rangePattern: NSRegularExpression
     private let percentPattern: NSRegularExpression
@@ -17,11 +22,13 @@ struct ServicePublicParsers {
         // 10 000 FCFA, 10.000 F CFA, 1 00 000 FCFA, 5000 F, 100.000 francs, 1 million de FCFA, 2,5 millions FCFA.
         let number = #"(\d{1,3}(?:[ \x{00A0}\x{202F}.](?:\d{3}|\d{2}(?=[ \x{00A0}\x{202F}.]\d{3})))+|\d+)(?:,(\d+))?"#
         let currency = #"\s*(millions?|milliards?)?\s*(?:de\s+)?\.?\s*(?:f\s?\.?\s?cfa|fcfa|francs?\s+cfa|francs?|xof|cfa|f)(?![\p{L}\d])"#
-        amountPattern = try! NSRegularExpression(pattern: #"(?<![\d.,])"# + number + currency, options: [.caseInsensitive])
+        amountPattern = try! NSRegularExpression(pattern: #"(?<![\d.,\p{L}])"# + number + currency, options: [.caseInsensitive])
         rangePattern = try! NSRegularExpression(
-            pattern: #"(?<![\d.,])"# + number + #"\s*(?:f\s?cfa|fcfa|francs?)?\s*(?:à|a|-|et)\s*"# + number + currency,
+            pattern: #"(?<![\d.,\p{L}])"# + number + #"\s*(?:f\s?cfa|fcfa|francs?)?\s*(?:à|a|-|et)\s*"# + number + currency,
             options: [.caseInsensitive])
-        percentPattern = try! NSRegularExpression(pattern: #"(\d+(?:[.,]\d+)?)\s*%"#, options: [])
+        // "10 %", and the lower bound of "entre 5 à 15 %".
+        percentPattern = try! NSRegularExpression(
+            pattern: #"(?:(\d+(?:[.,]\d+)?)\s*%?\s*(?:à|a|-|et)\s*\d+(?:[.,]\d+)?\s*%|(\d+(?:[.,]\d+)?)\s*%)"#, options: [])
         // Delays are matched on folded text (lower case, no accents).
         let word =
             #"(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt(?:[- ]et[- ]un|[- ](?:deux|trois|quatre|cinq|six|sept|huit|neuf))?|trente|quarante(?:[- ](?:cinq|huit))?|soixante(?:[- ]douze)?|quatre[- ]vingt[- ]dix)(?:\s*\(\d+\))?"#
@@ -33,7 +40,7 @@ struct ServicePublicParsers {
         let articleNumber = #"(?:[LRD]\.?\s?)?\d+(?:er)?(?:[- ](?:bis|ter))?"#
         articlePattern = try! NSRegularExpression(
             pattern: #"\barticles?\s+("# + articleNumber + #"(?:(?:\s*,\s*|\s+et\s+|\s+à\s+|\s+a\s+|\s*-\s*)"# + articleNumber
-                + #")*(?:\s+et\s+suivants)?(?:\s*,?\s*alinéas?\s+\d+(?:\s*(?:,|et)\s*\d+)*)?)\s*,?\s*(?:du|de la|de l['’]|des|de)?\s*((?:nouveau\s+)?(?:code|loi|décret|acte uniforme|ordonnance|arrêté|constitution|traité)\b[^.;:()\n]*)"#,
+                + #")*(?:\s+et\s+suivants)?(?:\s*,?\s*alinéas?\s+\d+(?:\s*(?:,|et)\s*\d+)*)?)\s*,?\s*(?:du|de la|de l['’]|des|de)?\s*((?:nouveau\s+)?(?:code|loi|décret|acte uniforme|ordonnance|arrêté|constitution|traité|(?-i:CGI|COCC|CGCT|CPC|CPP))\b(?:(?!\s+et\s+(?:l['’]|les\s+|de\s+l['’])?articles?\b)[^.;:()\n])*)"#,
             options: [.caseInsensitive])
         articleOnlyPattern = try! NSRegularExpression(
             pattern: #"\(?\s*\barticles?\s*("# + articleNumber + #"(?:(?:\s*,\s*|\s+et\s+|\s+à\s+|\s+a\s+|\s*-\s*)"# + articleNumber
@@ -42,7 +49,8 @@ struct ServicePublicParsers {
         spelledNumberPattern = try! NSRegularExpression(pattern: #"\([a-z -]+\)\s*(?=\d)"#, options: [])
         // "Loi n° 2011-01 du 24 février 2011", "Décret n°2004 -283 du 05 mars 2004", "loi 61-10".
         instrumentPattern = try! NSRegularExpression(
-            pattern: #"\b(lois?|décrets?|decrets?|arrêtés?|arretes?|ordonnances?)(?:\s+(?:organique|interministériel|ministériel|présidentiel))?\s*(?:n\s?[°º]\.?|no\.?|numéro)?\s*(\d{2,4}\s*[-–]\s*\d+(?:\s*[-–/]\s*[A-Z0-9]+)?)(?:[- ]*du\s+\d{1,2}(?:er)?(?:[ -]+[a-zéû]+[ -]+\d{4}|[-./]\d{1,2}[-./]\d{2,4}))?"#,
+            pattern:
+                #"\b(lois?|décrets?|decrets?|arrêtés?|arretes?|ordonnances?)(?:\s+(?:organique|interministériel|ministériel|présidentiel|d['’]application))?\s*(?:n\s?[°º]\.?|no\.?|numéro)?\s*(\d{2,4}\s*[-–]\s*\d+(?:\s*[-–/]\s*(?-i:[A-Z0-9]+))?)(?:[- ]*du\s+\d{1,2}(?:er)?(?:[ -]+[a-zéû]+[ -]+\d{4}|[-./]\d{1,2}[-./]\d{2,4}))?"#,
             options: [.caseInsensitive])
     }
 
@@ -73,10 +81,13 @@ struct ServicePublicParsers {
         if let multiplier = group(match, 5, in: text)?.lowercased(), low < 1000 {
             low *= multiplier.hasPrefix("milliard") ? 1_000_000_000 : 1_000_000
         }
-        return low <= high ? low : nil
+        // "master 2 et 1 000 000 FCFA" is not a range.
+        return low <= high && low >= 10 ? low : nil
     }
 
-    private func amount(from match: NSTextCheckingResult, in text: String, numberGroup: Int, decimalGroup: Int, multiplierGroup: Int) -> Double? {
+    private func amount(
+        from match: NSTextCheckingResult, in text: String, numberGroup: Int, decimalGroup: Int, multiplierGroup: Int
+    ) -> Double? {
         guard let number = group(match, numberGroup, in: text) else { return nil }
         var value = parseNumber(number, decimals: group(match, decimalGroup, in: text))
         if let multiplier = group(match, multiplierGroup, in: text)?.lowercased() {
@@ -110,20 +121,44 @@ struct ServicePublicParsers {
         }
         var costs: [Cost] = []
         var heading: String?
-        for line in items {
+        let lineAmounts = items.map { amount(in: $0.text) }
+        for (index, line) in items.enumerated() {
             let text = line.text
-            let enumerated = Self.isEnumerated(line.raw)
+            // "Le coût total est de 4 600 FCFA :" above its breakdown is a total, not one more cost: it ends with a colon, or the
+            // amounts of the lines below it add up to it.
+            if let total = lineAmounts[index], index + 1 < items.count, lineAmounts[index + 1] != nil {
+                let following = lineAmounts[(index + 1)...].prefix { $0 != nil }.compactMap { $0 }
+                if text.hasSuffix(":") || (following.count >= 2 && following.reduce(0, +) == total) {
+                    heading = nil
+                    continue
+                }
+            }
+            let enumerated = Self.isEnumerated(line.raw) || Self.isEnumerated(text)
             if enumerated { heading = nil }
             let label = heading.map { "\($0) : \(text)" } ?? text
-            if let amount = amount(in: text) {
-                costs.append(Cost(kind: .amount, label: LocalizedText(fr: label), amount: amount, currency: "XOF", text: LocalizedText(fr: text)))
+            if let parts = amountParts(text) {
+                // "Dépôt simple : 50 000 FCFA pour la taxe de dépôt, 30 000 FCFA pour la taxe de publication et 20 000 FCFA pour …"
+                let context = [heading, parts.context].compactMap { $0 }.joined(separator: " : ")
+                for (part, value) in parts.parts {
+                    let partLabel = context.isEmpty ? part : "\(context) : \(part)"
+                    costs.append(
+                        Cost(
+                            kind: .amount, label: LocalizedText(fr: partLabel), amount: value, currency: "XOF",
+                            text: LocalizedText(fr: text)))
+                }
+            } else if let amount = amount(in: text) {
+                costs.append(
+                    Cost(kind: .amount, label: LocalizedText(fr: label), amount: amount, currency: "XOF", text: LocalizedText(fr: text)))
             } else if let (value, parameter) = percentage(in: text) {
                 costs.append(
-                    Cost(kind: .percentage, label: LocalizedText(fr: label), percentage: value, parameter: LocalizedText(fr: parameter),
+                    Cost(
+                        kind: .percentage, label: LocalizedText(fr: label), percentage: value, parameter: LocalizedText(fr: parameter),
                         text: LocalizedText(fr: text)))
             } else if isFree(text) {
                 costs.append(Cost(kind: .free, label: heading.map { LocalizedText(fr: $0) }, text: LocalizedText(fr: text)))
-            } else if text.hasSuffix(":") || enumerated || Self.endsWithPreposition(text) {
+            } else if text.hasSuffix(":") || enumerated || Self.endsWithPreposition(text)
+                || (text.hasPrefix("Pour ") && text.count < 80 && index + 1 < items.count && lineAmounts[index + 1] != nil)
+            {
                 heading = text.spTrimmed(" :")
             } else {
                 costs.append(Cost(kind: .unknown, label: heading.map { LocalizedText(fr: $0) }, text: LocalizedText(fr: text)))
@@ -132,11 +167,63 @@ struct ServicePublicParsers {
         return (costs, notes)
     }
 
+    /// A line stating several amounts for several things, cut into one part per amount: the parts are separated by commas,
+    /// semicolons or "et", and each holds exactly one amount. Nil when the line does not cut that way ("20 000 FCFA pour les
+    /// SARL dont le capital est inférieur à 500 000 FCFA" is one cost with a condition).
+    func amountParts(_ text: String) -> (context: String?, parts: [(String, Double)])? {
+        let all = amounts(in: text)
+        guard Set(all).count >= 2, rangeMatchCount(text) == 0 else { return nil }
+        var context: String?
+        var body = text
+        if let colon = text.firstIndex(of: ":"), amounts(in: String(text[..<colon])).isEmpty {
+            context = SPText.nonEmpty(String(text[..<colon]))
+            body = String(text[text.index(after: colon)...]).spTrimmed()
+        }
+        // Pieces, each with the separator that followed it (kept when a piece without an amount is joined back).
+        var pieces: [(text: String, separator: String)] = []
+        var current = ""
+        for word in body.split(separator: " ", omittingEmptySubsequences: true) {
+            if word == "et" || word == "ou" {
+                pieces.append((current, " \(word) "))
+                current = ""
+                continue
+            }
+            current += (current.isEmpty ? "" : " ") + word
+            if let last = word.last, last == "," || last == ";" {
+                pieces.append((String(current.dropLast()), "\(last) "))
+                current = ""
+            }
+        }
+        pieces.append((current, ""))
+        // A piece without an amount belongs to the piece before it ("…, étudiants marocains bénéficiant d'une bourse").
+        var parts: [(String, Double)] = []
+        var separator = ""
+        for (piece, next) in pieces {
+            let text = piece.spTrimmed(" ,;.")
+            defer { separator = next }
+            guard !text.isEmpty else { continue }
+            let found = Set(amounts(in: text))
+            if found.count > 1 { return nil }
+            if let value = found.first {
+                parts.append((text, value))
+            } else if let last = parts.popLast() {
+                parts.append((last.0 + separator + text, last.1))
+            } else {
+                return nil
+            }
+        }
+        guard parts.count >= 2 else { return nil }
+        return (context, parts)
+    }
+
+    private func rangeMatchCount(_ text: String) -> Int { matches(rangePattern, text).filter { rangeLow($0, in: text) != nil }.count }
+
     /// "A - …", "B. …", "1. …", "2) …": an enumerated line.
     static func isEnumerated(_ raw: String) -> Bool {
         let scalars = Array(raw.spTrimmed().unicodeScalars.prefix(5))
-        guard let first = scalars.first, first.properties.isAlphabetic && first.properties.isUppercase || ("0"..."9").contains(first)
-        else { return false }
+        guard let first = scalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
+        // "a) …" but not "à …" or "y …": a lower-case letter only before a closing parenthesis.
+        if first.properties.isLowercase { return scalars.count > 2 && scalars[1] == ")" && scalars[2] == " " }
         var index = 1
         while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
         while index < scalars.count, scalars[index] == " " { index += 1 }
@@ -151,12 +238,13 @@ struct ServicePublicParsers {
 
     /// "Un taux d'intérêt de 10%" → (10, "Un taux d'intérêt de 10%"); "1% de la valeur du logement" → (1, "la valeur du logement").
     func percentage(in text: String) -> (Double, String)? {
-        guard let match = matches(percentPattern, text).first, let number = group(match, 1, in: text),
+        guard let match = matches(percentPattern, text).first, let number = group(match, 1, in: text) ?? group(match, 2, in: text),
             let value = Double(number.replacingOccurrences(of: ",", with: ".")), let range = Range(match.range, in: text)
         else { return nil }
         var parameter = text[range.upperBound...].spTrimmed()
-        for prefix in ["de la ", "de l'", "de l’", "du ", "des ", "de ", "d'", "d’", "sur "] where parameter.lowercased().hasPrefix(prefix) {
-            parameter = String(parameter.dropFirst(prefix.count))
+        for (prefix, replacement) in [("de ", ""), ("d'", ""), ("d’", ""), ("du ", "le "), ("des ", "les "), ("sur ", "")]
+        where parameter.lowercased().hasPrefix(prefix) {
+            parameter = replacement + parameter.dropFirst(prefix.count)
             break
         }
         parameter = parameter.spTrimmed(" .;,")
@@ -194,11 +282,15 @@ struct ServicePublicParsers {
                     in: folded, options: [], range: NSRange(folded.startIndex..., in: folded), withTemplate: "")
             }
             if folded.hasPrefix("nb") || folded.hasPrefix("n.b") { continue }
-            if SPText.has(folded, "valable") || SPText.has(folded, "validite") || SPText.has(folded, "pour une duree") || SPText.has(folded, "fcfa") {
+            if SPText.has(folded, "valable") || SPText.has(folded, "validite") || SPText.has(folded, "pour une duree")
+                || SPText.has(folded, "fcfa")
+            {
                 continue
             }
-            for words in ["immediat", "seance tenante", "sur le champ", "sur-le-champ", "tout de suite", "dans la journee", "le meme jour",
-                "sans delai", "instantane", "des reception", "des paiement", "des le depot", "aussitot", "sur place"]
+            for words in [
+                "immediat", "seance tenante", "sur le champ", "sur-le-champ", "tout de suite", "dans la journee", "le meme jour",
+                "sans delai", "le jour meme", "instantane", "des reception", "des paiement", "des le depot", "aussitot", "sur place",
+            ]
             where folded.contains(words) {
                 add(0, 0)
                 break
@@ -206,7 +298,8 @@ struct ServicePublicParsers {
             if SPText.has(folded, "dans le mois") { add(0, 30) }
             if SPText.has(folded, "dans la semaine") { add(0, 7) }
             for match in matches(durationRangePattern, folded) {
-                guard let first = group(match, 1, in: folded), let second = group(match, 3, in: folded), let unit = group(match, 4, in: folded),
+                guard let first = group(match, 1, in: folded), let second = group(match, 3, in: folded),
+                    let unit = group(match, 4, in: folded),
                     let a = number(first), let b = number(second)
                 else { continue }
                 let firstUnit = group(match, 2, in: folded) ?? unit
@@ -220,7 +313,9 @@ struct ServicePublicParsers {
                 }
             }
             for match in matches(durationPattern, folded) {
-                guard let first = group(match, 1, in: folded), let unit = group(match, 2, in: folded), let value = number(first) else { continue }
+                guard let first = group(match, 1, in: folded), let unit = group(match, 2, in: folded), let value = number(first) else {
+                    continue
+                }
                 if unit == "h", value > 72 { continue }
                 let days = toDays(value, unit)
                 add(days, days)
@@ -238,11 +333,7 @@ struct ServicePublicParsers {
         }
         text = text.spTrimmed().replacingOccurrences(of: "-", with: " ")
         if let value = Int(text) { return value }
-        let units: [String: Int] = [
-            "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-            "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40,
-            "soixante": 60,
-        ]
+        let units = Self.numberWords
         if text == "quatre vingt dix" { return 90 }
         var total = 0
         for part in text.split(separator: " ") where part != "et" {
@@ -272,10 +363,21 @@ struct ServicePublicParsers {
     func legalBases(in line: String, referenceLine: Bool = false) -> [LegalBasis] {
         let text = line.spTrimmed(" -–·•*")
         guard !text.isEmpty else { return [] }
+        // Most lines name no text: a cheap look for the words before folding.
+        guard
+            referenceLine
+                || SPText.hasAny(
+                    text,
+                    [
+                        "oi", "OI", "écret", "ÉCRET", "ecret", "ECRET", "rrêt", "RRÊT", "rret", "RRET", "rdonnance", "RDONNANCE",
+                        "rticle", "RTICLE", "ode", "ODE", "cte uniforme", "CTE UNIFORME", "CGI", "COCC",
+                    ])
+        else { return [] }
         let folded = SPText.fold(text)
-        guard referenceLine || SPText.hasAny(folded, ["loi", "decret", "arrete", "ordonnance", "article", "code", "acte uniforme"]) else {
-            return []
-        }
+        guard
+            referenceLine
+                || SPText.hasAny(folded, ["loi", "decret", "arrete", "ordonnance", "article", "code", "acte uniforme", "cgi", "cocc"])
+        else { return [] }
         let isCode = folded.hasPrefix("code ") || folded.hasPrefix("acte uniforme")
         if isCode, referenceLine || text.count < 140 {
             // "Code général des Impôts, modifiée (articles 523 à 549)", "Code du Travail article L. 220", "Code procédure civile".
@@ -289,8 +391,10 @@ struct ServicePublicParsers {
             }
             return [basis(trimEnd(text))]
         }
-        let startsWithInstrument = ["loi ", "loi n", "lois ", "decret", "arrete ", "arrete n", "ordonnance n", "directive", "reglement ",
-            "traite", "constitution", "convention", "decision n"].contains { folded.hasPrefix($0) }
+        let startsWithInstrument = [
+            "loi ", "loi n", "lois ", "decret", "arrete ", "arrete n", "ordonnance n", "directive", "reglement ",
+            "traite", "constitution", "convention", "decision n",
+        ].contains { folded.hasPrefix($0) }
         if startsWithInstrument, referenceLine || (text.count < 260 && !matches(instrumentPattern, text).isEmpty) {
             return [basis(trimEnd(text))]
         }
@@ -300,11 +404,12 @@ struct ServicePublicParsers {
         var bases: [LegalBasis] = []
         var covered: [Range<String.Index>] = []
         for match in matches(articlePattern, text) {
-            guard let article = group(match, 1, in: text), let raw = group(match, 2, in: text), let range = Range(match.range, in: text) else {
+            guard let article = group(match, 1, in: text), let raw = group(match, 2, in: text), let range = Range(match.range, in: text)
+            else {
                 continue
             }
             let name = codeName(raw)
-            guard name.count >= 4 else { continue }
+            guard name.count >= 3 else { continue }
             covered.append(range)
             bases.append(basis(name, article: cleanArticle(article)))
         }
@@ -325,7 +430,8 @@ struct ServicePublicParsers {
         var words: [Substring] = []
         let stops: Set<String> = [
             "est", "sont", "a", "ont", "qui", "que", "pour", "dans", "en", "lorsque", "si", "doit", "doivent", "peut", "peuvent", "prevoit",
-            "dispose", "fixe", "precise", "stipule", "ou", "le", "les", "au", "aux", "l'article", "l’article", "article", "articles", "sur",
+            "dispose", "fixe", "precise", "stipule", "ou", "au", "aux", "l'article", "l’article", "article", "articles", "modifie",
+            "modifiee", "modifiant", "par",
         ]
         let all = raw.split(separator: " ")
         for (index, word) in all.enumerated() {
@@ -334,7 +440,8 @@ struct ServicePublicParsers {
             if folded == "et" {
                 // "civiles et commerciales" goes on; "et l'article 8 du code du travail" is another reference.
                 let next = index + 1 < all.count ? SPText.fold(String(all[index + 1])) : ""
-                if next.hasPrefix("l'") || next.hasPrefix("les") || next.hasPrefix("article") || next.hasPrefix("de") || next.hasPrefix("son")
+                if next.hasPrefix("l'") || next.hasPrefix("les") || next.hasPrefix("article") || next.hasPrefix("de")
+                    || next.hasPrefix("son")
                     || next.hasPrefix("ses") || next.hasPrefix("du") || next.hasPrefix("la") || next.isEmpty
                 {
                     break
@@ -516,7 +623,7 @@ enum ServicePublicCategories {
         "droits-et-devoirs-des-parents": ["famille"],
         "emancipation-et-majorite": ["famille"],
         "mariage-divorce-et-vie-commune": ["famille"],
-        "maternite-et-naissance": ["naissance", "sante"],
+        "maternite-et-naissance": ["naissance"],
         "orphelins-et-adoption": ["famille"],
         // particuliers/habitat-et-logement
         "bruit-pollution-et-risques-naturels": ["foncier"],
@@ -608,11 +715,16 @@ enum ServicePublicCategories {
         if let category = themes[theme] ?? nil { found.append(category) }
         let folded = SPText.fold(title)
         if found.contains("naissance") || found.contains("identite") || found.contains("justice") {
-            let familyWords = ["mariage", "divorce", "deces", "veuv", "filiation", "paternite", "adoption", "reconnaissance d'enfant",
-                "curatelle", "tutelle", "heredite", "succession", "separation de corps", "non-remariage", "remariage", "coutume", "vie collectif"]
+            let familyWords = [
+                "mariage", "divorce", "deces", "veuv", "filiation", "paternite", "adoption", "reconnaissance d'enfant",
+                "curatelle", "tutelle", "heredite", "succession", "separation de corps", "non-remariage", "remariage", "coutume",
+                "vie collectif",
+            ]
             if familyWords.contains(where: { folded.contains($0) }) { found.append("famille") }
         }
         if SPText.has(folded, "passeport") || SPText.has(folded, "visa") || SPText.has(folded, "laissez-passer") { found.append("voyage") }
-        return found
+        var unique: [String] = []
+        for category in found where !unique.contains(category) { unique.append(category) }
+        return unique
     }
 }
