@@ -17,6 +17,7 @@ package struct AppComponents: Sendable {
     package let views: ViewCounter
     package let metrics: PrometheusCollectorRegistry
     package let stylesheet: Stylesheet
+    package let cache: ResponseCache
 }
 
 package enum GuichetApplication {
@@ -43,9 +44,11 @@ package enum GuichetApplication {
             let localizer = try Localizer(resourceDirectories: resourceDirectories)
             let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
             let renderer = try Renderer(resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath)
+            let generation = ContentGeneration()
+            generation.update(to: try await CatalogRepository(database: database.db).generation())
             return AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
-                stylesheet: stylesheet)
+                stylesheet: stylesheet, cache: ResponseCache(generation: generation))
         } catch {
             await database.shutdown()
             throw error
@@ -63,8 +66,10 @@ package enum GuichetApplication {
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
 
         OperationsController(database: components.database, metrics: components.metrics, stylesheet: components.stylesheet).addRoutes(to: router)
-        CatalogPagesController(database: components.database, renderer: components.renderer, views: components.views).addRoutes(to: router)
-        try CatalogAPIController(database: components.database, maxPageSize: components.configuration.maxPageSize).addRoutes(to: router)
+        CatalogPagesController(database: components.database, renderer: components.renderer, views: components.views, cache: components.cache)
+            .addRoutes(to: router)
+        try CatalogAPIController(database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache)
+            .addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router
@@ -75,7 +80,8 @@ package enum GuichetApplication {
         -> some ApplicationProtocol
     {
         let router = try buildRouter(components)
-        let services: [any Service] = ownsDatabase ? [components.views, components.database] : [components.views]
+        let watcher = CatalogGenerationWatcher(database: components.database, generation: components.cache.generation)
+        let services: [any Service] = [components.views, watcher] + (ownsDatabase ? [components.database] : [])
         return Application(
             router: router,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),

@@ -53,7 +53,7 @@ package enum TestApp {
         let configuration = AppConfiguration(database: kind, runMigrations: true, maxPageSize: maxPageSize)
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, dropSchemaOnShutdown: true)
         do {
-            let repository = CatalogRepository(database: components.database.db)
+            let repository = CatalogRepository(database: components.database.db, changes: components.cache.generation)
             switch seed {
             case .none: break
             case .demo: try await repository.importDocument(try demoDocument(), actor: "test")

@@ -7,9 +7,12 @@ import SQLKit
 /// Every read and write of the catalogue. Pages, the API and the CLI go through here.
 package struct CatalogRepository: Sendable {
     package let database: any Database
+    /// Told at once when this process changes the catalogue (other processes poll `catalog_state`).
+    package let changes: ContentGeneration?
 
-    package init(database: any Database) {
+    package init(database: any Database, changes: ContentGeneration? = nil) {
         self.database = database
+        self.changes = changes
     }
 
     private var sql: any SQLDatabase { database as! any SQLDatabase }
@@ -46,7 +49,7 @@ package struct CatalogRepository: Sendable {
         let issues = validator.validate(document)
         guard issues.isEmpty else { throw CatalogValidationError(issues: issues) }
 
-        return try await database.transaction { database in
+        let summary = try await database.transaction { database in
             var summary = ImportSummary()
             let writer = Writer(database: database, actor: actor, requestId: requestId)
             for country in document.countries {
@@ -94,8 +97,17 @@ package struct CatalogRepository: Sendable {
                     actor: actor, action: "catalog.import", entity: "catalog",
                     summary: "created \(summary.created), updated \(summary.updated), unchanged \(summary.unchanged)", requestId: requestId),
                 on: database)
+            if summary.created + summary.updated > 0 {
+                try await (database as! any SQLDatabase).raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
+            }
             return summary
         }
+        if let changes { changes.update(to: try await generation()) }
+        return summary
+    }
+
+    package func generation() async throws -> Int {
+        try await sql.raw("SELECT generation FROM catalog_state WHERE id = 1").first(decodingColumn: "generation", as: Int.self) ?? 0
     }
 
     private func replaceLinks(_ procedure: Procedure, on database: any Database) async throws {

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Rows of the catalogue. Each keeps its full description as JSON (`data`, the interchange format) beside the
 /// columns that are filtered, joined or sorted on; pages and the API read the JSON, queries the columns.
@@ -97,6 +98,24 @@ struct CreateCatalogTables: AsyncMigration {
     }
 }
 
+/// One row whose `generation` grows with every change of the catalogue: server processes poll it to know
+/// when their cached pages are stale.
+struct CreateCatalogState: AsyncMigration {
+    var name: String { "2026-11-22-03-CreateCatalogState" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("catalog_state")
+            .field("id", .int, .identifier(auto: false))
+            .field("generation", .int, .required)
+            .create()
+        try await (database as! any SQLDatabase).raw("INSERT INTO catalog_state (id, generation) VALUES (1, 0)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("catalog_state").delete()
+    }
+}
+
 package enum CatalogMigrations {
-    package static var all: [any Migration] { [CreateCatalogTables()] }
+    package static var all: [any Migration] { [CreateCatalogTables(), CreateCatalogState()] }
 }

@@ -8,9 +8,11 @@ package struct CatalogAPIController: Sendable {
     let database: DatabaseService
     let maxPageSize: Int
     let openAPI: ByteBuffer
+    let cache: ResponseCache
 
-    package init(database: DatabaseService, maxPageSize: Int) throws {
+    package init(database: DatabaseService, maxPageSize: Int, cache: ResponseCache) throws {
         self.database = database
+        self.cache = cache
         self.maxPageSize = maxPageSize
         let url = CatalogResources.directory.appendingPathComponent("openapi.json")
         self.openAPI = ByteBuffer(bytes: try Data(contentsOf: url))
@@ -39,13 +41,19 @@ package struct CatalogAPIController: Sendable {
             "/api/v1/procedures/{id}": procedure,
             "/api/v1/search": search,
         ]
+        let cache = self.cache
         for route in Self.routes {
             let path = route.path.replacingOccurrences(of: "{id}", with: ":id")
-            router.get(RouterPath(path), use: handlers[route.path]!)
+            let handler = handlers[route.path]!
+            // Answers depend only on the catalogue and the address: built once per catalogue change.
+            router.get(RouterPath(path)) { request, context in
+                let key = ResponseCache.key(request, language: context.language.rawValue, languageInQuery: false)
+                return try await cache.response(key: key, request: request) { try await handler(request, context) }
+            }
         }
     }
 
-    var repository: CatalogRepository { CatalogRepository(database: database.db) }
+    var repository: CatalogRepository { CatalogRepository(database: database.db, changes: cache.generation) }
 
     @Sendable func openAPIDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
         var headers = HTTPFields()

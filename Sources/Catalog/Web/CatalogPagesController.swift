@@ -7,12 +7,14 @@ package struct CatalogPagesController: Sendable {
     let database: DatabaseService
     let renderer: Renderer
     let views: ViewCounter
+    let cache: ResponseCache
     static let pageSize = 25
 
-    package init(database: DatabaseService, renderer: Renderer, views: ViewCounter) {
+    package init(database: DatabaseService, renderer: Renderer, views: ViewCounter, cache: ResponseCache) {
         self.database = database
         self.renderer = renderer
         self.views = views
+        self.cache = cache
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
@@ -24,7 +26,13 @@ package struct CatalogPagesController: Sendable {
         router.get(RouterPath(CatalogPaths.search), use: search)
     }
 
-    var repository: CatalogRepository { CatalogRepository(database: database.db) }
+    var repository: CatalogRepository { CatalogRepository(database: database.db, changes: cache.generation) }
+
+    /// Pages depend only on the catalogue, the language and the address: rendered once per catalogue change.
+    func cached(_ request: Request, _ context: AppRequestContext, _ make: () async throws -> Response) async throws -> Response {
+        let key = ResponseCache.key(request, language: context.language.rawValue, languageInQuery: context.languageInQuery)
+        return try await cache.response(key: key, request: request, make: make)
+    }
 
     func presenter(_ context: AppRequestContext) -> Presenter {
         Presenter(language: context.language, localizer: renderer.localizer)
@@ -39,6 +47,10 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { try await renderHome(request, context: context) }
+    }
+
+    func renderHome(_ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
         let p = presenter(context)
         let counts = try await repository.procedureCounts()
@@ -59,11 +71,19 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { try await renderList(request, context: context) }
+    }
+
+    func renderList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let p = presenter(context)
         return try await listPage(request, context, heading: p.t("list_title"), intro: nil, filter: .init(), basePath: CatalogPaths.procedures)
     }
 
     @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { try await renderCategory(request, context: context) }
+    }
+
+    func renderCategory(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
         guard let category = try await repository.category(id) else { throw AppError.notFound("category_not_found") }
         let p = presenter(context)
@@ -99,6 +119,10 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func institution(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { try await renderInstitution(request, context: context) }
+    }
+
+    func renderInstitution(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
         let repository = self.repository
         guard let institution = try await repository.institution(id) else { throw AppError.notFound("institution_not_found") }
@@ -123,6 +147,12 @@ package struct CatalogPagesController: Sendable {
 
     @Sendable func procedure(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
+        let response = try await cached(request, context) { try await renderProcedure(id: id, request, context: context) }
+        views.record(id)
+        return response
+    }
+
+    func renderProcedure(id: String, _ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
         guard let procedure = try await repository.publishedProcedure(id) else { throw AppError.notFound("procedure_not_found") }
         let institutionIds = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
@@ -133,12 +163,15 @@ package struct CatalogPagesController: Sendable {
         let model = ProcedurePage(
             procedure: procedure, institutions: institutions, categories: categories, countries: countries, presenter: p,
             langQuery: Self.langQuery(context))
-        views.record(id)
         return try renderer.page(
             "catalog-procedure", title: model.title.text, page: model, request: request, context: context, description: model.summary?.text)
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { try await renderSearch(request, context: context) }
+    }
+
+    func renderSearch(_ request: Request, context: AppRequestContext) async throws -> Response {
         let p = presenter(context)
         let repository = self.repository
         let query = RequestParameters.optional(request, "q") ?? ""

@@ -45,7 +45,7 @@ package struct Renderer: Sendable {
             langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
             page: page
         )
-        guard let html = library.render(layout, withTemplate: template) else {
+        guard let boxed = MustacheBoxing.box(layout), let html = library.render(boxed, withTemplate: template) else {
             throw AppError(.internalServerError, code: "template_missing", detail: template)
         }
         return Self.html(html, status: status)
