@@ -48,7 +48,7 @@ package enum GuichetApplication {
             generation.update(to: try await CatalogRepository(database: database.db).generation())
             return AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
-                stylesheet: stylesheet, cache: ResponseCache(generation: generation))
+                stylesheet: stylesheet, cache: ResponseCache(generation: generation, enabled: configuration.pageCache))
         } catch {
             await database.shutdown()
             throw error
@@ -66,10 +66,13 @@ package enum GuichetApplication {
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
 
         OperationsController(database: components.database, metrics: components.metrics, stylesheet: components.stylesheet).addRoutes(to: router)
-        CatalogPagesController(database: components.database, renderer: components.renderer, views: components.views, cache: components.cache)
-            .addRoutes(to: router)
-        try CatalogAPIController(database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache)
-            .addRoutes(to: router)
+                let reference = ReferenceData(generation: components.cache.generation)
+        CatalogPagesController(
+            database: components.database, renderer: components.renderer, views: components.views, cache: components.cache, reference: reference
+        ).addRoutes(to: router)
+        try CatalogAPIController(
+            database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache, reference: reference
+        ).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router

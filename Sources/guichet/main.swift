@@ -66,7 +66,8 @@ struct Serve: AsyncParsableCommand {
             demo: demo,
             servicePublicDirectory: demo ? servicePublicDirectory(servicepublic) : nil,
             runMigrations: !noMigrate,
-            secureCookies: environment["GUICHET_SECURE_COOKIES"] == "1")
+            secureCookies: environment["GUICHET_SECURE_COOKIES"] == "1",
+            pageCache: environment["GUICHET_PAGE_CACHE"] != "off")
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
         let app = try GuichetApplication.buildApplication(components, logger: logger)
         do {

@@ -199,3 +199,43 @@ import Testing
         }
     }
 }
+
+@Suite struct PageCacheTests {
+    /// A page is kept between requests, and a change of the catalogue shows at once.
+    @Test func aChangedProcedureShowsAtOnce() async throws {
+        try await TestApp.withClient(seed: .documents([Fixtures.document()])) { client, components in
+            try await client.execute(uri: "/procedures/sn-test-naissance", method: .get) { response in
+                #expect(response.text.contains("Déclaration de naissance de test"))
+            }
+            #expect(components.cache.count == 1)
+            var changed = Fixtures.procedure()
+            changed.title.fr = "Déclaration de naissance, nouvelle version"
+            try await CatalogRepository(database: components.database.db, changes: components.cache.generation)
+                .importDocument(Fixtures.document(procedures: [changed]), actor: "test")
+            try await client.execute(uri: "/procedures/sn-test-naissance", method: .get) { response in
+                #expect(response.text.contains("nouvelle version"))
+            }
+            try await client.execute(uri: "/procedures/sn-test-naissance", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+            }
+        }
+    }
+
+    /// Another process's change reaches this one through the generation in the database.
+    @Test func aChangeByAnotherProcessIsSeenByPolling() async throws {
+        try await TestApp.withComponents(seed: .documents([Fixtures.document()])) { components in
+            let before = components.cache.generation.current
+            var changed = Fixtures.procedure()
+            changed.version = 2
+            try await CatalogRepository(database: components.database.db).importDocument(Fixtures.document(procedures: [changed]), actor: "test")
+            #expect(components.cache.generation.current == before)
+            let watcher = CatalogGenerationWatcher(database: components.database, generation: components.cache.generation)
+            let task = Task { try await watcher.run() }
+            for _ in 0..<50 where components.cache.generation.current == before {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            task.cancel()
+            #expect(components.cache.generation.current == before + 1)
+        }
+    }
+}

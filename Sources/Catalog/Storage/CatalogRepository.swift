@@ -166,6 +166,16 @@ package struct CatalogRepository: Sendable {
         try await InstitutionRow.find(id, on: database).map { try Self.decode(Institution.self, $0.data) }
     }
 
+    package func allInstitutions() async throws -> [String: Institution] {
+        let rows = try await sql.raw("SELECT id, data FROM institutions").all(decoding: IdData.self)
+        return Dictionary(uniqueKeysWithValues: try rows.map { ($0.id, try Self.decode(Institution.self, $0.data)) })
+    }
+
+    struct IdData: Decodable {
+        let id: String
+        let data: String
+    }
+
     package func institutions(ids: Set<String>) async throws -> [String: Institution] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await InstitutionRow.query(on: database).filter(\.$id ~~ Array(ids)).all()
@@ -190,8 +200,9 @@ package struct CatalogRepository: Sendable {
 
     /// A published procedure (drafts are not public).
     package func publishedProcedure(_ id: String) async throws -> Procedure? {
-        guard let row = try await ProcedureRow.find(id, on: database), row.status == PublicationStatus.published.rawValue else { return nil }
-        return try Self.decode(Procedure.self, row.data)
+        let data = try await sql.raw("SELECT data FROM procedures WHERE id = \(bind: id) AND status = 'published'")
+            .first(decodingColumn: "data", as: String.self)
+        return try data.map { try Self.decode(Procedure.self, $0) }
     }
 
     package struct ProcedureFilter: Sendable, Equatable {
@@ -229,8 +240,9 @@ package struct CatalogRepository: Sendable {
 
     package func procedures(ids: [String]) async throws -> [Procedure] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await ProcedureRow.query(on: database).filter(\.$id ~~ ids).filter(\.$status == PublicationStatus.published.rawValue).all()
-        let byId = Dictionary(uniqueKeysWithValues: try rows.map { ($0.id!, try Self.decode(Procedure.self, $0.data)) })
+        let list = SQLList(ids.map { SQLBind($0) })
+        let rows = try await sql.raw("SELECT id, data FROM procedures WHERE status = 'published' AND id IN (\(list))").all(decoding: IdData.self)
+        let byId = Dictionary(uniqueKeysWithValues: try rows.map { ($0.id, try Self.decode(Procedure.self, $0.data)) })
         return ids.compactMap { byId[$0] }
     }
 

@@ -9,10 +9,12 @@ package struct CatalogAPIController: Sendable {
     let maxPageSize: Int
     let openAPI: ByteBuffer
     let cache: ResponseCache
+    let reference: ReferenceData
 
-    package init(database: DatabaseService, maxPageSize: Int, cache: ResponseCache) throws {
+    package init(database: DatabaseService, maxPageSize: Int, cache: ResponseCache, reference: ReferenceData) throws {
         self.database = database
         self.cache = cache
+        self.reference = reference
         self.maxPageSize = maxPageSize
         let url = CatalogResources.directory.appendingPathComponent("openapi.json")
         self.openAPI = ByteBuffer(bytes: try Data(contentsOf: url))
@@ -64,19 +66,19 @@ package struct CatalogAPIController: Sendable {
 
     @Sendable func countries(_ request: Request, context: AppRequestContext) async throws -> Response {
         let counts = try await repository.procedureCounts().byCountry
-        let items = try await repository.countries().map { CountryDTO(country: $0, procedures: counts[$0.code] ?? 0) }
+        let items = try await reference.current(repository).countries.map { CountryDTO(country: $0, procedures: counts[$0.code] ?? 0) }
         return try JSONResponse.make(ListDTO(items: items, page: 1, perPage: max(items.count, 1), total: items.count, next: nil))
     }
 
     @Sendable func categories(_ request: Request, context: AppRequestContext) async throws -> Response {
         let counts = try await repository.procedureCounts().byCategory
-        let items = try await repository.categories().map { CategoryDTO(category: $0, procedures: counts[$0.id] ?? 0) }
+        let items = try await reference.current(repository).categories.map { CategoryDTO(category: $0, procedures: counts[$0.id] ?? 0) }
         return try JSONResponse.make(ListDTO(items: items, page: 1, perPage: max(items.count, 1), total: items.count, next: nil))
     }
 
     @Sendable func institutions(_ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
-        let country = try RequestParameters.country(request, known: try await repository.countries())
+        let country = try RequestParameters.country(request, known: try await reference.current(repository).countries)
         let (page, perPage) = try paging(request)
         let result = try await repository.institutions(country: country, limit: perPage, offset: (page - 1) * perPage)
         return try JSONResponse.make(
@@ -86,19 +88,22 @@ package struct CatalogAPIController: Sendable {
 
     @Sendable func institution(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
-        guard let institution = try await repository.institution(id) else { throw AppError.notFound("institution_not_found") }
+        guard let institution = try await reference.current(repository).institutions[id] else {
+            throw AppError.notFound("institution_not_found")
+        }
         return try JSONResponse.make(InstitutionDTO(institution))
     }
 
     @Sendable func procedures(_ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
-        let country = try RequestParameters.country(request, known: try await repository.countries())
+        let country = try RequestParameters.country(request, known: try await reference.current(repository).countries)
         let category = RequestParameters.optional(request, "category")
-        if let category, try await repository.category(category) == nil {
+        let snapshot = try await reference.current(repository)
+        if let category, snapshot.categoriesById[category] == nil {
             throw AppError(.badRequest, code: "bad_parameter", field: "category", arguments: ["field": "category", "value": String(category.prefix(40))])
         }
         let institution = RequestParameters.optional(request, "institution")
-        if let institution, try await repository.institution(institution) == nil {
+        if let institution, snapshot.institutions[institution] == nil {
             throw AppError(
                 .badRequest, code: "bad_parameter", field: "institution", arguments: ["field": "institution", "value": String(institution.prefix(40))])
         }
@@ -115,11 +120,12 @@ package struct CatalogAPIController: Sendable {
         let repository = self.repository
         guard let procedure = try await repository.publishedProcedure(id) else { throw AppError.notFound("procedure_not_found") }
         let institutionIds = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
-        let institutions = try await repository.institutions(ids: institutionIds)
+        let known = try await reference.current(repository).institutions
+        let institutions = institutionIds.compactMap { known[$0] }
         return try JSONResponse.make(
             ProcedureDetailDTO(
                 procedure: procedure, totals: ProcedureTotals(procedure: procedure),
-                institutions: institutions.values.sorted { $0.id < $1.id }.map(InstitutionDTO.init),
+                institutions: institutions.sorted { $0.id < $1.id }.map(InstitutionDTO.init),
                 url: CatalogPaths.procedure(procedure.id)))
     }
 
@@ -127,7 +133,7 @@ package struct CatalogAPIController: Sendable {
         guard let query = RequestParameters.optional(request, "q") else { throw AppError(.badRequest, code: "query_missing", field: "q") }
         guard query.count <= 200 else { throw AppError(.badRequest, code: "query_too_long", field: "q") }
         let repository = self.repository
-        let country = try RequestParameters.country(request, known: try await repository.countries())
+        let country = try RequestParameters.country(request, known: try await reference.current(repository).countries)
         let (page, perPage) = try paging(request)
         let result = try await repository.search(query, country: country, limit: perPage, offset: (page - 1) * perPage)
         return try JSONResponse.make(

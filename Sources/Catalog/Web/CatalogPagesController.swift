@@ -8,13 +8,15 @@ package struct CatalogPagesController: Sendable {
     let renderer: Renderer
     let views: ViewCounter
     let cache: ResponseCache
+    let reference: ReferenceData
     static let pageSize = 25
 
-    package init(database: DatabaseService, renderer: Renderer, views: ViewCounter, cache: ResponseCache) {
+    package init(database: DatabaseService, renderer: Renderer, views: ViewCounter, cache: ResponseCache, reference: ReferenceData) {
         self.database = database
         self.renderer = renderer
         self.views = views
         self.cache = cache
+        self.reference = reference
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
@@ -55,11 +57,12 @@ package struct CatalogPagesController: Sendable {
         let p = presenter(context)
         let counts = try await repository.procedureCounts()
         let langQuery = Self.langQuery(context)
-        let categories = try await repository.categories().compactMap { category -> CategoryItem? in
+        let snapshot = try await reference.current(repository)
+        let categories = snapshot.categories.compactMap { category -> CategoryItem? in
             guard let count = counts.byCategory[category.id], count > 0, let name = p.text(category.name) else { return nil }
             return CategoryItem(href: CatalogPaths.category(category.id) + langQuery, name: name, icon: Icons.path(category.icon), count: count)
         }
-        let countries = try await repository.countries().map { country in
+        let countries = snapshot.countries.map { country in
             CountryItem(
                 href: "\(CatalogPaths.procedures)?country=\(country.code)\(Self.langAmp(context))", name: p.plain(country.name),
                 count: counts.byCountry[country.code] ?? 0, current: false)
@@ -85,7 +88,7 @@ package struct CatalogPagesController: Sendable {
 
     func renderCategory(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
-        guard let category = try await repository.category(id) else { throw AppError.notFound("category_not_found") }
+        guard let category = try await reference.current(repository).categoriesById[id] else { throw AppError.notFound("category_not_found") }
         let p = presenter(context)
         return try await listPage(
             request, context, heading: p.plain(category.name), intro: p.text(category.description), filter: .init(category: id),
@@ -98,7 +101,7 @@ package struct CatalogPagesController: Sendable {
     ) async throws -> Response {
         let repository = self.repository
         let p = presenter(context)
-        let countries = try await repository.countries()
+        let countries = try await reference.current(repository).countries
         var filter = filter
         filter.country = try RequestParameters.country(request, known: countries)
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
@@ -125,12 +128,13 @@ package struct CatalogPagesController: Sendable {
     func renderInstitution(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
         let repository = self.repository
-        guard let institution = try await repository.institution(id) else { throw AppError.notFound("institution_not_found") }
+        let snapshot = try await reference.current(repository)
+        guard let institution = snapshot.institutions[id] else { throw AppError.notFound("institution_not_found") }
         let p = presenter(context)
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
         let procedures = try await repository.procedures(.init(institution: id), limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
-        let parent = try await institution.parent.asyncFlatMap { try await repository.institution($0) }
-        let countries = try await repository.countries()
+        let parent = institution.parent.flatMap { snapshot.institutions[$0] }
+        let countries = snapshot.countries
         let contact = ContactView(institution: institution, presenter: p, langQuery: Self.langQuery(context))!
         let model = InstitutionPage(
             contact: contact, acronym: institution.acronym,
@@ -155,13 +159,11 @@ package struct CatalogPagesController: Sendable {
     func renderProcedure(id: String, _ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
         guard let procedure = try await repository.publishedProcedure(id) else { throw AppError.notFound("procedure_not_found") }
-        let institutionIds = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
-        let institutions = try await repository.institutions(ids: institutionIds)
-        let categories = Dictionary(uniqueKeysWithValues: try await repository.categories().map { ($0.id, $0) })
-        let countries = Dictionary(uniqueKeysWithValues: try await repository.countries().map { ($0.code, $0) })
+        let snapshot = try await reference.current(repository)
         let p = presenter(context)
         let model = ProcedurePage(
-            procedure: procedure, institutions: institutions, categories: categories, countries: countries, presenter: p,
+            procedure: procedure, institutions: snapshot.institutions, categories: snapshot.categoriesById, countries: snapshot.countriesByCode,
+            presenter: p,
             langQuery: Self.langQuery(context))
         return try renderer.page(
             "catalog-procedure", title: model.title.text, page: model, request: request, context: context, description: model.summary?.text)
@@ -176,7 +178,7 @@ package struct CatalogPagesController: Sendable {
         let repository = self.repository
         let query = RequestParameters.optional(request, "q") ?? ""
         guard query.count <= 200 else { throw AppError(.badRequest, code: "query_too_long", field: "q") }
-        let countries = try await repository.countries()
+        let countries = try await reference.current(repository).countries
         let country = try RequestParameters.country(request, known: countries)
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 1000)
         guard !query.isEmpty else {
@@ -204,7 +206,7 @@ package struct CatalogPagesController: Sendable {
     }
 
     func items(_ procedures: [Procedure], _ p: Presenter, _ context: AppRequestContext) async throws -> [ProcedureItem] {
-        let institutions = try await repository.institutions(ids: Set(procedures.map(\.institution)))
+        let institutions = try await reference.current(repository).institutions
         return procedures.map { procedure in
             ProcedureItem(
                 href: CatalogPaths.procedure(procedure.id) + Self.langQuery(context), title: p.text(procedure.title)!,
@@ -238,12 +240,5 @@ enum LanguageQuery {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-_.~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -35,7 +35,7 @@ final class Presenter {
         value.text(for: language.rawValue).text
     }
 
-    func number(_ value: Double) -> String {
+    private lazy var numberFormatter: NumberFormatter = {
         let formatter = NumberFormatter()
         formatter.numberStyle = .decimal
         formatter.maximumFractionDigits = 2
@@ -43,7 +43,11 @@ final class Presenter {
         if language == .fr {
             formatter.groupingSeparator = "\u{00A0}"
         }
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        return formatter
+    }()
+
+    func number(_ value: Double) -> String {
+        numberFormatter.string(from: NSNumber(value: value)) ?? String(value)
     }
 
     func money(_ amount: Double, _ currency: String) -> String {

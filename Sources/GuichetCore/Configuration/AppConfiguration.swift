@@ -19,11 +19,13 @@ package struct AppConfiguration: Sendable {
     package var secureCookies: Bool
     /// Largest page size of the JSON API.
     package var maxPageSize: Int
+    /// Keep rendered public pages until the catalogue changes (off only to measure rendering).
+    package var pageCache: Bool
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
         demo: Bool = false, servicePublicDirectory: String? = nil, runMigrations: Bool = true,
-        secureCookies: Bool = false, maxPageSize: Int = 100
+        secureCookies: Bool = false, maxPageSize: Int = 100, pageCache: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -33,6 +35,7 @@ package struct AppConfiguration: Sendable {
         self.runMigrations = runMigrations
         self.secureCookies = secureCookies
         self.maxPageSize = maxPageSize
+        self.pageCache = pageCache
     }
 
     /// `DATABASE_URL` (postgres://…) wins; otherwise the SQLite file of `GUICHET_SQLITE_PATH` or `./guichet.sqlite`.

@@ -34,10 +34,12 @@ package final class ResponseCache: @unchecked Sendable {
     private let lock = NIOLock()
     private var entries: [String: Entry] = [:]
     private let capacity: Int
+    private let enabled: Bool
 
-    package init(generation: ContentGeneration, capacity: Int = 4000) {
+    package init(generation: ContentGeneration, capacity: Int = 4000, enabled: Bool = true) {
         self.generation = generation
         self.capacity = capacity
+        self.enabled = enabled
     }
 
     package var count: Int { lock.withLock { entries.count } }
@@ -48,6 +50,7 @@ package final class ResponseCache: @unchecked Sendable {
     }
 
     package func response(key: String, request: Request, make: () async throws -> Response) async throws -> Response {
+        guard enabled else { return try await make() }
         let current = generation.current
         let acceptsGzip = request.headers[.acceptEncoding]?.contains("gzip") == true
         if let hit = lock.withLock({ entries[key] }), hit.generation == current {
