@@ -16,7 +16,7 @@ BUDGET = 20 * 1024
 
 
 def raw_bytes(url):
-    request = urllib.request.Request(url, headers={"Accept-Language": "fr"})
+    request = urllib.request.Request(url)
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()
 
@@ -38,7 +38,8 @@ def main():
     total = 0
     try:
         for lang in ("fr", "en"):
-            suffix = "" if lang == "fr" else "lang=en"
+            # Explicit: Chromium asks for English in Accept-Language, which the site honours when no lang is given.
+            suffix = f"lang={lang}"
             driver.get(f"{base}/search?q=acte+de+naissance" + (f"&{suffix}" if suffix else ""))
             links = driver.find_elements(By.CSS_SELECTOR, "main a[href^='/procedures/']")
             if not links:

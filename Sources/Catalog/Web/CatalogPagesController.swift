@@ -60,12 +60,12 @@ package struct CatalogPagesController: Sendable {
         let snapshot = try await reference.current(repository)
         let categories = snapshot.categories.compactMap { category -> CategoryItem? in
             guard let count = counts.byCategory[category.id], count > 0, let name = p.text(category.name) else { return nil }
-            return CategoryItem(href: CatalogPaths.category(category.id) + langQuery, name: name, icon: Icons.path(category.icon), count: count)
+            return CategoryItem(href: CatalogPaths.category(category.id) + langQuery, name: name, icon: Icons.path(category.icon), count: p.t("procedures_count", ["count": String(count)]))
         }
         let countries = snapshot.countries.map { country in
             CountryItem(
                 href: "\(CatalogPaths.procedures)?country=\(country.code)\(Self.langAmp(context))", name: p.plain(country.name),
-                count: counts.byCountry[country.code] ?? 0, current: false)
+                count: p.t("procedures_count", ["count": String(counts.byCountry[country.code] ?? 0)]), current: false)
         }
         let popular = try await items(repository.mostViewed(limit: 8), p, context)
         let page = HomePage(categories: categories, countries: countries, popular: popular)
@@ -108,9 +108,9 @@ package struct CatalogPagesController: Sendable {
         let page = try await repository.procedures(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
         let countryQuery = filter.country.map { "country=\($0)" }
         let countryItems =
-            [CountryItem(href: basePath + Self.query([], context), name: p.t("filter_all"), count: 0, current: filter.country == nil)]
+            [CountryItem(href: basePath + Self.query([], context), name: p.t("filter_all"), count: nil, current: filter.country == nil)]
             + countries.map {
-                CountryItem(href: basePath + Self.query(["country=\($0.code)"], context), name: p.plain($0.name), count: 0, current: filter.country == $0.code)
+                CountryItem(href: basePath + Self.query(["country=\($0.code)"], context), name: p.plain($0.name), count: nil, current: filter.country == $0.code)
             }
         let model = ListPage(
             heading: heading, intro: intro, countries: countryItems, items: try await items(page.items, p, context),
@@ -189,10 +189,10 @@ package struct CatalogPagesController: Sendable {
         let results = try await repository.search(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
         let encoded = LanguageQuery.encode(query)
         let countryItems =
-            [CountryItem(href: CatalogPaths.search + Self.query(["q=\(encoded)"], context), name: p.t("filter_all"), count: 0, current: country == nil)]
+            [CountryItem(href: CatalogPaths.search + Self.query(["q=\(encoded)"], context), name: p.t("filter_all"), count: nil, current: country == nil)]
             + countries.map {
                 CountryItem(
-                    href: CatalogPaths.search + Self.query(["q=\(encoded)", "country=\($0.code)"], context), name: p.plain($0.name), count: 0,
+                    href: CatalogPaths.search + Self.query(["q=\(encoded)", "country=\($0.code)"], context), name: p.plain($0.name), count: nil,
                     current: country == $0.code)
             }
         let heading = p.t("results_for", ["query": query])

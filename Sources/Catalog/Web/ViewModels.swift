@@ -14,13 +14,13 @@ struct CategoryItem {
     let name: TextView
     /// SVG path data of the category's icon.
     let icon: String
-    let count: Int
+    let count: String
 }
 
 struct CountryItem {
     let href: String
     let name: String
-    let count: Int
+    let count: String?
     let current: Bool
 }
 
