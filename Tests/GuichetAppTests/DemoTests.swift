@@ -21,7 +21,7 @@ import Testing
             let repository = CatalogRepository(database: components.database.db)
             let first = try await repository.procedures(.init(), limit: 1, offset: 0).total
             #expect(first >= 26)
-            if directory != nil { #expect(first >= 800) }
+            if directory != nil { #expect(first >= 600) }
             try await DemoSeeder.seedIfEmpty(database: components.database, servicePublicDirectory: directory, logger: TestApp.logger)
             #expect(try await repository.procedures(.init(), limit: 1, offset: 0).total == first)
             for country in ["SN", "TG", "CG"] {
