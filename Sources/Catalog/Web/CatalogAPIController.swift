@@ -150,7 +150,7 @@ package struct CatalogAPIController: Sendable {
 
     func nextLink(_ request: Request, page: Int, perPage: Int, total: Int) -> String? {
         guard page * perPage < total else { return nil }
-        var items = request.form.items.filter { $0.name != "page" }.map { "\($0.name)=\(LanguageQuery.encode($0.value))" }
+        var items = request.form.items.filter { $0.name != "page" }.map { "\($0.name)=\(FormQuery.encode($0.value))" }
         items.append("page=\(page + 1)")
         return request.uri.path + "?" + items.joined(separator: "&")
     }

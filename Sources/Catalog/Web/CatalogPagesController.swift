@@ -187,7 +187,7 @@ package struct CatalogPagesController: Sendable {
             return try renderer.page("catalog-search", title: p.t("search_title"), page: model, request: request, context: context)
         }
         let results = try await repository.search(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
-        let encoded = LanguageQuery.encode(query)
+        let encoded = FormQuery.encode(query)
         let countryItems =
             [CountryItem(href: CatalogPaths.search + Self.query(["q=\(encoded)"], context), name: p.t("filter_all"), count: nil, current: country == nil)]
             + countries.map {
@@ -232,13 +232,5 @@ package struct CatalogPagesController: Sendable {
         return Pager(
             label: p.t("page_of", ["page": String(page), "pages": String(pages)]), previous: page > 1 ? href(page - 1) : nil,
             next: page < pages ? href(page + 1) : nil)
-    }
-}
-
-enum LanguageQuery {
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

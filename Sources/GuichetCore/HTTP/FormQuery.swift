@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Query strings as browsers send them from a GET form (`application/x-www-form-urlencoded`): `+` is a space.
@@ -14,6 +15,13 @@ package struct FormQuery: Sendable {
 
     package subscript(_ name: String) -> String? {
         items.first { $0.name == name }?.value
+    }
+
+    /// A value or name ready to go into a query string.
+    package static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-_.~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     static func decode(_ text: Substring) -> String {

@@ -85,15 +85,9 @@ struct LanguageSwitch {
         let other = current.other
         var items = request.form.items.filter { $0.name != "lang" }
         items.append(("lang", other.rawValue))
-        let query = items.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let query = items.map { "\(FormQuery.encode($0.0))=\(FormQuery.encode($0.1))" }.joined(separator: "&")
         self.href = request.uri.path + "?" + query
         self.label = localizer.text("layout.switch_language", current)
         self.lang = other.rawValue
-    }
-
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
