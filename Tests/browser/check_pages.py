@@ -1,87 +1,231 @@
 #!/usr/bin/env python3
-"""Real-browser check of Guichet's public pages: Chromium opens home, search results and a procedure page in
-French and English, axe audits each one, and any violation of serious or critical impact fails the run.
-Prints each page's HTML and stylesheet bytes."""
+"""Real-browser check of Guichet's public pages.
+
+Headless Chromium (Debian's, with its chromedriver) opens, in French then in English, the home page, the
+results of a search for "acte de naissance", and the procedure page reached by following that search's
+first result. On each page it checks `<html lang>` and an `<h1>`, runs axe, and fails on any violation of
+serious or critical impact. It prints each page's bytes as a client downloads them (HTML fetched raw, not
+the browser's DOM) with its stylesheet, and warns past the 20 KB budget of a page on 2G.
+
+    python Tests/browser/check_pages.py --base http://127.0.0.1:8089
+
+Exit code 0 when every page passes, 1 otherwise.
+"""
+
 import argparse
-import re
+import importlib.util
+import os
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 BUDGET = 20 * 1024
+QUERY = "acte de naissance"
+FAILING_IMPACTS = ("serious", "critical")
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+# The visitor's browser asks for French; English is then chosen on the site, with ?lang=en, so that each way of
+# choosing the language is what the check depends on (an English browser would hide a broken ?lang=en).
+ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
 
 
-def raw_bytes(url):
-    request = urllib.request.Request(url)
+def axe_script():
+    """axe-core's script: axe-selenium-python bundles axe-core 3.1 (2018); axe-playwright-python, when
+    installed (without its dependencies: only its script is used), carries a current 4.x."""
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            path = os.path.join(folder, "axe.min.js")
+            if os.path.exists(path):
+                return path
+    return None
+
+
+def with_language(url, lang):
+    """French pages are asked for as a French browser asks (no parameter); English adds ?lang=en / &lang=en."""
+    parts = urllib.parse.urlsplit(url)
+    query = [(key, value) for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if key != "lang"]
+    if lang != "fr":
+        query.append(("lang", lang))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def fetch(url):
+    """The bytes a client gets without compression: a fresh request, with no cookie: the URL alone sets English."""
+    request = urllib.request.Request(url, headers={"Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": "identity"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()
 
 
-def browser():
+class Head(HTMLParser):
+    """Finds the `<html lang>` and the stylesheets of a page's markup."""
+
+    def __init__(self):
+        super().__init__()
+        self.html_lang = None
+        self.stylesheets = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html" and self.html_lang is None:
+            self.html_lang = attributes.get("lang")
+        if tag == "link" and "stylesheet" in (attributes.get("rel") or "").lower().split() and attributes.get("href"):
+            self.stylesheets.append(attributes["href"])
+
+
+def start_browser():
     options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844"):
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=fr-FR"):
         options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(120)
+    return driver
+
+
+def follow_first_result(driver, base):
+    """Clicks the first procedure link among the search results, as a person would, and returns where it leads."""
+    links = driver.find_elements(By.CSS_SELECTOR, "main a[href^='/procedures/']") or driver.find_elements(
+        By.CSS_SELECTOR, "a[href^='/procedures/']")
+    if not links:
+        return None
+    href = links[0].get_attribute("href")
+    try:
+        links[0].click()
+        WebDriverWait(driver, 30).until(expected_conditions.url_contains("/procedures/"))
+    except WebDriverException:
+        driver.get(urllib.parse.urljoin(base + "/", href))
+    return driver.current_url
+
+
+class Report:
+    def __init__(self):
+        self.failures = []
+        self.warnings = []
+        self.rows = []
+
+    def fail(self, where, message):
+        self.failures.append(f"{where}: {message}")
+
+
+def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes):
+    where = f"[{lang}] {name} {url}"
+    if driver.current_url != url:
+        driver.get(url)
+
+    # What the browser built.
+    dom_lang = driver.execute_script("return document.documentElement.getAttribute('lang')")
+    if dom_lang != lang:
+        report.fail(where, f'<html lang="{dom_lang}">, expected lang="{lang}"')
+    headings = [h.text.strip() for h in driver.find_elements(By.TAG_NAME, "h1")]
+    if not any(headings):
+        report.fail(where, "no <h1> (or an empty one)")
+    axe = Axe(driver, script_url=axe_path) if axe_path else Axe(driver)
+    axe.inject()
+    results = axe.run()
+    version = (results.get("testEngine") or {}).get("version", "?")
+    minor = 0
+    for violation in results.get("violations", []):
+        if violation.get("impact") in FAILING_IMPACTS:
+            targets = [" ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])]
+            shown = "; ".join(targets[:8]) + (f"; … {len(targets) - 8} more" if len(targets) > 8 else "")
+            report.fail(where, f"axe {violation['id']} ({violation['impact']}): {violation.get('help', '')}\n"
+                               f"        {violation.get('helpUrl', '')}\n        nodes: {shown}")
+        else:
+            minor += len(violation.get("nodes", [])) or 1
+    if minor:
+        report.warnings.append(f"{where}: {minor} axe finding(s) of minor or moderate impact (not failing)")
+
+    # What a client downloads.
+    try:
+        html = fetch(url)
+    except (urllib.error.URLError, OSError) as error:
+        report.fail(where, f"fetching the page's bytes failed: {error}")
+        return version
+    head = Head()
+    head.feed(html.decode("utf-8", errors="replace"))
+    if head.html_lang != lang:
+        report.fail(where, f'the served markup has <html lang="{head.html_lang}">, expected lang="{lang}"')
+    css = 0
+    for href in head.stylesheets:
+        stylesheet = urllib.parse.urljoin(url, href)
+        if stylesheet not in stylesheet_sizes:
+            try:
+                stylesheet_sizes[stylesheet] = len(fetch(stylesheet))
+            except (urllib.error.URLError, OSError) as error:
+                report.fail(where, f"stylesheet {stylesheet}: {error}")
+                stylesheet_sizes[stylesheet] = 0
+        css += stylesheet_sizes[stylesheet]
+    if not head.stylesheets:
+        report.warnings.append(f"{where}: no stylesheet linked")
+    if len(html) + css > BUDGET:
+        report.warnings.append(f"{where}: {len(html) + css} B of HTML+CSS, over the {BUDGET} B budget for 2G")
+    report.rows.append((lang, name, len(html), css, url))
+    return version
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", default="http://127.0.0.1:8080")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8080", help="the server's address (default %(default)s)")
     base = parser.parse_args().base.rstrip("/")
-    driver = browser()
-    failures = []
-    total = 0
-    try:
-        for lang in ("fr", "en"):
-            # Explicit: Chromium asks for English in Accept-Language, which the site honours when no lang is given.
-            suffix = f"lang={lang}"
-            driver.get(f"{base}/search?q=acte+de+naissance" + (f"&{suffix}" if suffix else ""))
-            links = driver.find_elements(By.CSS_SELECTOR, "main a[href^='/procedures/']")
-            if not links:
-                failures.append(f"[{lang}] the search for 'acte de naissance' shows no procedure link")
-                continue
-            procedure = links[0].get_attribute("href")
-            pages = {
-                "home": f"{base}/" + (f"?{suffix}" if suffix else ""),
-                "search": f"{base}/search?q=acte+de+naissance" + (f"&{suffix}" if suffix else ""),
-                "procedure": procedure,
-            }
-            for name, url in pages.items():
-                driver.get(url)
-                html_lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
-                if html_lang != lang:
-                    failures.append(f"[{lang}] {name}: <html lang=\"{html_lang}\">, expected \"{lang}\"")
-                if not driver.find_elements(By.TAG_NAME, "h1"):
-                    failures.append(f"[{lang}] {name}: no <h1>")
-                axe = Axe(driver)
-                axe.inject()
-                results = axe.run()
-                for violation in results["violations"]:
-                    if violation.get("impact") in ("serious", "critical"):
-                        targets = [" ".join(node.get("target", [])) for node in violation.get("nodes", [])][:5]
-                        failures.append(
-                            f"[{lang}] {name}: {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
-                html = raw_bytes(url)
-                stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', html)
-                css = len(raw_bytes(base + stylesheet.group(1).decode())) if stylesheet else 0
-                size = len(html) + css
-                total += size
-                marker = "" if size <= BUDGET else "  (over the 20 KB budget)"
-                print(f"{lang} {name:9} {len(html):6} B HTML + {css:5} B CSS = {size:6} B  {url}{marker}")
-    finally:
-        driver.quit()
-    print(f"total {total} B for 6 pages")
-    if failures:
-        print("\nAccessibility check failed:")
-        for failure in failures:
-            print("  - " + failure)
+    axe_path = axe_script()
+    report = Report()
+    stylesheet_sizes = {}
+    versions = set()
+
+    for lang in ("fr", "en"):
+        # A fresh browser per language: the cookie that remembers ?lang=en must not carry into the French pages.
+        driver = start_browser()
+        try:
+            search = with_language(f"{base}/search?{urllib.parse.urlencode({'q': QUERY})}", lang)
+            pages = [("home", with_language(f"{base}/", lang)), ("search", search)]
+            try:
+                driver.get(search)
+                procedure = follow_first_result(driver, base)
+                if procedure is None:
+                    report.fail(f"[{lang}] search {search}", f"no result link <a href=\"/procedures/…\"> for '{QUERY}'")
+                else:
+                    pages.append(("procedure", procedure))
+            except WebDriverException as error:
+                report.fail(f"[{lang}] search {search}", f"the browser failed: {error.msg or error}")
+            for name, url in pages:
+                try:
+                    versions.add(check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes))
+                except WebDriverException as error:
+                    report.fail(f"[{lang}] {name} {url}", f"the browser failed: {error.msg or error}")
+        finally:
+            driver.quit()
+
+    print(f"axe-core {', '.join(sorted(versions)) or '?'}; failing impacts: {', '.join(FAILING_IMPACTS)}")
+    print(f"{'lang':4} {'page':10} {'HTML B':>8} {'CSS B':>7} {'total B':>8}  url")
+    for lang, name, html, css, url in report.rows:
+        flag = "  > budget" if html + css > BUDGET else ""
+        print(f"{lang:4} {name:10} {html:8} {css:7} {html + css:8}  {url}{flag}")
+    html_total = sum(row[2] for row in report.rows)
+    css_once = sum(stylesheet_sizes.values())
+    print(f"all {len(report.rows)} pages: {html_total} B of HTML + {css_once} B of stylesheet fetched once = {html_total + css_once} B; "
+          f"with the stylesheet counted on every page: {sum(row[2] + row[3] for row in report.rows)} B")
+
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    if report.failures:
+        print(f"\nFAILED: {len(report.failures)} problem(s)")
+        for failure in report.failures:
+            print(f"  - {failure}")
         return 1
-    print("No serious or critical accessibility violation.")
+    print(f"\nbrowser check passed: {len(report.rows)} pages, no serious or critical accessibility violation")
     return 0
 
 
