@@ -58,11 +58,11 @@ package enum GuichetApplication {
     package static func buildRouter(_ components: AppComponents) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestIdMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: GzipMiddleware())
-        router.add(middleware: LanguageMiddleware())
+        router.add(middleware: LanguageMiddleware(secureCookies: components.configuration.secureCookies))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
 
         OperationsController(database: components.database, metrics: components.metrics, stylesheet: components.stylesheet).addRoutes(to: router)

@@ -14,12 +14,19 @@ package enum DemoSeeder {
         let summary = try await repository.importDocument(demo, actor: "system:demo")
         logger.info("demo catalogue loaded", metadata: ["created": "\(summary.created)"])
         if let servicePublicDirectory {
-            let started = Date()
-            let result = try ServicePublicImporter.read(directory: URL(fileURLWithPath: servicePublicDirectory))
-            let imported = try await repository.importDocument(result.document, actor: "system:demo")
-            logger.info(
-                "servicepublic.sn catalogue loaded",
-                metadata: ["created": "\(imported.created)", "seconds": "\(Int(Date().timeIntervalSince(started)))"])
+            // The demo is already committed: a dataset that cannot be read must not keep the site from starting.
+            do {
+                let started = Date()
+                let result = try ServicePublicImporter.read(directory: URL(fileURLWithPath: servicePublicDirectory))
+                let imported = try await repository.importDocument(result.document, actor: "system:demo")
+                logger.info(
+                    "servicepublic.sn catalogue loaded",
+                    metadata: ["created": "\(imported.created)", "seconds": "\(Int(Date().timeIntervalSince(started)))"])
+            } catch {
+                logger.error(
+                    "servicepublic.sn catalogue not loaded; import it with `guichet catalog import-servicepublic DIR`",
+                    metadata: ["error": "\(error)"])
+            }
         } else {
             logger.notice("servicepublic.sn dataset not found: only the demo procedures are loaded")
         }

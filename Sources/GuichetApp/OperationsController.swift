@@ -59,6 +59,35 @@ struct OperationsController {
     }
 }
 
+/// One log line per request: method, path without its query (what people type may be personal), status,
+/// duration; the request id is in the logger's metadata.
+struct RequestLogMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, context, status: Int(response.status.code), since: start)
+            return response
+        } catch {
+            log(request, context, status: (error as? HTTPResponseError)?.status.code ?? 500, since: start)
+            throw error
+        }
+    }
+
+    func log(_ request: Request, _ context: AppRequestContext, status: Int, since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)",
+                "ms": "\((milliseconds * 10).rounded() / 10)",
+            ])
+    }
+}
+
 /// Echoes the request id of the logs in `X-Request-Id`, so a person reporting a problem can quote it.
 struct RequestIdMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws

@@ -40,6 +40,18 @@ import Testing
         }
     }
 
+    @Test func renamingAnInstitutionReindexesItsProcedures() async throws {
+        try await TestApp.withComponents { components in
+            let repository = CatalogRepository(database: components.database.db)
+            try await repository.importDocument(Fixtures.document(), actor: "test")
+            #expect(try await repository.search("Zinguinchor", country: nil, limit: 5, offset: 0).total == 0)
+            var document = Fixtures.document()
+            document.institutions[0].name.fr = "Mairie de Zinguinchor"
+            try await repository.importDocument(document, actor: "test")
+            #expect(try await repository.search("zinguinchor", country: nil, limit: 5, offset: 0).items.map(\.id) == ["sn-test-naissance"])
+        }
+    }
+
     struct BadCase: Sendable, CustomStringConvertible {
         let description: String
         let path: String

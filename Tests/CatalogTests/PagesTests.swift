@@ -142,7 +142,7 @@ import Testing
                 #expect(response.text.contains("Tapez un mot"))
             }
             try await client.execute(uri: "/search?q=ETAT+CIVIL&lang=en", method: .get) { response in
-                #expect(response.text.contains("1 procedure(s) found."))
+                #expect(response.text.contains("1 procedure found."))
                 #expect(response.text.contains("/procedures/sn-test-naissance?lang=en"))
                 #expect(response.text.contains("value=\"ETAT CIVIL\""))
             }

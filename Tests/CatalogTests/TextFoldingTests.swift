@@ -11,6 +11,8 @@ import Testing
         ("carte d'identité", ["carte", "identite"]),
         ("Carte d’identité", ["carte", "identite"]),
         ("journaux", ["journal"]),
+        ("bureaux", ["bureau"]),
+        ("bureau", ["bureau"]),
     ])
     func queryTerms(query: String, expected: [String]) {
         #expect(TextFolding.queryTerms(query) == expected)

@@ -51,6 +51,17 @@ import Testing
         #expect(totals.costs == [.init(currency: "XOF", min: 100, max: 100)])
     }
 
+    @Test func optionalStepsAddNothingToTheMinimum() {
+        var optional = Fixtures.step("B", costs: [Fixtures.amount(500)], days: MinMax(min: 10, max: 10))
+        optional.optional = true
+        let procedure = Fixtures.procedure(blocks: [
+            Block(mode: .sequence, steps: [Fixtures.step("A", costs: [Fixtures.amount(100)], days: MinMax(min: 2, max: 2)), optional])
+        ])
+        let totals = ProcedureTotals(procedure: procedure)
+        #expect(totals.days == MinMax(min: 2, max: 12))
+        #expect(totals.costs == [.init(currency: "XOF", min: 100, max: 600)])
+    }
+
     @Test func freeWhenEveryCostIsFree() {
         #expect(ProcedureTotals(procedure: Fixtures.procedure()).isFree)
     }

@@ -37,6 +37,7 @@ package struct CatalogValidator {
             add("format", "unsupported format \"\(document.format)\", expected \"\(CatalogDocument.currentFormat)\"")
         }
         var countries = knownCountries
+        unique(document.countries.map(\.code), "countries")
         for (index, country) in document.countries.enumerated() {
             let path = "countries[\(index)] (\(country.code))"
             if country.code.count != 2 || country.code.uppercased() != country.code { add("\(path).code", "expected two capital letters") }
@@ -133,7 +134,7 @@ package struct CatalogValidator {
             switch cost.kind {
             case .amount:
                 if let amount = cost.amount {
-                    if amount < 0 || !amount.isFinite { add("\(costPath).amount", "must be zero or more") }
+                    if amount < 0 || !amount.isFinite || amount > 1e12 { add("\(costPath).amount", "must be zero or more, and plausible") }
                 } else {
                     add("\(costPath).amount", "an amount cost needs an amount")
                 }
@@ -155,6 +156,7 @@ package struct CatalogValidator {
             {
                 guard let range else { continue }
                 if range.min < 0 { add("\(path).timeframe.\(name).min", "cannot be negative") }
+                if range.max > 100_000 { add("\(path).timeframe.\(name).max", "is implausibly large (more than 100000)") }
                 if range.max < range.min { add("\(path).timeframe.\(name).max", "is smaller than min") }
             }
         }

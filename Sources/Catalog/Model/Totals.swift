@@ -39,12 +39,15 @@ package struct ProcedureTotals: Equatable, Sendable, Codable {
         var timeIncomplete = false
         for block in procedure.blocks where !block.steps.isEmpty {
             let stepCosts = block.steps.map(Self.costs(of:))
+            // An optional step adds nothing to the minimum, as for costs.
             let stepMinutes = block.steps.map { step -> (Int, Int)? in
                 guard let timeframe = step.timeframe else { return nil }
                 let parts = [timeframe.waitingInLineMinutes, timeframe.atCounterMinutes].compactMap { $0 }
-                return parts.isEmpty ? nil : (parts.map(\.min).reduce(0, +), parts.map(\.max).reduce(0, +))
+                return parts.isEmpty ? nil : (step.optional == true ? 0 : parts.map(\.min).reduce(0, +), parts.map(\.max).reduce(0, +))
             }
-            let stepDays = block.steps.map { step -> (Int, Int)? in step.timeframe?.untilNextStepDays.map { ($0.min, $0.max) } }
+            let stepDays = block.steps.map { step -> (Int, Int)? in
+                step.timeframe?.untilNextStepDays.map { (step.optional == true ? 0 : $0.min, $0.max) }
+            }
             if block.steps.contains(where: { $0.timeframe == nil }) { timeIncomplete = true }
             let optional = block.optional == true
 

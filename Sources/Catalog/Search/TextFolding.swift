@@ -41,6 +41,7 @@ package enum TextFolding {
 
     static func singular(_ word: String) -> String {
         guard word.count > 3, word.allSatisfy({ $0.isLetter }) else { return word }
+        if word.hasSuffix("eaux") { return String(word.dropLast()) }
         if word.hasSuffix("aux") { return String(word.dropLast(3)) + "al" }
         if word.hasSuffix("s") || word.hasSuffix("x") { return String(word.dropLast()) }
         return word

@@ -62,19 +62,24 @@ package struct CatalogRepository: Sendable {
                     })
             }
             // Parents first, so that a parent is always written before its children.
+            var changedInstitutions: [String] = []
             for institution in Self.parentsFirst(document.institutions) {
-                summary.count(
-                    try await writer.upsert(InstitutionRow.self, id: institution.id, data: try Self.encode(institution), entity: "institution") {
-                        $0.country = institution.country
-                        $0.parentId = institution.parent
-                        $0.nameFr = institution.name.fr
-                    })
+                let change = try await writer.upsert(
+                    InstitutionRow.self, id: institution.id, data: try Self.encode(institution), entity: "institution"
+                ) {
+                    $0.country = institution.country
+                    $0.parentId = institution.parent
+                    $0.nameFr = institution.name.fr
+                }
+                summary.count(change)
+                if change == .updated { changedInstitutions.append(institution.id) }
             }
             var names: [String: String] = [:]
             for row in try await InstitutionRow.query(on: database).all() {
                 names[row.id!] = try Self.decode(Institution.self, row.data).name.fr
             }
             let now = AuditLogClock.now()
+            var reindexed = Set<String>()
             for procedure in document.procedures {
                 let change = try await writer.upsert(ProcedureRow.self, id: procedure.id, data: try Self.encode(procedure), entity: "procedure") {
                     $0.country = procedure.country
@@ -91,7 +96,10 @@ package struct CatalogRepository: Sendable {
                 let institutionNames = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
                     .compactMap { names[$0] }.sorted()
                 try await SearchIndex.replace(procedureId: procedure.id, procedure: procedure, institutionNames: institutionNames, on: database)
+                reindexed.insert(procedure.id)
             }
+            // Institution names are indexed with the procedures they take part in: a renamed one re-indexes them.
+            try await reindexProcedures(of: changedInstitutions, except: reindexed, names: names, on: database)
             try await AuditLog.append(
                 AuditEntry(
                     actor: actor, action: "catalog.import", entity: "catalog",
@@ -108,6 +116,26 @@ package struct CatalogRepository: Sendable {
 
     package func generation() async throws -> Int {
         try await sql.raw("SELECT generation FROM catalog_state WHERE id = 1").first(decodingColumn: "generation", as: Int.self) ?? 0
+    }
+
+    private func reindexProcedures(of institutions: [String], except done: Set<String>, names: [String: String], on database: any Database)
+        async throws
+    {
+        guard !institutions.isEmpty else { return }
+        let sql = database as! any SQLDatabase
+        let list = SQLList(institutions.map { SQLBind($0) })
+        let rows = try await sql.raw(
+            """
+            SELECT DISTINCT p.id AS id, p.data AS data FROM procedures p JOIN procedure_institutions pi ON pi.procedure_id = p.id \
+            WHERE pi.institution_id IN (\(list))
+            """
+        ).all(decoding: IdData.self)
+        for row in rows where !done.contains(row.id) {
+            let procedure = try Self.decode(Procedure.self, row.data)
+            let institutionNames = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
+                .compactMap { names[$0] }.sorted()
+            try await SearchIndex.replace(procedureId: row.id, procedure: procedure, institutionNames: institutionNames, on: database)
+        }
     }
 
     private func replaceLinks(_ procedure: Procedure, on database: any Database) async throws {

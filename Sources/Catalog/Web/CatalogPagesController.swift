@@ -48,8 +48,9 @@ package struct CatalogPagesController: Sendable {
         context.languageInQuery ? "&lang=\(context.language.rawValue)" : ""
     }
 
+    /// Not cached: its "most viewed" list moves with page views, which do not change the catalogue.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await cached(request, context) { try await renderHome(request, context: context) }
+        try await renderHome(request, context: context)
     }
 
     func renderHome(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -60,12 +61,14 @@ package struct CatalogPagesController: Sendable {
         let snapshot = try await reference.current(repository)
         let categories = snapshot.categories.compactMap { category -> CategoryItem? in
             guard let count = counts.byCategory[category.id], count > 0, let name = p.text(category.name) else { return nil }
-            return CategoryItem(href: CatalogPaths.category(category.id) + langQuery, name: name, icon: Icons.path(category.icon), count: p.t("procedures_count", ["count": String(count)]))
+            return CategoryItem(
+                href: CatalogPaths.category(category.id) + langQuery, name: name, icon: Icons.path(category.icon),
+                count: p.count("procedures_count", count))
         }
         let countries = snapshot.countries.map { country in
             CountryItem(
                 href: "\(CatalogPaths.procedures)?country=\(country.code)\(Self.langAmp(context))", name: p.plain(country.name),
-                count: p.t("procedures_count", ["count": String(counts.byCountry[country.code] ?? 0)]), current: false)
+                count: p.count("procedures_count", counts.byCountry[country.code] ?? 0), current: false)
         }
         let popular = try await items(repository.mostViewed(limit: 8), p, context)
         let page = HomePage(categories: categories, countries: countries, popular: popular)
@@ -114,10 +117,10 @@ package struct CatalogPagesController: Sendable {
             }
         let model = ListPage(
             heading: heading, intro: intro, countries: countryItems, items: try await items(page.items, p, context),
-            count: p.t("procedures_count", ["count": String(page.total)]),
+            count: p.count("procedures_count", page.total),
             pager: Self.pager(page: pageNumber, total: page.total, size: Self.pageSize, p: p) { number in
                 basePath + Self.query([countryQuery, "page=\(number)"].compactMap { $0 }, context)
-            }, empty: page.items.isEmpty)
+            }, empty: page.items.isEmpty, fallback: p.usedFallback)
         return try renderer.page("catalog-list", title: heading, page: model, request: request, context: context)
     }
 
@@ -183,7 +186,8 @@ package struct CatalogPagesController: Sendable {
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 1000)
         guard !query.isEmpty else {
             let model = SearchPage(
-                query: "", heading: p.t("search_title"), count: nil, items: [], pager: nil, noResults: false, prompt: true, countries: [])
+                query: "", heading: p.t("search_title"), count: nil, items: [], pager: nil, noResults: false, prompt: true, countries: [],
+                fallback: false)
             return try renderer.page("catalog-search", title: p.t("search_title"), page: model, request: request, context: context)
         }
         let results = try await repository.search(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
@@ -197,11 +201,11 @@ package struct CatalogPagesController: Sendable {
             }
         let heading = p.t("results_for", ["query": query])
         let model = SearchPage(
-            query: query, heading: heading, count: p.t("results_count", ["count": String(results.total)]),
+            query: query, heading: heading, count: p.count("results_count", results.total),
             items: try await items(results.items, p, context),
             pager: Self.pager(page: pageNumber, total: results.total, size: Self.pageSize, p: p) { number in
                 CatalogPaths.search + Self.query(["q=\(encoded)", country.map { "country=\($0)" }, "page=\(number)"].compactMap { $0 }, context)
-            }, noResults: results.items.isEmpty, prompt: false, countries: countryItems)
+            }, noResults: results.items.isEmpty, prompt: false, countries: countryItems, fallback: p.usedFallback)
         return try renderer.page("catalog-search", title: heading, page: model, request: request, context: context)
     }
 

@@ -23,6 +23,11 @@ final class Presenter {
         localizer.text("catalog.\(key)", language, arguments)
     }
 
+    /// `key_one` for a count of 1 (French and English agree on that), `key` otherwise.
+    func count(_ key: String, _ count: Int) -> String {
+        t(count == 1 ? "\(key)_one" : key, ["count": String(count)])
+    }
+
     func text(_ value: LocalizedText?) -> TextView? {
         guard let value else { return nil }
         let (text, isFallback) = value.text(for: language.rawValue)

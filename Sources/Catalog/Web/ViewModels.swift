@@ -57,6 +57,7 @@ struct ListPage {
     let count: String
     let pager: Pager?
     let empty: Bool
+    let fallback: Bool
 }
 
 struct SearchPage {
@@ -68,6 +69,7 @@ struct SearchPage {
     let noResults: Bool
     let prompt: Bool
     let countries: [CountryItem]
+    let fallback: Bool
 }
 
 struct InstitutionPage {

@@ -6,7 +6,11 @@ import Logging
 
 /// Chooses the language of the request and remembers an explicit `?lang=` choice in a cookie.
 package struct LanguageMiddleware: RouterMiddleware {
-    package init() {}
+    let secureCookies: Bool
+
+    package init(secureCookies: Bool) {
+        self.secureCookies = secureCookies
+    }
 
     package func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
@@ -15,10 +19,11 @@ package struct LanguageMiddleware: RouterMiddleware {
         let query = request.form["lang"]
         context.language = Language.negotiate(
             query: query, cookie: request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
-        context.languageInQuery = query.flatMap { Language(rawValue: $0) } != nil
+        context.languageInQuery = query.flatMap { Language(rawValue: $0.lowercased()) } != nil
         var response = try await next(request, context)
         if context.languageInQuery, !request.uri.path.hasPrefix(CorePaths.apiPrefix) {
-            response.setCookie(Cookie(name: "lang", value: context.language.rawValue, maxAge: 31_536_000, path: "/", sameSite: .lax))
+            response.setCookie(
+                Cookie(name: "lang", value: context.language.rawValue, maxAge: 31_536_000, path: "/", secure: secureCookies, sameSite: .lax))
         }
         response.headers[.contentLanguage] = context.language.rawValue
         return response
@@ -141,7 +146,14 @@ package struct ErrorMiddleware: RouterMiddleware {
         let page = ErrorPage(
             status: Int(error.status.code), heading: localizer.text("errors.title_\(Self.family(error.status))", context.language),
             message: message, requestId: context.requestId)
-        return try renderer.page("core-error", title: page.heading, page: page, request: request, context: context, status: error.status)
+        do {
+            return try renderer.page("core-error", title: page.heading, page: page, request: request, context: context, status: error.status)
+        } catch {
+            // The error page itself failed: say it plainly rather than let the error escape.
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(status: .internalServerError, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
+        }
     }
 
     static func family(_ status: HTTPResponse.Status) -> String {

@@ -25,7 +25,7 @@ package final class ResponseCache: @unchecked Sendable {
     struct Entry {
         let generation: Int
         let status: HTTPResponse.Status
-        let contentType: String?
+        let headers: HTTPFields
         let body: ByteBuffer
         var gzipped: ByteBuffer?
     }
@@ -60,8 +60,9 @@ package final class ResponseCache: @unchecked Sendable {
         guard response.status == .ok, response.headers[.contentEncoding] == nil else { return response }
         let collector = BodyCollector()
         try await response.body.write(collector.writer)
-        let entry = Entry(
-            generation: current, status: response.status, contentType: response.headers[.contentType], body: collector.buffer ?? ByteBuffer())
+        var headers = response.headers
+        headers[.contentLength] = nil
+        let entry = Entry(generation: current, status: response.status, headers: headers, body: collector.buffer ?? ByteBuffer())
         lock.withLock {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry
@@ -70,8 +71,7 @@ package final class ResponseCache: @unchecked Sendable {
     }
 
     private func respond(_ entry: Entry, key: String, acceptsGzip: Bool) -> Response {
-        var headers = HTTPFields()
-        if let contentType = entry.contentType { headers[.contentType] = contentType }
+        var headers = entry.headers
         headers[.cacheControl] = "no-cache"
         headers[.vary] = "Accept-Encoding, Accept-Language, Cookie"
         if acceptsGzip, entry.body.readableBytes >= 860, let gzipped = gzipped(entry, key: key) {

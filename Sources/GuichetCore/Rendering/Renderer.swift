@@ -46,7 +46,8 @@ package struct Renderer: Sendable {
             page: page
         )
         guard let boxed = MustacheBoxing.box(layout), let html = library.render(boxed, withTemplate: template) else {
-            throw AppError(.internalServerError, code: "template_missing", detail: template)
+            context.logger.error("template missing", metadata: ["template": "\(template)"])
+            throw AppError(.internalServerError, code: "template_missing")
         }
         return Self.html(html, status: status)
     }
