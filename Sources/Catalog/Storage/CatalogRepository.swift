@@ -352,9 +352,7 @@ struct Writer {
             existing.data = data
             configure(existing)
             try await existing.update(on: database)
-            try await AuditLog.append(
-                AuditEntry(actor: actor, action: "catalog.\(entity).updated", entity: entity, entityId: id, summary: "updated by import",
-                    requestId: requestId), on: database)
+            try await audit(.updated, entity: entity, id: id)
             return .updated
         }
         let row = Row()
@@ -362,10 +360,14 @@ struct Writer {
         row.data = data
         configure(row)
         try await row.create(on: database)
-        try await AuditLog.append(
-            AuditEntry(actor: actor, action: "catalog.\(entity).created", entity: entity, entityId: id, summary: "created by import",
-                requestId: requestId), on: database)
+        try await audit(.created, entity: entity, id: id)
         return .created
+    }
+
+    private func audit(_ change: Change, entity: String, id: String) async throws {
+        try await AuditLog.append(
+            AuditEntry(actor: actor, action: "catalog.\(entity).\(change)", entity: entity, entityId: id, summary: "\(change) by import",
+                requestId: requestId), on: database)
     }
 }
 
