@@ -30,6 +30,32 @@ import Testing
         }
     }
 
+    /// Keys the Swift code asks for (`p.t("…")`, `p.count("…")`, `errors.…` codes) exist, so no raw key reaches a page.
+    @Test func everySwiftKeyExists() throws {
+        let localizer = try Localizer(resourceDirectories: GuichetApplication.resourceDirectories)
+        let keys = localizer.keys(.fr)
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        var checked = 0
+        for file in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: /\bp\.(t|count)\("([a-z_]+)"/) {
+                let key = "catalog." + match.2
+                let needed = match.1 == "count" ? [key, key + "_one"] : [key]
+                for key in needed {
+                    #expect(keys.contains(key), "\(file.lastPathComponent) asks for \(key)")
+                }
+                checked += 1
+            }
+            for match in text.matches(of: /(?:notFound|code:)\(?\s*"([a-z_]+)"/) {
+                #expect(keys.contains("errors." + match.1), "\(file.lastPathComponent) uses the error code \(match.1)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 40, "the scan found too few keys: has the code changed how it asks for texts?")
+    }
+
     @Test(arguments: [
         ("en", nil, nil, Language.en), (nil, "en", nil, .en), (nil, nil, "en-US,en;q=0.9", .en), (nil, nil, "de-DE,en;q=0.5", .en),
         (nil, nil, "de-DE", .fr), ("xx", nil, "en", .en), (nil, nil, nil, .fr), ("fr", "en", "en", .fr),
