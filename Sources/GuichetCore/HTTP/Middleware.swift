@@ -17,11 +17,11 @@ package struct LanguageMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         let query = request.form["lang"]
-        context.language = Language.negotiate(
-            query: query, cookie: request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        let cookie = request.cookies["lang"]?.value
+        context.language = Language.negotiate(query: query, cookie: cookie, acceptLanguage: request.headers[.acceptLanguage])
         context.languageInQuery = query.flatMap { Language(rawValue: $0.lowercased()) } != nil
         var response = try await next(request, context)
-        if context.languageInQuery, !request.uri.path.hasPrefix(CorePaths.apiPrefix) {
+        if context.languageInQuery, cookie != context.language.rawValue, !request.uri.path.hasPrefix(CorePaths.apiPrefix) {
             response.setCookie(
                 Cookie(name: "lang", value: context.language.rawValue, maxAge: 31_536_000, path: "/", secure: secureCookies, sameSite: .lax))
         }
