@@ -11,6 +11,7 @@ package struct Renderer: Sendable {
     /// Loads every `Templates/` folder of the given resource directories into one library; a template in
     /// `Templates/catalog/procedure.mustache` is named `catalog-procedure`.
     package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String) throws {
+        MustacheContentTypes.register(FastHTMLContentType(), named: FastHTMLContentType.name)
         var library = MustacheLibrary()
         for directory in resourceDirectories {
             let templates = directory.appendingPathComponent("Templates")
@@ -19,7 +20,7 @@ package struct Renderer: Sendable {
                 // `catalog/procedure.mustache` is registered as `catalog-procedure`: Mustache tags cannot hold a slash.
                 let name = file.path.dropFirst(templates.path.count + 1).dropLast(".mustache".count).replacingOccurrences(of: "/", with: "-")
                 let text = try String(contentsOf: file, encoding: .utf8)
-                try library.register(text, named: String(name))
+                try library.register("{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}" + text, named: String(name))
             }
         }
         self.library = library
