@@ -247,6 +247,12 @@ package struct CatalogRepository: Sendable {
 
     /// Published procedures, filtered, in title order.
     package func procedures(_ filter: ProcedureFilter, limit: Int, offset: Int) async throws -> Page<Procedure> {
+        let page = try await procedureIds(filter, limit: limit, offset: offset)
+        return Page(items: try await procedures(ids: page.items), total: page.total, offset: offset, limit: limit)
+    }
+
+    /// The ids of a page of published procedures, filtered, in title order.
+    package func procedureIds(_ filter: ProcedureFilter, limit: Int, offset: Int) async throws -> Page<String> {
         var conditions: [SQLQueryString] = ["p.status = 'published'"]
         if let country = filter.country { conditions.append("p.country = \(bind: country)") }
         if let category = filter.category {
@@ -257,13 +263,13 @@ package struct CatalogRepository: Sendable {
         }
         let whereClause = conditions.dropFirst().reduce(conditions[0]) { result, next in result + " AND " + next }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM procedures p WHERE \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw(
+        let ids = try await sql.raw(
             """
-            SELECT p.data AS data FROM procedures p WHERE \(whereClause) ORDER BY p.title_fr, p.id \
+            SELECT p.id AS id FROM procedures p WHERE \(whereClause) ORDER BY p.title_fr, p.id \
             LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
             """
-        ).all(decodingColumn: "data", as: String.self)
-        return Page(items: try rows.map { try Self.decode(Procedure.self, $0) }, total: total, offset: offset, limit: limit)
+        ).all(decodingColumn: "id", as: String.self)
+        return Page(items: ids, total: total, offset: offset, limit: limit)
     }
 
     package func procedures(ids: [String]) async throws -> [Procedure] {
@@ -299,8 +305,14 @@ package struct CatalogRepository: Sendable {
     }
 
     package func search(_ query: String, country: String?, limit: Int, offset: Int) async throws -> Page<Procedure> {
+        let hits = try await searchIds(query, country: country, limit: limit, offset: offset)
+        return Page(items: try await procedures(ids: hits.items), total: hits.total, offset: offset, limit: limit)
+    }
+
+    /// The ids of published procedures matching `query`, best first.
+    package func searchIds(_ query: String, country: String?, limit: Int, offset: Int) async throws -> Page<String> {
         let hits = try await SearchIndex.search(query, country: country, limit: limit, offset: offset, on: database)
-        return Page(items: try await procedures(ids: hits.ids), total: hits.total, offset: offset, limit: limit)
+        return Page(items: hits.ids, total: hits.total, offset: offset, limit: limit)
     }
 
     /// Adds page views counted in memory since the last flush.

@@ -17,6 +17,9 @@ package final class ReferenceData: Sendable {
 
     private let generation: ContentGeneration
     private let snapshot = NIOLockedValueBox<Snapshot?>(nil)
+    /// Published procedures already decoded in this generation: lists and search show 25 at a time.
+    private let procedures = NIOLockedValueBox<(generation: Int, byId: [String: Procedure])>((-1, [:]))
+    private let procedureCapacity = 5000
 
     package init(generation: ContentGeneration) {
         self.generation = generation
@@ -30,5 +33,30 @@ package final class ReferenceData: Sendable {
             institutions: try await repository.allInstitutions())
         snapshot.withLockedValue { $0 = fresh }
         return fresh
+    }
+
+    /// The published procedures of `ids`, in that order, decoding only those not seen since the last change.
+    func procedures(_ ids: [String], _ repository: CatalogRepository) async throws -> [Procedure] {
+        let wanted = generation.current
+        var found = procedures.withLockedValue { memo in memo.generation == wanted ? memo.byId : [:] }
+        let missing = ids.filter { found[$0] == nil }
+        if !missing.isEmpty {
+            let loaded = try await repository.procedures(ids: missing)
+            for procedure in loaded { found[procedure.id] = procedure }
+            procedures.withLockedValue { memo in
+                if memo.generation != wanted || memo.byId.count + loaded.count > procedureCapacity { memo = (wanted, [:]) }
+                for procedure in loaded { memo.byId[procedure.id] = procedure }
+            }
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    /// A page of ids turned into a page of procedures.
+    func procedures(_ page: CatalogRepository.Page<String>, _ repository: CatalogRepository) async throws -> CatalogRepository.Page<Procedure> {
+        CatalogRepository.Page(items: try await procedures(page.items, repository), total: page.total, offset: page.offset, limit: page.limit)
+    }
+
+    func procedure(_ id: String, _ repository: CatalogRepository) async throws -> Procedure? {
+        try await procedures([id], repository).first
     }
 }

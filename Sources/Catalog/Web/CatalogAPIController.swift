@@ -108,8 +108,9 @@ package struct CatalogAPIController: Sendable {
                 .badRequest, code: "bad_parameter", field: "institution", arguments: ["field": "institution", "value": String(institution.prefix(40))])
         }
         let (page, perPage) = try paging(request)
-        let result = try await repository.procedures(
+        let ids = try await repository.procedureIds(
             .init(country: country, category: category, institution: institution), limit: perPage, offset: (page - 1) * perPage)
+        let result = try await reference.procedures(ids, repository)
         return try JSONResponse.make(
             ListDTO(items: result.items.map(ProcedureSummaryDTO.init), page: page, perPage: perPage, total: result.total,
                 next: nextLink(request, page: page, perPage: perPage, total: result.total)))
@@ -118,7 +119,7 @@ package struct CatalogAPIController: Sendable {
     @Sendable func procedure(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
         let repository = self.repository
-        guard let procedure = try await repository.publishedProcedure(id) else { throw AppError.notFound("procedure_not_found") }
+        guard let procedure = try await reference.procedure(id, repository) else { throw AppError.notFound("procedure_not_found") }
         let institutionIds = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
         let known = try await reference.current(repository).institutions
         let institutions = institutionIds.compactMap { known[$0] }
@@ -135,7 +136,8 @@ package struct CatalogAPIController: Sendable {
         let repository = self.repository
         let country = try RequestParameters.country(request, known: try await reference.current(repository).countries)
         let (page, perPage) = try paging(request)
-        let result = try await repository.search(query, country: country, limit: perPage, offset: (page - 1) * perPage)
+        let hits = try await repository.searchIds(query, country: country, limit: perPage, offset: (page - 1) * perPage)
+        let result = try await reference.procedures(hits, repository)
         return try JSONResponse.make(
             ListDTO(items: result.items.map(ProcedureSummaryDTO.init), page: page, perPage: perPage, total: result.total,
                 next: nextLink(request, page: page, perPage: perPage, total: result.total)))

@@ -108,7 +108,8 @@ package struct CatalogPagesController: Sendable {
         var filter = filter
         filter.country = try RequestParameters.country(request, known: countries)
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
-        let page = try await repository.procedures(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let ids = try await repository.procedureIds(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let page = try await reference.procedures(ids, repository)
         let countryQuery = filter.country.map { "country=\($0)" }
         let countryItems =
             [CountryItem(href: basePath + Self.query([], context), name: p.t("filter_all"), count: nil, current: filter.country == nil)]
@@ -135,7 +136,8 @@ package struct CatalogPagesController: Sendable {
         guard let institution = snapshot.institutions[id] else { throw AppError.notFound("institution_not_found") }
         let p = presenter(context)
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
-        let procedures = try await repository.procedures(.init(institution: id), limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let ids = try await repository.procedureIds(.init(institution: id), limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let procedures = try await reference.procedures(ids, repository)
         let parent = institution.parent.flatMap { snapshot.institutions[$0] }
         let countries = snapshot.countries
         let contact = ContactView(institution: institution, presenter: p, langQuery: Self.langQuery(context))!
@@ -161,7 +163,7 @@ package struct CatalogPagesController: Sendable {
 
     func renderProcedure(id: String, _ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
-        guard let procedure = try await repository.publishedProcedure(id) else { throw AppError.notFound("procedure_not_found") }
+        guard let procedure = try await reference.procedure(id, repository) else { throw AppError.notFound("procedure_not_found") }
         let snapshot = try await reference.current(repository)
         let p = presenter(context)
         let model = ProcedurePage(
@@ -190,7 +192,8 @@ package struct CatalogPagesController: Sendable {
                 fallback: false)
             return try renderer.page("catalog-search", title: p.t("search_title"), page: model, request: request, context: context)
         }
-        let results = try await repository.search(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let hits = try await repository.searchIds(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let results = try await reference.procedures(hits, repository)
         let encoded = FormQuery.encode(query)
         let countryItems =
             [CountryItem(href: CatalogPaths.search + Self.query(["q=\(encoded)"], context), name: p.t("filter_all"), count: nil, current: country == nil)]
