@@ -36,7 +36,7 @@ import Testing
             let summary = try await repository.importDocument(Fixtures.document(procedures: [changed]), actor: "test")
             #expect(summary == .init(created: 0, updated: 1, unchanged: 4))
             #expect(try await ProcedureRow.query(on: components.database.db).count() == 1)
-            #expect(try await repository.publishedProcedure(changed.id)?.title.fr == "Déclaration de naissance (modifiée)")
+            #expect(try await repository.procedures(ids: [changed.id]).first?.title.fr == "Déclaration de naissance (modifiée)")
         }
     }
 

@@ -186,14 +186,6 @@ package struct CatalogRepository: Sendable {
         try await CategoryRow.query(on: database).sort(\.$position).sort(\.$id).all().map { try Self.decode(Category.self, $0.data) }
     }
 
-    package func category(_ id: String) async throws -> Category? {
-        try await CategoryRow.find(id, on: database).map { try Self.decode(Category.self, $0.data) }
-    }
-
-    package func institution(_ id: String) async throws -> Institution? {
-        try await InstitutionRow.find(id, on: database).map { try Self.decode(Institution.self, $0.data) }
-    }
-
     package func allInstitutions() async throws -> [String: Institution] {
         let rows = try await sql.raw("SELECT id, data FROM institutions").all(decoding: IdData.self)
         return Dictionary(uniqueKeysWithValues: try rows.map { ($0.id, try Self.decode(Institution.self, $0.data)) })
@@ -202,12 +194,6 @@ package struct CatalogRepository: Sendable {
     struct IdData: Decodable {
         let id: String
         let data: String
-    }
-
-    package func institutions(ids: Set<String>) async throws -> [String: Institution] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await InstitutionRow.query(on: database).filter(\.$id ~~ Array(ids)).all()
-        return Dictionary(uniqueKeysWithValues: try rows.map { ($0.id!, try Self.decode(Institution.self, $0.data)) })
     }
 
     package struct Page<Item: Sendable>: Sendable {
@@ -224,13 +210,6 @@ package struct CatalogRepository: Sendable {
         let total = try await query.count()
         let rows = try await query.sort(\.$nameFr).sort(\.$id).range(offset..<(offset + limit)).all()
         return Page(items: try rows.map { try Self.decode(Institution.self, $0.data) }, total: total, offset: offset, limit: limit)
-    }
-
-    /// A published procedure (drafts are not public).
-    package func publishedProcedure(_ id: String) async throws -> Procedure? {
-        let data = try await sql.raw("SELECT data FROM procedures WHERE id = \(bind: id) AND status = 'published'")
-            .first(decodingColumn: "data", as: String.self)
-        return try data.map { try Self.decode(Procedure.self, $0) }
     }
 
     package struct ProcedureFilter: Sendable, Equatable {
@@ -324,10 +303,6 @@ package struct CatalogRepository: Sendable {
 
     package func isEmpty() async throws -> Bool {
         try await ProcedureRow.query(on: database).count() == 0
-    }
-
-    package func isReachable() async -> Bool {
-        (try? await sql.raw("SELECT 1 AS one").first(decodingColumn: "one", as: Int.self)) == 1
     }
 }
 
