@@ -106,6 +106,11 @@ import Testing
             let procedure = try await client.execute(uri: "/api/v1/procedures/\(id)", method: .get) { try json($0) }
             try checkKeys(procedure, schema: "ProcedureDetail", schemas: schemas)
             try checkKeys(detail, schema: nil, schemas: schemas, listOf: "ProcedureSummary")
+            // The list wrapper (items, page, perPage, total, next) is declared too.
+            let operation = (paths["/api/v1/search"]?["get"] as? [String: Any])?["responses"] as? [String: Any]
+            let content = ((operation?["200"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+            let wrapper = try #require((content?["schema"] as? [String: Any])?["properties"] as? [String: Any])
+            #expect(Set(detail.keys).isSubset(of: Set(wrapper.keys)), "undeclared keys: \(Set(detail.keys).subtracting(wrapper.keys))")
         }
     }
 

@@ -100,12 +100,11 @@ package struct CatalogAPIController: Sendable {
         let category = RequestParameters.optional(request, "category")
         let snapshot = try await reference.current(repository)
         if let category, snapshot.categoriesById[category] == nil {
-            throw AppError(.badRequest, code: "bad_parameter", field: "category", arguments: ["field": "category", "value": String(category.prefix(40))])
+            throw AppError.badParameter("category", value: category)
         }
         let institution = RequestParameters.optional(request, "institution")
         if let institution, snapshot.institutions[institution] == nil {
-            throw AppError(
-                .badRequest, code: "bad_parameter", field: "institution", arguments: ["field": "institution", "value": String(institution.prefix(40))])
+            throw AppError.badParameter("institution", value: institution)
         }
         let (page, perPage) = try paging(request)
         let ids = try await repository.procedureIds(

@@ -111,11 +111,7 @@ package struct CatalogPagesController: Sendable {
         let ids = try await repository.procedureIds(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
         let page = try await reference.procedures(ids, repository)
         let countryQuery = filter.country.map { "country=\($0)" }
-        let countryItems =
-            [CountryItem(href: basePath + Self.query([], context), name: p.t("filter_all"), count: nil, current: filter.country == nil)]
-            + countries.map {
-                CountryItem(href: basePath + Self.query(["country=\($0.code)"], context), name: p.plain($0.name), count: nil, current: filter.country == $0.code)
-            }
+        let countryItems = Self.countryFilter(countries, current: filter.country, path: basePath, keep: [], p, context)
         let model = ListPage(
             heading: heading, intro: intro, countries: countryItems, items: try await items(page.items, p, context),
             count: p.count("procedures_count", page.total),
@@ -195,13 +191,7 @@ package struct CatalogPagesController: Sendable {
         let hits = try await repository.searchIds(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
         let results = try await reference.procedures(hits, repository)
         let encoded = FormQuery.encode(query)
-        let countryItems =
-            [CountryItem(href: CatalogPaths.search + Self.query(["q=\(encoded)"], context), name: p.t("filter_all"), count: nil, current: country == nil)]
-            + countries.map {
-                CountryItem(
-                    href: CatalogPaths.search + Self.query(["q=\(encoded)", "country=\($0.code)"], context), name: p.plain($0.name), count: nil,
-                    current: country == $0.code)
-            }
+        let countryItems = Self.countryFilter(countries, current: country, path: CatalogPaths.search, keep: ["q=\(encoded)"], p, context)
         let heading = p.t("results_for", ["query": query])
         let model = SearchPage(
             query: query, heading: heading, count: p.count("results_count", results.total),
@@ -220,6 +210,17 @@ package struct CatalogPagesController: Sendable {
                 summary: p.text(procedure.summary).map { TextView(text: Self.shorten($0.text), lang: $0.lang) }, country: procedure.country,
                 institution: institutions[procedure.institution].map { p.plain($0.name) })
         }
+    }
+
+    /// "All" then one link per country, keeping the other query items (`keep`).
+    static func countryFilter(
+        _ countries: [Country], current: String?, path: String, keep: [String], _ p: Presenter, _ context: AppRequestContext
+    ) -> [CountryItem] {
+        [CountryItem(href: path + query(keep, context), name: p.t("filter_all"), count: nil, current: current == nil)]
+            + countries.map {
+                CountryItem(
+                    href: path + query(keep + ["country=\($0.code)"], context), name: p.plain($0.name), count: nil, current: current == $0.code)
+            }
     }
 
     static func shorten(_ text: String, to length: Int = 180) -> String {

@@ -13,7 +13,7 @@ enum RequestParameters {
     static func positiveInt(_ request: Request, _ name: String, default value: Int, max: Int) throws -> Int {
         guard let raw = request.form[name] else { return value }
         guard let number = Int(raw), number >= 1, number <= max else {
-            throw AppError(.badRequest, code: "bad_parameter", field: name, arguments: ["field": name, "value": String(raw.prefix(40))])
+            throw AppError.badParameter(name, value: raw)
         }
         return number
     }
@@ -28,7 +28,7 @@ enum RequestParameters {
     static func country(_ request: Request, known: [Country]) throws -> String? {
         guard let code = optional(request, "country") else { return nil }
         guard let country = known.first(where: { $0.code == code.uppercased() }) else {
-            throw AppError(.badRequest, code: "bad_parameter", field: "country", arguments: ["field": "country", "value": String(code.prefix(40))])
+            throw AppError.badParameter("country", value: code)
         }
         return country.code
     }

@@ -22,8 +22,9 @@ package struct AppError: Error, Sendable {
 
     package static func notFound(_ code: String = "not_found") -> AppError { AppError(.notFound, code: code) }
 
+    /// A 400 naming the parameter and (the start of) the value it had.
     package static func badParameter(_ field: String, code: String = "bad_parameter", value: String = "") -> AppError {
-        AppError(.badRequest, code: code, field: field, arguments: ["field": field, "value": value])
+        AppError(.badRequest, code: code, field: field, arguments: ["field": field, "value": String(value.prefix(40))])
     }
 
     package static func validation(field: String, code: String, detail: String? = nil) -> AppError {
