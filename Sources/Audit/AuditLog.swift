@@ -74,7 +74,8 @@ package enum AuditLog {
         return .intact(events: records.count)
     }
 
-    static func timestamp(_ date: Date) -> String {
+    /// UTC, ISO 8601 with milliseconds: the form every stored time of Guichet takes.
+    package static func timestamp(_ date: Date = Date()) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
             + "Z"
     }

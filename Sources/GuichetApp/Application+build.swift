@@ -66,7 +66,7 @@ package enum GuichetApplication {
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
 
         OperationsController(database: components.database, metrics: components.metrics, stylesheet: components.stylesheet).addRoutes(to: router)
-                let reference = ReferenceData(generation: components.cache.generation)
+        let reference = ReferenceData(generation: components.cache.generation)
         CatalogPagesController(
             database: components.database, renderer: components.renderer, views: components.views, cache: components.cache, reference: reference
         ).addRoutes(to: router)

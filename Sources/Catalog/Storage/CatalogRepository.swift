@@ -78,7 +78,7 @@ package struct CatalogRepository: Sendable {
             for row in try await InstitutionRow.query(on: database).all() {
                 names[row.id!] = try Self.decode(Institution.self, row.data).name.fr
             }
-            let now = AuditLogClock.now()
+            let now = AuditLog.timestamp()
             var reindexed = Set<String>()
             for procedure in document.procedures {
                 let change = try await writer.upsert(ProcedureRow.self, id: procedure.id, data: try Self.encode(procedure), entity: "procedure") {
@@ -313,13 +313,6 @@ extension CatalogRepository.ImportSummary {
         case .updated: updated += 1
         case .unchanged: unchanged += 1
         }
-    }
-}
-
-enum AuditLogClock {
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: Date())
     }
 }
 

@@ -96,9 +96,9 @@ package struct CatalogAPIController: Sendable {
 
     @Sendable func procedures(_ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
-        let country = try RequestParameters.country(request, known: try await reference.current(repository).countries)
-        let category = RequestParameters.optional(request, "category")
         let snapshot = try await reference.current(repository)
+        let country = try RequestParameters.country(request, known: snapshot.countries)
+        let category = RequestParameters.optional(request, "category")
         if let category, snapshot.categoriesById[category] == nil {
             throw AppError.badParameter("category", value: category)
         }

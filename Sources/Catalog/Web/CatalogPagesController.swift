@@ -50,10 +50,6 @@ package struct CatalogPagesController: Sendable {
 
     /// Not cached: its "most viewed" list moves with page views, which do not change the catalogue.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await renderHome(request, context: context)
-    }
-
-    func renderHome(_ request: Request, context: AppRequestContext) async throws -> Response {
         let repository = self.repository
         let p = presenter(context)
         let counts = try await repository.procedureCounts()

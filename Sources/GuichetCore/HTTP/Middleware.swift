@@ -50,7 +50,10 @@ package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlew
 package struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
     package let minimumBytes: Int
 
-    package init(minimumBytes: Int = 860) {
+    /// Below this, gzip's header and dictionary cost more than they save.
+    package static var defaultMinimumBytes: Int { 860 }
+
+    package init(minimumBytes: Int = GzipMiddleware.defaultMinimumBytes) {
         self.minimumBytes = minimumBytes
     }
 

@@ -74,7 +74,7 @@ package final class ResponseCache: @unchecked Sendable {
         var headers = entry.headers
         headers[.cacheControl] = "no-cache"
         headers[.vary] = "Accept-Encoding, Accept-Language, Cookie"
-        if acceptsGzip, entry.body.readableBytes >= 860, let gzipped = gzipped(entry, key: key) {
+        if acceptsGzip, entry.body.readableBytes >= GzipMiddleware<AppRequestContext>.defaultMinimumBytes, let gzipped = gzipped(entry, key: key) {
             headers[.contentEncoding] = "gzip"
             return Response(status: entry.status, headers: headers, body: .init(byteBuffer: gzipped))
         }
