@@ -21,6 +21,13 @@ package struct AppConfiguration: Sendable {
     package var maxPageSize: Int
     /// Keep rendered public pages until the catalogue changes (off only to measure rendering).
     package var pageCache: Bool
+    /// bcrypt cost of stored passwords (12 in production; tests use the minimum, 4).
+    package var bcryptCost: Int = 12
+    /// Seconds a session may stay unused, and seconds it may last at all.
+    package var sessionIdleTimeout: Double = 30 * 60
+    package var sessionAbsoluteTimeout: Double = 12 * 3600
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` hop.
+    package var trustForwardedFor: Bool = false
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),

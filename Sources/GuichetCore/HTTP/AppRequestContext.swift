@@ -6,6 +6,14 @@ package struct AppRequestContext: RequestContext {
     package var language: Language = .fr
     /// True when the language came from `?lang=`: links then carry it on.
     package var languageInQuery = false
+    /// Set by the session or bearer-token middleware when the request is authenticated.
+    package var principal: Principal?
+    /// The CSRF token of the session (or of the anonymous form cookie) that forms must echo back in `_csrf`.
+    package var csrfToken: String?
+    /// The client's address as seen by the server (or the first `X-Forwarded-For` hop when configured to trust it).
+    package var clientAddress: String?
+    /// The fields of a posted `application/x-www-form-urlencoded` body, read once by the CSRF middleware.
+    package var postForm = FormQuery(nil)
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -144,7 +144,14 @@ package struct ErrorMiddleware: RouterMiddleware {
         let localizer = renderer.localizer
         let message = error.detail ?? localizer.text("errors.\(error.code)", context.language, error.arguments)
         if request.uri.path.hasPrefix(CorePaths.apiPrefix) {
-            return JSONError(code: error.code, message: message, field: error.field).response(status: error.status)
+            var response = JSONError(code: error.code, message: message, field: error.field).response(status: error.status)
+            if error.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+            return response
+        }
+        if error.status == .unauthorized {
+            // A signed-out visitor of a back-office page goes to the sign-in page, then back (path only: no query, no personal data).
+            let next = request.method == .get ? request.uri.path : CorePaths.backOffice
+            return Response(status: .seeOther, headers: [.location: "\(CorePaths.signIn)?next=\(FormQuery.encode(next))"])
         }
         let page = ErrorPage(
             status: Int(error.status.code), heading: localizer.text("errors.title_\(Self.family(error.status))", context.language),
@@ -162,6 +169,7 @@ package struct ErrorMiddleware: RouterMiddleware {
     static func family(_ status: HTTPResponse.Status) -> String {
         switch status.code {
         case 404: return "404"
+        case 403: return "403"
         case 400..<500: return "4xx"
         default: return "5xx"
         }

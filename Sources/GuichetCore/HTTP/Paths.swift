@@ -5,4 +5,7 @@ package enum CorePaths {
     package static let health = "/healthz"
     package static let metrics = "/metrics"
     package static let apiPrefix = "/api/"
+    /// The back office: every page under it needs a signed-in user.
+    package static let backOffice = "/admin"
+    package static let signIn = "/admin/sign-in"
 }

@@ -44,13 +44,17 @@ package struct Renderer: Sendable {
             langParam: context.languageInQuery ? context.language.rawValue : nil,
             langQuery: context.languageInQuery ? "?lang=\(context.language.rawValue)" : "",
             langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
+            csrf: context.csrfToken ?? "",
+            user: context.principal.map { ["name": $0.displayName, "role": $0.role.rawValue] },
             page: page
         )
         guard let boxed = MustacheBoxing.box(layout), let html = library.render(boxed, withTemplate: template) else {
             context.logger.error("template missing", metadata: ["template": "\(template)"])
             throw AppError(.internalServerError, code: "template_missing")
         }
-        return Self.html(html, status: status)
+        var response = Self.html(html, status: status)
+        if let token = context.csrfToken, html.contains(token) { response.headers[CSRFMiddleware.usedHeader] = "1" }
+        return response
     }
 
     package static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -75,6 +79,10 @@ struct LayoutModel {
     let langQuery: String
     /// `&lang=xx` or empty, to append to a link with a query.
     let langAmp: String
+    /// The CSRF token forms echo back: `{{> core-csrf}}` inside any POST form.
+    let csrf: String
+    /// The signed-in user (`name`, `role`), for the back-office layout.
+    let user: [String: String]?
     let page: Any
 }
 

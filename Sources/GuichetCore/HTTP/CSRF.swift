@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Guards every form that changes state. A signed-in user's token belongs to their session (set by the session
+/// middleware before this one runs); a visitor gets one in the `guichet_csrf` cookie (the kiosk, feedback and
+/// application forms). A POST, PUT, PATCH or DELETE outside `/api/` must send it back as `_csrf` (form field,
+/// or `X-CSRF-Token`); a missing or wrong token is a 403 and the handler never runs.
+///
+/// Form bodies (`application/x-www-form-urlencoded`) are read here once and handed on as `context.postForm`.
+/// The JSON API is exempt: its writes take a bearer token, never a cookie.
+package struct CSRFMiddleware: RouterMiddleware {
+    package static let cookieName = "guichet_csrf"
+    package static let fieldName = "_csrf"
+    /// Set by the renderer on a page whose HTML carries the token; removed before the response leaves.
+    package static let usedHeader = HTTPField.Name("X-Guichet-CSRF-Used")!
+    let secureCookies: Bool
+    let maxFormSize: Int
+    let maxMultipartSize: Int
+
+    package init(secureCookies: Bool, maxFormSize: Int = 1 << 20, maxMultipartSize: Int = 32 << 20) {
+        self.secureCookies = secureCookies
+        self.maxFormSize = maxFormSize
+        self.maxMultipartSize = maxMultipartSize
+    }
+
+    package func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if request.uri.path.hasPrefix(CorePaths.apiPrefix) { return try await next(request, context) }
+        var context = context
+        var request = request
+        var newCookie: String?
+        if context.csrfToken == nil {
+            if let cookie = request.cookies[Self.cookieName]?.value, cookie.count == 43 {
+                context.csrfToken = cookie
+            } else {
+                let token = Self.newToken()
+                context.csrfToken = token
+                newCookie = token
+            }
+        }
+        if [.post, .put, .patch, .delete].contains(request.method) {
+            let contentType = request.headers[.contentType]?.lowercased() ?? ""
+            var sent = request.headers[HTTPField.Name("X-CSRF-Token")!]
+            if contentType.hasPrefix("application/x-www-form-urlencoded") {
+                let body = try await request.collectBody(upTo: maxFormSize)
+                let form = FormQuery(String(buffer: body))
+                context.postForm = form
+                sent = sent ?? form[Self.fieldName]
+            } else if contentType.hasPrefix("multipart/form-data") {
+                let body = try await request.collectBody(upTo: maxMultipartSize)
+                sent = sent ?? Self.multipartField(Self.fieldName, in: body)
+            }
+            guard let sent, let expected = context.csrfToken, Self.constantTimeEqual(sent, expected) else {
+                throw AppError(.forbidden, code: "csrf")
+            }
+        }
+        var response = try await next(request, context)
+        // The visitor's cookie is set only by a page that holds a form: reading the catalogue sets no cookie.
+        let used = response.headers[Self.usedHeader] != nil
+        response.headers[Self.usedHeader] = nil
+        if let newCookie, used {
+            response.setCookie(
+                Cookie(name: Self.cookieName, value: newCookie, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    /// 32 random bytes, base64url without padding (43 characters).
+    package static func newToken() -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    package static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    /// The value of a small text field in a multipart body (the CSRF token travels before the files).
+    static func multipartField(_ name: String, in body: ByteBuffer) -> String? {
+        let marker = Array("name=\"\(name)\"".utf8)
+        let bytes = body.readableBytesView
+        guard let start = bytes.firstRange(of: marker)?.upperBound else { return nil }
+        let rest = bytes[start...]
+        guard let valueStart = rest.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound else { return nil }
+        let value = rest[valueStart...]
+        guard let end = value.firstRange(of: Array("\r\n".utf8))?.lowerBound, end - valueStart <= 128 else { return nil }
+        return String(decoding: value[valueStart..<end], as: UTF8.self)
+    }
+}
