@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "GuichetTesting",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Accounts",
+                "GuichetApp", "GuichetCore", "Catalog", "Accounts", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

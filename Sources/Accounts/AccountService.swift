@@ -49,22 +49,6 @@ package struct UserAccount: Sendable, Equatable {
     package var createdAt: String
 }
 
-/// Who did it and from where: what every state change writes into the audit log.
-package struct ActionOrigin: Sendable {
-    package var actor: String
-    package var requestId: String?
-    package var address: String?
-
-    package init(actor: String, requestId: String? = nil, address: String? = nil) {
-        self.actor = actor
-        self.requestId = requestId
-        self.address = address
-    }
-
-    package func entry(_ action: String, entity: String, id: String?, summary: String) -> AuditEntry {
-        AuditEntry(actor: actor, action: action, entity: entity, entityId: id, summary: summary, requestId: requestId, address: address)
-    }
-}
 
 /// Users, passwords, sessions, sign-in limits and API tokens. Every change is audited in its own transaction.
 package struct AccountService: Sendable {

@@ -1,3 +1,4 @@
+import Audit
 import Accounts
 import Foundation
 import GuichetApp
