@@ -29,7 +29,7 @@ package enum GuichetApplication {
     package static var resourceDirectories: [URL] { [CoreResources.directory, AccountsResources.directory, CatalogResources.directory] }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries }
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu }
 
     package static func migrations() -> [any Migration] {
         AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all
@@ -95,6 +95,7 @@ package enum GuichetApplication {
         AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
             .addRoutes(to: router)
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
+        EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router
