@@ -95,6 +95,7 @@ package enum GuichetApplication {
         AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
             .addRoutes(to: router)
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
+        EditorAPIController(database: components.database, cache: components.cache).addRoutes(to: router)
         EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }

@@ -8,6 +8,7 @@ import GuichetTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Editors change a procedure on a draft, preview it, publish it; the public site shows only what is published.
@@ -161,6 +162,46 @@ import Testing
             let refused = try await editor.post(EditorPaths.publish("sn-certificat-vie"), form: [("revision", Self.revision(page.text))])
             #expect(refused.status == .unprocessableContent)
             #expect(try await client.executeRequest(uri: CatalogPaths.procedure("sn-certificat-vie"), method: .get, headers: [:], body: nil).status == .notFound)
+        }
+    }
+
+    @Test func apiClientsEditWithTokensAndRetriesAreSafe() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            let (_, token) = try await components.accounts.createToken(
+                name: "partner", role: .catalogEditor, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
+            let base = "/api/v1/procedures/\(Self.id)"
+            func call(_ method: HTTPRequest.Method, _ path: String, ifMatch: String? = nil, body: ByteBuffer? = nil) async throws -> TestResponse {
+                var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+                if let ifMatch { headers[.ifMatch] = ifMatch }
+                return try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
+            }
+            let read = try await call(.get, base + "/draft")
+            #expect(read.status == .ok)
+            #expect(read.headers[.eTag] == "\"0\"")
+            var procedure = try #require(try await ProcedureEditor(database: components.database.db).published(Self.id))
+            procedure.title = LocalizedText(fr: "Déclarer une naissance (API)", en: "Register a birth (API)")
+            let body = ByteBuffer(data: try JSONEncoder().encode(procedure))
+            let created = try await call(.put, base + "/draft", ifMatch: "\"0\"", body: body)
+            #expect(created.status == .created)
+            #expect(created.headers[.eTag] == "\"1\"")
+            // The same request again (a client that did not see the answer): same result, no second revision.
+            let retried = try await call(.put, base + "/draft", ifMatch: "\"0\"", body: body)
+            #expect(retried.status == .ok)
+            #expect(retried.headers[.eTag] == "\"1\"")
+            // A different change on the old revision is a conflict.
+            procedure.title = LocalizedText(fr: "Autre titre")
+            let stale = try await call(.put, base + "/draft", ifMatch: "\"0\"", body: ByteBuffer(data: try JSONEncoder().encode(procedure)))
+            #expect(stale.status == .conflict)
+            #expect(stale.text.contains("\"code\":\"draft_conflict\""))
+            let published = try await call(.post, base + "/publish", ifMatch: "\"1\"")
+            #expect(published.status == .ok)
+            #expect(published.text.contains("\"version\":2"))
+            let again = try await call(.post, base + "/publish", ifMatch: "\"1\"")
+            #expect(again.status == .ok)
+            #expect(again.text.contains("\"version\":2"))
+            let detail = try await client.executeRequest(uri: base, method: .get, headers: [:], body: nil)
+            #expect(detail.text.contains("Déclarer une naissance (API)"))
+            #expect(try await ProcedureEditor(database: components.database.db).versions(Self.id).count == 2)
         }
     }
 }
