@@ -355,13 +355,25 @@ package struct EditorController: Sendable {
             "additional": pair("additional", step.additionalInfo, t("editor.fields.additional", context), long: true),
             "timeNotes": pair("time_notes", step.timeframe?.notes, t("editor.step.time_notes", context)),
             "online": checked("online", step.online == true), "optional": checked("optional", step.optional == true),
-            "institutions": try await institutionsById().filter { $0.value.country == procedure.country }.sorted { $0.key < $1.key }
+            "institutions": try await stepInstitutionChoices(procedure, principal: principal, chosen: institutionValue)
                 .map { ["id": $0.key, "name": $0.value.name.fr, "selected": $0.key == institutionValue] },
             "noInstitution": institutionValue.isEmpty,
             "times": times, "results": resultItems, "requirements": requirementItems, "costs": costItems, "laws": lawItems,
         ]) { _, new in new }
         let title = index == nil ? t("editor.step.new_title", context) : t("editor.step.title", context, ["number": "\((index ?? 0) + 1)"])
         return try renderer.page("editor-step", title: title, page: model, request: request, context: context, status: status)
+    }
+
+    /// The institutions a step may name, kept short for a page on 2G: those the procedure already names, the editor's
+    /// own, and those next to the lead institution (its parent and the parent's children).
+    func stepInstitutionChoices(_ procedure: Procedure, principal: Principal, chosen: String) async throws -> [(key: String, value: Institution)] {
+        let all = try await institutionsById()
+        var ids = Set([procedure.institution, chosen] + procedure.blocks.flatMap(\.steps).compactMap(\.institution) + principal.institutions)
+        if let parent = all[procedure.institution]?.parent {
+            ids.insert(parent)
+            ids.formUnion(all.filter { $0.value.parent == parent }.map(\.key))
+        }
+        return all.filter { ids.contains($0.key) && $0.value.country == procedure.country }.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
     }
 
     func costKinds(_ selected: String, _ context: AppRequestContext) -> [[String: Any]] {
@@ -565,8 +577,13 @@ package struct EditorController: Sendable {
 
     func institutions(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.administrator)
-        let list = try await institutionsById().sorted { $0.key < $1.key }.map { ["id": $0.key, "name": $0.value.name.fr, "country": $0.value.country, "href": EditorPaths.institution($0.key)] }
-        return try renderer.page("editor-institutions", title: t("editor.institutions.title", context), page: ["institutions": list], request: request, context: context)
+        let query = (request.form["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let folded = TextFolding.words(query).joined(separator: " ")
+        let matching = try await institutionsById().sorted { $0.key < $1.key }
+            .filter { folded.isEmpty || TextFolding.words($0.value.name.fr + " " + $0.key).joined(separator: " ").contains(folded) }
+        let list = matching.prefix(50).map { ["id": $0.key, "name": $0.value.name.fr, "country": $0.value.country, "href": EditorPaths.institution($0.key)] }
+        let model: [String: Any] = ["institutions": list, "q": query, "count": matching.count, "more": matching.count > 50]
+        return try renderer.page("editor-institutions", title: t("editor.institutions.title", context), page: model, request: request, context: context)
     }
 
     func institutionPage(_ request: Request, context: AppRequestContext, values: FormQuery? = nil, errors: [String: String] = [:], order: [String] = [], status: HTTPResponse.Status = .ok)
