@@ -62,9 +62,17 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Centres",
+            dependencies: [
+                "GuichetCore", "Audit", "Catalog", .product(name: "Yams", package: "Yams"), .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog",
+                "GuichetCore", "Audit", "Catalog", "Centres",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -83,13 +91,19 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Centres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // `main.swift` holds `@main`: with the commands in several files, the compiler must be told it is not a script.
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(
             name: "CatalogTests",
             dependencies: ["Catalog", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "CentresTests",
+            dependencies: ["Centres", "Catalog", "Audit", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "AuditTests",
