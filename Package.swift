@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .target(
@@ -62,6 +63,16 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Accounts",
+            dependencies: [
+                "GuichetCore", "Audit", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "FluentKit", package: "fluent-kit"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "Centres",
             dependencies: [
                 "GuichetCore", "Audit", "Catalog", .product(name: "Yams", package: "Yams"), .product(name: "FluentKit", package: "fluent-kit"),
@@ -72,7 +83,7 @@ let package = Package(
         .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Centres",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -83,7 +94,7 @@ let package = Package(
         .target(
             name: "GuichetTesting",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog",
+                "GuichetApp", "GuichetCore", "Catalog", "Accounts", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -91,15 +102,20 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Centres",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // `main.swift` holds `@main`: with the commands in several files, the compiler must be told it is not a script.
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            ]
         ),
         .testTarget(
             name: "CatalogTests",
             dependencies: ["Catalog", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: [
+                "Accounts", "Audit", "Catalog", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "CentresTests",

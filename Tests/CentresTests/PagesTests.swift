@@ -16,7 +16,7 @@ import Testing
                 #expect(response.status == .ok)
                 let html = response.text
                 #expect(html.contains("<h1>Centres de services</h1>"))
-                #expect(html.contains("<svg class=\"map\" role=\"img\""))
+                #expect(html.contains("<svg class=\"map\" width=\"100%\" viewBox="))
                 #expect(html.contains("href=\"/centres/test-dakar\""))
                 #expect(html.contains("<span class=\"tag\">prévu</span>"))
                 #expect(!html.contains("<script"))
@@ -76,7 +76,7 @@ import Testing
             #expect(try await F.count(components, "centre_tickets") == 1)
             let ticketPage = try await client.execute(uri: location, method: .get) { $0 }
             #expect(ticketPage.status == .ok)
-            #expect(ticketPage.text.contains("A001"))
+            #expect(ticketPage.text.contains("<p class=\"board\">A001</p>"), "the kiosk shows the number in large type")
             #expect(ticketPage.text.contains("Personne âgée") || ticketPage.text.contains("Older person"))
             #expect(ticketPage.headers[.init("Refresh")!] == "15")
             let code = String(location.dropFirst("/tickets/".count).prefix(8))
@@ -116,6 +116,35 @@ import Testing
                 #expect(html.utf8.count < 20_480)
             }
             try await client.execute(uri: CentresPaths.results + "?month=2026-13", method: .get) { response in #expect(response.status == .badRequest) }
+        }
+    }
+
+    /// With the whole demo directory, each public page and its stylesheets stay under 20 KB (before gzip).
+    @Test func publicPagesStaySmallWithTheDemoDirectory() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            _ = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDemo.document(), actor: "test")
+            let core = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
+            let screen = try await client.execute(uri: CentresPaths.stylesheet, method: .get) { response in
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                return response.body.readableBytes
+            }
+            let pages = [
+                CentresPaths.list, CentresPaths.list + "?lang=en", CentresPaths.list + "?country=SN", CentresPaths.centre("sn-ess-dakar"),
+                CentresPaths.centre("cg-acpce-brazzaville") + "?lang=en", CentresPaths.remote("sn-ess-dakar"), CentresPaths.results,
+            ]
+            for uri in pages {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.body.readableBytes + core <= 20_480, "\(uri): \(response.body.readableBytes) + \(core) bytes")
+                }
+            }
+            for uri in [CentresPaths.kiosk("sn-ess-dakar"), CentresPaths.board("sn-ess-dakar"), CentresPaths.tablet("sn-ess-dakar")] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.text.contains(CentresPaths.stylesheet + "?v="), "\(uri) uses the screen stylesheet")
+                    #expect(response.body.readableBytes + core + screen <= 20_480, "\(uri)")
+                }
+            }
         }
     }
 

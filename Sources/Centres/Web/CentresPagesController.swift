@@ -6,12 +6,12 @@ import Hummingbird
 package struct CentresPagesController: Sendable {
     let database: DatabaseService
     let renderer: Renderer
-    let secureCookies: Bool
+    let screenStylesheet: ScreenStylesheet
 
-    package init(database: DatabaseService, renderer: Renderer, secureCookies: Bool) {
+    package init(database: DatabaseService, renderer: Renderer) throws {
         self.database = database
         self.renderer = renderer
-        self.secureCookies = secureCookies
+        self.screenStylesheet = try ScreenStylesheet(file: CentresResources.directory.appendingPathComponent("Public/centres.css"))
     }
 
     var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
@@ -21,21 +21,21 @@ package struct CentresPagesController: Sendable {
     static let refreshSeconds = 15
 
     package func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(CentresPaths.stylesheet)) { [screenStylesheet] request, _ in screenStylesheet.response(request) }
         router.get(RouterPath(CentresPaths.list), use: list)
         router.get(RouterPath(CentresPaths.geoJSON), use: geoJSON)
         router.get(RouterPath(CentresPaths.centrePattern), use: centre)
         router.get(RouterPath(CentresPaths.boardPattern), use: board)
         router.get(RouterPath(CentresPaths.ticketPattern), use: ticket)
-        // Pages holding a form get a CSRF token; posts must send it back.
-        let forms = router.group().add(middleware: CSRFMiddleware(secureCookies: secureCookies))
-        forms.get(RouterPath(CentresPaths.kioskPattern), use: kiosk)
-        forms.post(RouterPath(CentresPaths.kioskTicketsPattern), use: issueAtKiosk)
-        forms.get(RouterPath(CentresPaths.remotePattern), use: remoteForm)
-        forms.post(RouterPath(CentresPaths.remotePattern), use: issueRemote)
-        forms.get(RouterPath(CentresPaths.tabletPattern), use: tabletForm)
-        forms.post(RouterPath(CentresPaths.tabletPattern), use: tabletAnswer)
-        forms.get(RouterPath(CentresPaths.ticketFeedbackPattern), use: ticketFeedbackForm)
-        forms.post(RouterPath(CentresPaths.ticketFeedbackPattern), use: ticketFeedbackAnswer)
+        // Pages holding a form: never cached (the CSRF token is per visitor).
+        router.get(RouterPath(CentresPaths.kioskPattern), use: kiosk)
+        router.post(RouterPath(CentresPaths.kioskTicketsPattern), use: issueAtKiosk)
+        router.get(RouterPath(CentresPaths.remotePattern), use: remoteForm)
+        router.post(RouterPath(CentresPaths.remotePattern), use: issueRemote)
+        router.get(RouterPath(CentresPaths.tabletPattern), use: tabletForm)
+        router.post(RouterPath(CentresPaths.tabletPattern), use: tabletAnswer)
+        router.get(RouterPath(CentresPaths.ticketFeedbackPattern), use: ticketFeedbackForm)
+        router.post(RouterPath(CentresPaths.ticketFeedbackPattern), use: ticketFeedbackAnswer)
     }
 
     // MARK: - Directory
@@ -54,14 +54,16 @@ package struct CentresPagesController: Sendable {
                     name: region,
                     centres: centres.filter { $0.region == region }.map { centre in
                         CentreItem(
-                            href: v.link(CentresPaths.centre(centre.id)), name: centre.name.text(v.language), department: centre.department,
-                            planned: !centre.isOpenStatus)
+                            href: v.link(CentresPaths.centre(centre.id)), name: centre.name.text(v.language),
+                            department: centre.name.text(v.language).contains(centre.department) ? nil : centre.department, planned: !centre.isOpenStatus)
                     })
             }
+            // A point is named by its department, or by the centre's name where a department has several.
+            let perDepartment = Dictionary(grouping: centres, by: \.department).mapValues(\.count)
             let points = centres.map {
                 SVG.Point(
-                    latitude: $0.latitude, longitude: $0.longitude, label: $0.name.text(v.language), href: v.link(CentresPaths.centre($0.id)),
-                    filled: $0.isOpenStatus)
+                    latitude: $0.latitude, longitude: $0.longitude, label: perDepartment[$0.department] == 1 ? $0.department : $0.name.text(v.language),
+                    href: v.link(CentresPaths.centre($0.id)), filled: $0.isOpenStatus)
             }
             return CountryGroup(
                 name: v.t("country.\(code)"), count: v.t("count", ["count": String(centres.count)]),
@@ -151,7 +153,8 @@ package struct CentresPagesController: Sendable {
         let services = try await serviceLines(centre, v, now: Date())
         let page = KioskPage(
             name: centre.name.text(v.language), action: v.link(CentresPaths.kioskTickets(centre.id)), requestToken: UUID().uuidString.lowercased(),
-            services: services, priorities: priorityChoices(v), other: LanguageChoice(context, path: CentresPaths.kiosk(centre.id), v))
+            services: services, priorities: priorityChoices(v), other: LanguageChoice(context, path: CentresPaths.kiosk(centre.id), v),
+            css: screenStylesheet.versionedPath)
         return try renderer.page("centres-kiosk", title: page.name, page: page, request: request, context: context)
     }
 
@@ -240,15 +243,16 @@ package struct CentresPagesController: Sendable {
         let counter = ticket.counterId.flatMap { id in counters.first { $0.id == id } }
         var canRate = false
         if ticket.ticketStatus == .done { canRate = !(try await FeedbackService(database: database).hasAnswer(ticket: ticket)) }
+        let kiosk = request.form["kiosk"] == "1"
         let page = TicketPage(
-            label: ticket.label, code: ticket.code, centre: centre.name.text(v.language), centreHref: v.link(CentresPaths.centre(centre.id)),
+            heading: v.t("ticket_heading", ["label": ticket.label]), label: ticket.label, code: ticket.code, centre: centre.name.text(v.language), centreHref: v.link(CentresPaths.centre(centre.id)),
             service: service?.name.text(v.language) ?? "", status: v.status(ticket.status), waiting: ticket.ticketStatus == .waiting,
             ahead: position.map(String.init), estimate: estimate,
             issued: CentreClock.parse(ticket.issuedAt).map { CentreClock.localTime($0, in: centre.timeZone) } ?? "",
             counter: counter.map { v.t("go_to_counter", ["counter": $0.label]) }, priority: ticket.ticketPriority == .none ? nil : v.priority(ticket.priority),
-            feedback: canRate ? v.link(CentresPaths.ticketFeedback(ticket.code)) : nil, kiosk: request.form["kiosk"] == "1",
-            kioskHref: v.link(CentresPaths.kiosk(centre.id)), refresh: Self.refreshSeconds)
-        var response = try renderer.page("centres-ticket", title: v.t("ticket_title", ["label": ticket.label]), page: page, request: request, context: context)
+            feedback: canRate ? v.link(CentresPaths.ticketFeedback(ticket.code)) : nil, kiosk: kiosk,
+            kioskHref: v.link(CentresPaths.kiosk(centre.id)), refresh: Self.refreshSeconds, css: screenStylesheet.versionedPath)
+        var response = try renderer.page(kiosk ? "centres-kiosk-ticket" : "centres-ticket", title: v.t("ticket_title", ["label": ticket.label]), page: page, request: request, context: context)
         if ticket.ticketStatus == .waiting || ticket.ticketStatus == .called {
             response.headers[.init("Refresh")!] = String(Self.refreshSeconds)
         }
@@ -268,7 +272,7 @@ package struct CentresPagesController: Sendable {
         let waiting = try await queue.waitingCounts(centre: centre.id).values.reduce(0, +)
         let page = BoardPage(
             name: centre.name.text(v.language), rows: rows, empty: rows.isEmpty, waiting: v.t("board_waiting", ["count": String(waiting)]),
-            time: CentreClock.localTime(Date(), in: centre.timeZone), refresh: Self.refreshSeconds)
+            time: CentreClock.localTime(Date(), in: centre.timeZone), refresh: Self.refreshSeconds, css: screenStylesheet.versionedPath)
         var response = try renderer.page("centres-board", title: v.t("board_title"), page: page, request: request, context: context)
         response.headers[.init("Refresh")!] = String(Self.refreshSeconds)
         return response
@@ -337,7 +341,9 @@ package struct CentresPagesController: Sendable {
     ) throws -> Response {
         let ratings = (1...4).reversed().map { RatingChoice(value: String($0), label: v.t("rating.\($0)"), face: Self.faces[$0 - 1]) }
         let reasons = FeedbackService.reasons.map { ReasonChoice(value: $0, label: v.t("reason.\($0)")) }
-        let page = FeedbackPage(name: name, action: action, thanks: thanks, error: error, ratings: ratings, reasons: reasons, maxComment: FeedbackService.maxComment)
+        let page = FeedbackPage(
+            name: name, action: action, thanks: thanks, error: error, ratings: ratings, reasons: reasons, maxComment: FeedbackService.maxComment,
+            css: screenStylesheet.versionedPath, other: LanguageChoice(context, path: request.uri.path, v))
         return try renderer.page("centres-feedback", title: v.t("feedback_title"), page: page, request: request, context: context, status: status)
     }
 

@@ -3,6 +3,7 @@ package enum CentresPaths {
     package static let list = "/centres"
     package static let geoJSON = "/centres.geojson"
     package static let results = "/engagements"
+    package static let stylesheet = "/static/centres.css"
     package static let centrePattern = "/centres/:id"
     package static let kioskPattern = "/centres/:id/kiosk"
     package static let kioskTicketsPattern = "/centres/:id/kiosk/tickets"

@@ -7,19 +7,17 @@ import Hummingbird
 package struct ConsoleController: Sendable {
     let database: DatabaseService
     let renderer: Renderer
-    let secureCookies: Bool
 
-    package init(database: DatabaseService, renderer: Renderer, secureCookies: Bool) {
+    package init(database: DatabaseService, renderer: Renderer) {
         self.database = database
         self.renderer = renderer
-        self.secureCookies = secureCookies
     }
 
     var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
     var queue: QueueService { QueueService(database: database) }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        let group = router.group().add(middleware: CSRFMiddleware(secureCookies: secureCookies))
+        let group = router.group()
         group.get(RouterPath(CentresPaths.adminList), use: list)
         group.get(RouterPath(CentresPaths.consolePattern), use: console)
         group.post(RouterPath(CentresPaths.receptionPattern), use: reception)

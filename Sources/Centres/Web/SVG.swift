@@ -36,23 +36,23 @@ enum SVG {
         let yScale = height / spanY
         func x(_ lon: Double) -> Double { (lon - minLon) * shrink * scale }
         func y(_ lat: Double) -> Double { (maxLat - lat) * yScale }
-        var out = "<svg class=\"map\" role=\"img\" viewBox=\"0 0 \(number(width)) \(number(height))\" aria-label=\"\(escape(title))\">"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"#eef3f0\"/>"
+        var out = "<svg class=\"map\" width=\"100%\" viewBox=\"0 0 \(Int(width)) \(Int(height.rounded()))\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
         var grid = ""
         for lon in stride(from: Int(minLon.rounded(.up)), through: Int(maxLon.rounded(.down)), by: 1) {
-            grid += "M\(number(x(Double(lon)))) 0V\(number(height))"
+            grid += "M\(Int(x(Double(lon)).rounded())) 0V\(Int(height.rounded()))"
         }
         for lat in stride(from: Int(minLat.rounded(.up)), through: Int(maxLat.rounded(.down)), by: 1) {
-            grid += "M0 \(number(y(Double(lat))))H\(number(width))"
+            grid += "M0 \(Int(y(Double(lat)).rounded()))H\(Int(width))"
         }
-        out += "<path d=\"\(grid)\" stroke=\"#c9d6cf\" fill=\"none\"/>"
+        out += "<rect width=\"100%\" height=\"100%\" fill=\"#eef3f0\"/><path d=\"\(grid)\" stroke=\"#c9d6cf\"/>"
+        // One group carries the points' style (hollow: planned), so that 51 points stay small.
+        out += "<g fill=\"#fff\" stroke=\"#005a3c\" stroke-width=\"2.5\">"
         for point in points {
-            out += "<a href=\"\(escape(point.href))\"><title>\(escape(point.label))</title>"
-            out += "<circle cx=\"\(number(x(point.longitude)))\" cy=\"\(number(y(point.latitude)))\" r=\"6\" "
-            out += point.filled ? "fill=\"#005a3c\"/>" : "fill=\"#fff\" stroke=\"#005a3c\" stroke-width=\"2.5\"/>"
-            out += "</a>"
+            out += "<a href=\"\(escape(point.href))\"><title>\(escape(point.label))</title><circle"
+            out += point.filled ? " fill=\"#005a3c\"" : ""
+            out += " cx=\"\(Int(x(point.longitude).rounded()))\" cy=\"\(Int(y(point.latitude).rounded()))\" r=\"6\"/></a>"
         }
-        return out + "</svg>"
+        return out + "</g></svg>"
     }
 
     /// Vertical bars (0–100 %) per month with the commitment's target as a dashed line. Months without data have no bar.
@@ -64,7 +64,7 @@ enum SVG {
         let plot = height - top - bottom
         let step = width / Double(max(values.count, 1))
         func y(_ percent: Double) -> Double { top + plot * (1 - percent / 100) }
-        var out = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(number(width)) \(number(height))\" aria-label=\"\(escape(title))\">"
+        var out = "<svg class=\"chart\" width=\"100%\" role=\"img\" viewBox=\"0 0 \(number(width)) \(number(height))\" aria-label=\"\(escape(title))\">"
         out += "<path d=\"M0 \(number(y(0)))H\(number(width))\" stroke=\"#4a4a4a\"/>"
         for (index, item) in values.enumerated() {
             let x = Double(index) * step + step * 0.2

@@ -8,7 +8,7 @@ struct Filter {
 struct CentreItem {
     let href: String
     let name: String
-    let department: String
+    let department: String?
     let planned: Bool
 }
 
@@ -108,6 +108,7 @@ struct KioskPage {
     let services: [ServiceLine]
     let priorities: [PriorityChoice]
     let other: LanguageChoice
+    let css: String
 }
 
 struct RemotePage {
@@ -120,6 +121,7 @@ struct RemotePage {
 }
 
 struct TicketPage {
+    let heading: String
     let label: String
     let code: String
     let centre: String
@@ -136,6 +138,7 @@ struct TicketPage {
     let kiosk: Bool
     let kioskHref: String
     let refresh: Int
+    let css: String
 }
 
 struct BoardRow {
@@ -151,6 +154,7 @@ struct BoardPage {
     let waiting: String
     let time: String
     let refresh: Int
+    let css: String
 }
 
 struct RatingChoice {
@@ -172,6 +176,8 @@ struct FeedbackPage {
     let ratings: [RatingChoice]
     let reasons: [ReasonChoice]
     let maxComment: Int
+    let css: String
+    let other: LanguageChoice
 }
 
 struct GeoCollection: Encodable {
