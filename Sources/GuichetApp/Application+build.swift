@@ -99,6 +99,7 @@ package enum GuichetApplication {
             .addRoutes(to: router)
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
         try CentresPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.

@@ -131,6 +131,7 @@ import Testing
             let pages = [
                 CentresPaths.list, CentresPaths.list + "?lang=en", CentresPaths.list + "?country=SN", CentresPaths.centre("sn-ess-dakar"),
                 CentresPaths.centre("cg-acpce-brazzaville") + "?lang=en", CentresPaths.remote("sn-ess-dakar"), CentresPaths.results,
+                CentresPaths.appointments("sn-ess-dakar") + "?service=sn-ess-dakar.etat-civil&lang=en",
             ]
             for uri in pages {
                 try await client.execute(uri: uri, method: .get) { response in

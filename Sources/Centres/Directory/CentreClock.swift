@@ -8,7 +8,7 @@ package enum CentreClock {
         return try? Date(stored, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    static func calendar(_ zone: TimeZone) -> Calendar {
+    package static func calendar(_ zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar

@@ -122,7 +122,8 @@ package struct CentresPagesController: Sendable {
                 satisfaction: result.satisfactionPercent.map { "\(SVG.number($0)) %" } ?? "—", answers: String(result.feedback),
                 minutes: String(ResultsService.waitMinutes(commitments))),
             sources: centre.sources.map { SourceItem(title: $0.title, url: $0.url) },
-            kiosk: v.link(CentresPaths.kiosk(centre.id)), remote: v.link(CentresPaths.remote(centre.id)), board: v.link(CentresPaths.board(centre.id)),
+            kiosk: v.link(CentresPaths.kiosk(centre.id)), remote: v.link(CentresPaths.remote(centre.id)),
+            appointments: v.link(CentresPaths.appointments(centre.id)), board: v.link(CentresPaths.board(centre.id)),
             tablet: v.link(CentresPaths.tablet(centre.id)), results: v.link(CentresPaths.results), list: v.link(CentresPaths.list))
         return try renderer.page("centres-centre", title: page.name, page: page, request: request, context: context)
     }
@@ -148,14 +149,18 @@ package struct CentresPagesController: Sendable {
     // MARK: - Kiosk and remote tickets
 
     @Sendable func kiosk(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderKiosk(request, context, error: nil, status: .ok)
+    }
+
+    func renderKiosk(_ request: Request, _ context: AppRequestContext, error: String?, status: HTTPResponse.Status) async throws -> Response {
         let v = CentresView(context, renderer.localizer)
         let centre = try await directory.requireCentre(try CentresView.id(context))
         let services = try await serviceLines(centre, v, now: Date())
         let page = KioskPage(
             name: centre.name.text(v.language), action: v.link(CentresPaths.kioskTickets(centre.id)), requestToken: UUID().uuidString.lowercased(),
             services: services, priorities: priorityChoices(v), other: LanguageChoice(context, path: CentresPaths.kiosk(centre.id), v),
-            css: screenStylesheet.versionedPath)
-        return try renderer.page("centres-kiosk", title: page.name, page: page, request: request, context: context)
+            css: screenStylesheet.versionedPath, checkIn: v.link(CentresPaths.checkIn(centre.id)), error: error)
+        return try renderer.page("centres-kiosk", title: page.name, page: page, request: request, context: context, status: status)
     }
 
     func priorityChoices(_ v: CentresView) -> [PriorityChoice] {

@@ -13,7 +13,16 @@ package enum CentresPaths {
     package static let ticketPattern = "/tickets/:code"
     package static let ticketFeedbackPattern = "/tickets/:code/feedback"
 
+    package static let appointmentsPattern = "/centres/:id/appointments"
+    package static let checkInPattern = "/centres/:id/kiosk/check-in"
+    package static let appointmentPattern = "/appointments/:code"
+    package static let appointmentCancelPattern = "/appointments/:code/cancel"
+
     package static func centre(_ id: String) -> String { "/centres/\(id)" }
+    package static func appointments(_ id: String) -> String { "/centres/\(id)/appointments" }
+    package static func checkIn(_ id: String) -> String { "/centres/\(id)/kiosk/check-in" }
+    package static func appointment(_ code: String) -> String { "/appointments/\(code)" }
+    package static func appointmentCancel(_ code: String) -> String { "/appointments/\(code)/cancel" }
     package static func kiosk(_ id: String) -> String { "/centres/\(id)/kiosk" }
     package static func kioskTickets(_ id: String) -> String { "/centres/\(id)/kiosk/tickets" }
     package static func remote(_ id: String) -> String { "/centres/\(id)/remote" }

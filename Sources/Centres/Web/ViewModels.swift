@@ -89,6 +89,7 @@ struct CentrePage {
     let sources: [SourceItem]
     let kiosk: String
     let remote: String
+    let appointments: String
     let board: String
     let tablet: String
     let results: String
@@ -109,6 +110,8 @@ struct KioskPage {
     let priorities: [PriorityChoice]
     let other: LanguageChoice
     let css: String
+    let checkIn: String
+    let error: String?
 }
 
 struct RemotePage {
