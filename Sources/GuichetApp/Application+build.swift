@@ -1,6 +1,7 @@
 import Accounts
 import Audit
 import Catalog
+import Centres
 import FluentKit
 import Foundation
 import GuichetCore
@@ -26,13 +27,15 @@ package struct AppComponents: Sendable {
 }
 
 package enum GuichetApplication {
-    package static var resourceDirectories: [URL] { [CoreResources.directory, AccountsResources.directory, CatalogResources.directory] }
+    package static var resourceDirectories: [URL] {
+        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory]
+    }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu }
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + CentresMenu.entries }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all
+        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -97,6 +100,10 @@ package enum GuichetApplication {
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
         EditorAPIController(database: components.database, cache: components.cache).addRoutes(to: router)
         EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
+        try CentresPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router
