@@ -62,9 +62,17 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Ecosystem",
+            dependencies: [
+                "GuichetCore", "Audit", "Catalog", .product(name: "FluentKit", package: "fluent-kit"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog",
+                "GuichetCore", "Audit", "Catalog", "Ecosystem",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -83,13 +91,22 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Ecosystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // main.swift holds `@main`: with more than one file in the target, it must be parsed as a library file.
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(
             name: "CatalogTests",
             dependencies: ["Catalog", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "EcosystemTests",
+            dependencies: [
+                "Ecosystem", "Catalog", "Audit", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "AuditTests",

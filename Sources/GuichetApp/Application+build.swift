@@ -1,5 +1,6 @@
 import Audit
 import Catalog
+import Ecosystem
 import FluentKit
 import Foundation
 import GuichetCore
@@ -21,10 +22,10 @@ package struct AppComponents: Sendable {
 }
 
 package enum GuichetApplication {
-    package static var resourceDirectories: [URL] { [CoreResources.directory, CatalogResources.directory] }
+    package static var resourceDirectories: [URL] { [CoreResources.directory, CatalogResources.directory, EcosystemResources.directory] }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all
+        AuditLog.migrations + CatalogMigrations.all + EcosystemMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -73,6 +74,11 @@ package enum GuichetApplication {
         try CatalogAPIController(
             database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache, reference: reference
         ).addRoutes(to: router)
+        LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        SolutionAPIController(database: components.database).addRoutes(to: router)
+        ActorControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        NeedsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router

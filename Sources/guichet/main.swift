@@ -14,7 +14,7 @@ struct Guichet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guichet",
         abstract: "Guichet: public-service catalogue, applications and service centres.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, CatalogCommand.self, AuditCommand.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, CatalogCommand.self, AuditCommand.self, LearningPlanCommand.self, SolutionCommand.self])
 }
 
 /// Options every command shares: where the database is.
