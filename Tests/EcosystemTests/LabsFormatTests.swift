@@ -160,6 +160,7 @@ import Testing
         #expect(throws: LearningPlan.Problem.notALearningPlan(type: "solution")) { try LearningPlan(text: "# T\n[[type:solution]]\n") }
         #expect(throws: LearningPlan.Problem.badYear("20x3")) { try LearningPlan(text: "# T\n[[year:20x3]]\n") }
         #expect(throws: LearningPlan.Problem.missingTitle) { try LearningPlan(text: "[[year:2023]]\n") }
+        #expect(throws: LearningPlan.Problem.missingHeader) { try LearningPlan(text: "# Real learning plans\n\nSix plans.\n") }
         #expect(SDG(label: "17. Partnerships for the goals")?.number == 17)
         #expect(SDG(label: "0. Nothing") == nil)
     }

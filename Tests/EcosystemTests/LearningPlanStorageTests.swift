@@ -78,8 +78,11 @@ import Testing
             let badSDG = try Self.file("bad-sdg.md", "# Mauvais ODD\n[[type:learningplan]]\n[[country:Togo]]\n[[sdgs:19. Nope]]\n")
             let badHeader = try Self.file("bad-header.md", "# Mauvais en-tête\n[[type:learningplan]]\n[[country Togo]]\n")
             let missing = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).md")
-            let reports = await LearningPlanImporter.importFiles([badSDG, good, badHeader, missing], repository: repository, actor: "test")
-            #expect(reports.map(\.outcome) == [nil, .created, nil, nil])
+            let readme = try Self.file("README.md", "# Real learning plans\n\nSix plans exported by the platform.\n")
+            let reports = await LearningPlanImporter.importFiles(
+                [badSDG, good, badHeader, missing, readme], repository: repository, actor: "test")
+            #expect(reports.map(\.outcome) == [nil, .created, nil, nil, nil])
+            #expect(reports[4].problem == "no [[key:value]] header: not an export of the Labs platform")
             #expect(reports[0].line == "bad-sdg.md: rejected: unknown SDG \"19. Nope\" (expected \"1.\" to \"17.\" and the goal's name)")
             #expect(reports[2].line == "bad-header.md: rejected: line 3: malformed_header: [[country Togo]]")
             #expect(reports[3].problem == "file not found")

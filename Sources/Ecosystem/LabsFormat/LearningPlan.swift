@@ -27,6 +27,7 @@ package struct LearningPlan: Sendable, Equatable {
         case format(LabsFormatError)
         case notALearningPlan(type: String)
         case missingTitle
+        case missingHeader
         case badYear(String)
         case unknownSDG(String)
 
@@ -35,6 +36,7 @@ package struct LearningPlan: Sendable, Equatable {
             case .format(let error): return error.description
             case .notALearningPlan(let type): return "type is \"\(type)\", not learningplan"
             case .missingTitle: return "no \"# Title\" line"
+            case .missingHeader: return "no [[key:value]] header: not an export of the Labs platform"
             case .badYear(let value): return "year \"\(value)\" is not a year"
             case .unknownSDG(let value): return "unknown SDG \"\(value)\" (expected \"1.\" to \"17.\" and the goal's name)"
             }
@@ -45,6 +47,7 @@ package struct LearningPlan: Sendable, Equatable {
             case .format(let error): return error.reason.rawValue
             case .notALearningPlan: return "not_learning_plan"
             case .missingTitle: return "missing_title"
+            case .missingHeader: return "missing_header"
             case .badYear: return "bad_year"
             case .unknownSDG: return "unknown_sdg"
             }
@@ -72,6 +75,7 @@ package struct LearningPlan: Sendable, Equatable {
 
     package init(document: LabsDocument) throws(Problem) {
         self.document = document
+        guard !document.keys.isEmpty else { throw .missingHeader }
         if let type = document.value("type"), type != Self.type { throw .notALearningPlan(type: type) }
         guard let title = document.displayTitle else { throw .missingTitle }
         self.title = title
