@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .target(
@@ -70,9 +71,19 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Accounts",
+            dependencies: [
+                "GuichetCore", "Audit", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "FluentKit", package: "fluent-kit"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Ecosystem",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Ecosystem",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -83,7 +94,7 @@ let package = Package(
         .target(
             name: "GuichetTesting",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog",
+                "GuichetApp", "GuichetCore", "Catalog", "Accounts", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -91,11 +102,9 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Ecosystem",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Ecosystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // main.swift holds `@main`: with more than one file in the target, it must be parsed as a library file.
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            ]
         ),
         .testTarget(
             name: "CatalogTests",
@@ -105,6 +114,13 @@ let package = Package(
             name: "EcosystemTests",
             dependencies: [
                 "Ecosystem", "Catalog", "Audit", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: [
+                "Accounts", "Audit", "Catalog", "GuichetCore", "GuichetApp", "GuichetTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

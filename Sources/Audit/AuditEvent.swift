@@ -108,3 +108,20 @@ package struct CreateAuditEvents: AsyncMigration {
         try await database.schema(AuditEventModel.schema).delete()
     }
 }
+
+/// Who did it and from where: what every state change writes into the audit log besides what changed.
+package struct ActionOrigin: Sendable {
+    package var actor: String
+    package var requestId: String?
+    package var address: String?
+
+    package init(actor: String, requestId: String? = nil, address: String? = nil) {
+        self.actor = actor
+        self.requestId = requestId
+        self.address = address
+    }
+
+    package func entry(_ action: String, entity: String, id: String?, summary: String) -> AuditEntry {
+        AuditEntry(actor: actor, action: action, entity: entity, entityId: id, summary: summary, requestId: requestId, address: address)
+    }
+}

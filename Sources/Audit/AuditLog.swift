@@ -46,6 +46,46 @@ package enum AuditLog {
         return try await query.all().map(AuditRecord.init)
     }
 
+    /// What the back office filters the log by. Empty fields do not filter.
+    package struct Filter: Sendable, Equatable {
+        package var actor: String?
+        /// An action or the start of one: `user.` matches every user action.
+        package var action: String?
+        package var entity: String?
+        package var entityId: String?
+        /// Days `YYYY-MM-DD`, inclusive, in UTC.
+        package var from: String?
+        package var to: String?
+
+        package init(actor: String? = nil, action: String? = nil, entity: String? = nil, entityId: String? = nil, from: String? = nil, to: String? = nil) {
+            func clean(_ value: String?) -> String? {
+                guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+                return value
+            }
+            self.actor = clean(actor)
+            self.action = clean(action)
+            self.entity = clean(entity)
+            self.entityId = clean(entityId)
+            self.from = clean(from)
+            self.to = clean(to)
+        }
+    }
+
+    /// Newest first, `limit` events with a sequence below `before` (for paging back through the log).
+    package static func search(_ filter: Filter, before: Int? = nil, limit: Int, on database: any Database) async throws -> [AuditRecord] {
+        var query = AuditEventModel.query(on: database)
+        if let actor = filter.actor { query = query.filter(\.$actor == actor) }
+        if let action = filter.action {
+            query = action.hasSuffix(".") ? query.filter(\.$action, .custom("LIKE"), action + "%") : query.filter(\.$action == action)
+        }
+        if let entity = filter.entity { query = query.filter(\.$entity == entity) }
+        if let entityId = filter.entityId { query = query.filter(\.$entityId == entityId) }
+        if let from = filter.from { query = query.filter(\.$occurredAt >= from) }
+        if let to = filter.to { query = query.filter(\.$occurredAt < to + "T99") }
+        if let before { query = query.filter(\.$id < before) }
+        return try await query.sort(\.$id, .descending).limit(limit).all().map(AuditRecord.init)
+    }
+
     package enum Verification: Equatable, Sendable {
         case intact(events: Int)
         /// The first event where the chain breaks, and why.

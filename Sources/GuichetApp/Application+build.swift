@@ -1,3 +1,4 @@
+import Accounts
 import Audit
 import Catalog
 import Ecosystem
@@ -18,14 +19,23 @@ package struct AppComponents: Sendable {
     package let views: ViewCounter
     package let metrics: PrometheusCollectorRegistry
     package let stylesheet: Stylesheet
+    package let adminStylesheet: Stylesheet
     package let cache: ResponseCache
+    package let accounts: AccountService
+    /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
+    package let demoCredentials: [DemoUsers.Credential]
 }
 
 package enum GuichetApplication {
-    package static var resourceDirectories: [URL] { [CoreResources.directory, CatalogResources.directory, EcosystemResources.directory] }
+    package static var resourceDirectories: [URL] {
+        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, EcosystemResources.directory]
+    }
+
+    /// The back office's menu: each feature's entries, in this order.
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EcosystemMenu.entries }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all + EcosystemMigrations.all
+        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + EcosystemMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -39,17 +49,25 @@ package enum GuichetApplication {
             if configuration.runMigrations || configuration.demo {
                 try await database.migrate()
             }
+            let accounts = AccountService(database: database.db, settings: AccountSettings(configuration))
+            var demoCredentials: [DemoUsers.Credential] = []
             if configuration.demo {
                 try await DemoSeeder.seedIfEmpty(database: database, servicePublicDirectory: configuration.servicePublicDirectory, logger: logger)
+                demoCredentials = try await DemoUsers.createIfNone(accounts: accounts)
             }
             let localizer = try Localizer(resourceDirectories: resourceDirectories)
             let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
-            let renderer = try Renderer(resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath)
+            let adminStylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/admin.css"), path: CorePaths.adminStylesheet)
+            var renderer = try Renderer(
+                resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath,
+                adminStylesheetPath: adminStylesheet.versionedPath)
+            renderer.menu = menu
             let generation = ContentGeneration()
             generation.update(to: try await CatalogRepository(database: database.db).generation())
             return AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
-                stylesheet: stylesheet, cache: ResponseCache(generation: generation, enabled: configuration.pageCache))
+                stylesheet: stylesheet, adminStylesheet: adminStylesheet, cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
+                demoCredentials: demoCredentials)
         } catch {
             await database.shutdown()
             throw error
@@ -65,8 +83,11 @@ package enum GuichetApplication {
         router.add(middleware: GzipMiddleware())
         router.add(middleware: LanguageMiddleware(secureCookies: components.configuration.secureCookies))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
+        router.add(middleware: AuthMiddleware(accounts: components.accounts, trustForwardedFor: components.configuration.trustForwardedFor))
+        router.add(middleware: CSRFMiddleware(secureCookies: components.configuration.secureCookies))
 
-        OperationsController(database: components.database, metrics: components.metrics, stylesheet: components.stylesheet).addRoutes(to: router)
+        OperationsController(database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet])
+            .addRoutes(to: router)
         let reference = ReferenceData(generation: components.cache.generation)
         CatalogPagesController(
             database: components.database, renderer: components.renderer, views: components.views, cache: components.cache, reference: reference
@@ -74,6 +95,9 @@ package enum GuichetApplication {
         try CatalogAPIController(
             database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache, reference: reference
         ).addRoutes(to: router)
+        AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
+            .addRoutes(to: router)
+        AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)

@@ -12,12 +12,15 @@ package struct Stylesheet: Sendable {
     let etag: String
     package let versionedPath: String
 
-    init(file: URL) throws {
+    let path: String
+
+    init(file: URL, path: String = CorePaths.stylesheet) throws {
         let data = try Data(contentsOf: file)
         let digest = SHA256.hash(data: data).prefix(6).map { String(format: "%02x", $0) }.joined()
         body = ByteBuffer(bytes: data)
         etag = "\"\(digest)\""
-        versionedPath = "\(CorePaths.stylesheet)?v=\(digest)"
+        self.path = path
+        versionedPath = "\(path)?v=\(digest)"
     }
 }
 
@@ -25,7 +28,7 @@ package struct Stylesheet: Sendable {
 struct OperationsController {
     let database: DatabaseService
     let metrics: PrometheusCollectorRegistry
-    let stylesheet: Stylesheet
+    let stylesheets: [Stylesheet]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(CorePaths.ping)) { _, _ in "ok" }
@@ -46,7 +49,8 @@ struct OperationsController {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
-        router.get(RouterPath(CorePaths.stylesheet)) { request, _ -> Response in
+        for stylesheet in stylesheets {
+        router.get(RouterPath(stylesheet.path)) { request, _ -> Response in
             var headers = HTTPFields()
             headers[.contentType] = "text/css; charset=utf-8"
             headers[.cacheControl] = "public, max-age=31536000, immutable"
@@ -55,6 +59,7 @@ struct OperationsController {
                 return Response(status: .notModified, headers: headers)
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet.body))
+        }
         }
     }
 }

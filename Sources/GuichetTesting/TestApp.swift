@@ -1,3 +1,4 @@
+import Accounts
 import Catalog
 import Foundation
 import GuichetApp
@@ -50,7 +51,10 @@ package enum TestApp {
     ) async throws -> T {
         let (kind, cleanup) = databaseKind()
         defer { cleanup() }
-        let configuration = AppConfiguration(database: kind, runMigrations: true, maxPageSize: maxPageSize)
+        var configuration = AppConfiguration(database: kind, runMigrations: true, maxPageSize: maxPageSize)
+        // Real bcrypt, at its lowest cost: tests sign in hundreds of times.
+        configuration.bcryptCost = 4
+        configuration.trustForwardedFor = true
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, dropSchemaOnShutdown: true)
         do {
             let repository = CatalogRepository(database: components.database.db, changes: components.cache.generation)

@@ -41,7 +41,10 @@ package struct CatalogRepository: Sendable {
     /// Validates the whole document against itself and the database, then writes it in one transaction:
     /// entries are created or updated by id, never duplicated; each change is an audit event.
     @discardableResult
-    package func importDocument(_ document: CatalogDocument, actor: String, requestId: String? = nil) async throws -> ImportSummary {
+    package func importDocument(
+        _ document: CatalogDocument, actor: String, requestId: String? = nil, note: String = "import",
+        alsoInTransaction: (@Sendable (any Database) async throws -> Void)? = nil
+    ) async throws -> ImportSummary {
         var validator = CatalogValidator(
             knownCountries: Set(try await CountryRow.query(on: database).all().compactMap(\.id)),
             knownCategories: Set(try await CategoryRow.query(on: database).all().compactMap(\.id)),
@@ -92,6 +95,7 @@ package struct CatalogRepository: Sendable {
                 }
                 summary.count(change)
                 guard change != .unchanged else { continue }
+                try await recordVersion(procedure, actor: actor, note: note, on: database)
                 try await replaceLinks(procedure, on: database)
                 let institutionNames = Set([procedure.institution] + procedure.blocks.flatMap(\.steps).compactMap(\.institution))
                     .compactMap { names[$0] }.sorted()
@@ -108,10 +112,24 @@ package struct CatalogRepository: Sendable {
             if summary.created + summary.updated > 0 {
                 try await (database as! any SQLDatabase).raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
             }
+            try await alsoInTransaction?(database)
             return summary
         }
         if let changes { changes.update(to: try await generation()) }
         return summary
+    }
+
+    /// Every published change of a procedure becomes a numbered version, with who published it.
+    private func recordVersion(_ procedure: Procedure, actor: String, note: String, on database: any Database) async throws {
+        let last = try await ProcedureVersionRow.query(on: database).filter(\.$procedureId == procedure.id).max(\.$number) ?? 0
+        let row = ProcedureVersionRow()
+        row.procedureId = procedure.id
+        row.number = last + 1
+        row.data = try Self.encode(procedure)
+        row.publishedBy = actor
+        row.publishedAt = AuditLog.timestamp()
+        row.note = note
+        try await row.create(on: database)
     }
 
     package func generation() async throws -> Int {

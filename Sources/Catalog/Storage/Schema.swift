@@ -117,5 +117,5 @@ struct CreateCatalogState: AsyncMigration {
 }
 
 package enum CatalogMigrations {
-    package static var all: [any Migration] { [CreateCatalogTables(), CreateCatalogState()] }
+    package static var all: [any Migration] { [CreateCatalogTables(), CreateCatalogState(), CreateEditingTables()] }
 }

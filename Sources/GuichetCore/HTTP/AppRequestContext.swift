@@ -15,8 +15,14 @@ package struct AppRequestContext: RequestContext {
     /// The fields of a posted `application/x-www-form-urlencoded` body, read once by the CSRF middleware.
     package var postForm = FormQuery(nil)
 
+    /// Set for a user whose password was reset: the back office sends them to the password form first.
+    package var mustChangePassword = false
+    /// The peer's IP address as the socket saw it (nil in router tests).
+    package let channelAddress: String?
+
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channelAddress = source.channel.remoteAddress?.ipAddress
     }
 
     package var requestId: String { id }

@@ -1,6 +1,7 @@
 /// Paths shared by every feature. Each feature names its own in its `…Paths` type.
 package enum CorePaths {
     package static let stylesheet = "/static/guichet.css"
+    package static let adminStylesheet = "/static/admin.css"
     package static let ping = "/ping"
     package static let health = "/healthz"
     package static let metrics = "/metrics"

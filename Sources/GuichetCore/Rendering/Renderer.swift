@@ -7,10 +7,14 @@ package struct Renderer: Sendable {
     package let library: MustacheLibrary
     package let localizer: Localizer
     package let stylesheetPath: String
+    /// The back office's links, shown to a signed-in user by the `core-admin` layout.
+    package var menu: [MenuEntry] = []
 
     /// Loads every `Templates/` folder of the given resource directories into one library; a template in
     /// `Templates/catalog/procedure.mustache` is named `catalog-procedure`.
-    package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String) throws {
+    package let adminStylesheetPath: String
+
+    package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String, adminStylesheetPath: String = CorePaths.adminStylesheet) throws {
         MustacheContentTypes.register(FastHTMLContentType(), named: FastHTMLContentType.name)
         var library = MustacheLibrary()
         for directory in resourceDirectories {
@@ -26,6 +30,7 @@ package struct Renderer: Sendable {
         self.library = library
         self.localizer = localizer
         self.stylesheetPath = stylesheetPath
+        self.adminStylesheetPath = adminStylesheetPath
     }
 
     /// A full page: `page` is the view model the template reads under `{{#page}}`.
@@ -39,13 +44,22 @@ package struct Renderer: Sendable {
             title: title,
             description: description,
             stylesheet: stylesheetPath,
+            adminStylesheet: adminStylesheetPath,
             switchLanguage: LanguageSwitch(request: request, current: context.language, localizer: localizer),
             query: request.form["q"] ?? "",
             langParam: context.languageInQuery ? context.language.rawValue : nil,
             langQuery: context.languageInQuery ? "?lang=\(context.language.rawValue)" : "",
             langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
             csrf: context.csrfToken ?? "",
-            user: context.principal.map { ["name": $0.displayName, "role": $0.role.rawValue] },
+            user: context.principal.map { principal in
+                return AdminUser(
+                    name: principal.displayName, role: localizer.text("roles.\(principal.role.rawValue)", context.language),
+                    menu: menu.filter { $0.visible(to: principal) }.map {
+                        AdminLink(
+                            path: $0.path, label: localizer.text($0.label, context.language), description: localizer.text($0.description, context.language),
+                            current: request.uri.path == $0.path || (request.uri.path.hasPrefix($0.path + "/") && $0.path != CorePaths.backOffice))
+                    })
+            },
             page: page
         )
         guard let boxed = MustacheBoxing.box(layout), let html = library.render(boxed, withTemplate: template) else {
@@ -71,6 +85,7 @@ struct LayoutModel {
     let title: String
     let description: String?
     let stylesheet: String
+    let adminStylesheet: String
     let switchLanguage: LanguageSwitch
     let query: String
     /// `lang=xx` carried on in links when the language was chosen by URL.
@@ -81,8 +96,8 @@ struct LayoutModel {
     let langAmp: String
     /// The CSRF token forms echo back: `{{> core-csrf}}` inside any POST form.
     let csrf: String
-    /// The signed-in user (`name`, `role`), for the back-office layout.
-    let user: [String: String]?
+    /// The signed-in user and their menu, for the back-office layout.
+    let user: AdminUser?
     let page: Any
 }
 
@@ -100,4 +115,17 @@ struct LanguageSwitch {
         self.label = localizer.text("layout.switch_language", current)
         self.lang = other.rawValue
     }
+}
+
+struct AdminUser {
+    let name: String
+    let role: String
+    let menu: [AdminLink]
+}
+
+struct AdminLink {
+    let path: String
+    let label: String
+    let description: String
+    let current: Bool
 }

@@ -14,7 +14,10 @@ struct Guichet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guichet",
         abstract: "Guichet: public-service catalogue, applications and service centres.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, CatalogCommand.self, AuditCommand.self, LearningPlanCommand.self, SolutionCommand.self])
+        subcommands: [
+            Serve.self, Migrate.self, Seed.self, CatalogCommand.self, AuditCommand.self, UserCommand.self, LearningPlanCommand.self,
+            SolutionCommand.self,
+        ])
 }
 
 /// Options every command shares: where the database is.
@@ -69,6 +72,7 @@ struct Serve: AsyncParsableCommand {
             secureCookies: environment["GUICHET_SECURE_COOKIES"] == "1",
             pageCache: environment["GUICHET_PAGE_CACHE"] != "off")
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
+        printDemoCredentials(components.demoCredentials)
         let app = try GuichetApplication.buildApplication(components, logger: logger)
         do {
             try await app.runService()
@@ -103,6 +107,7 @@ struct Seed: AsyncParsableCommand {
         let components = try await GuichetApplication.prepare(
             configuration: AppConfiguration(database: database.kind(), demo: true, servicePublicDirectory: servicePublicDirectory(servicepublic)),
             logger: makeLogger())
+        printDemoCredentials(components.demoCredentials)
         await components.database.shutdown()
         print("demo data loaded")
     }
