@@ -48,13 +48,15 @@ package struct NeedRepository: Sendable {
         try await NeedRow.query(on: db).sort(\.$createdAt, .descending).all().map(Self.decode)
     }
 
-    /// Needs per procedure id, for the ranking of what to digitalise.
-    package func countsByProcedure() async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try await NeedRow.query(on: db).field(\.$procedureId).all() {
-            if let id = row.procedureId { counts[id, default: 0] += 1 }
+    /// Per procedure id: how many needs were recorded and the yearly volume they declare, for the ranking of what to digitalise.
+    package func totalsByProcedure() async throws -> [String: (needs: Int, volume: Int)] {
+        var totals: [String: (needs: Int, volume: Int)] = [:]
+        for need in try await all() {
+            guard let id = need.procedureId else { continue }
+            let current = totals[id] ?? (0, 0)
+            totals[id] = (current.needs + 1, current.volume + (need.yearlyVolume ?? 0))
         }
-        return counts
+        return totals
     }
 
     /// Confirms or dismisses a match; deciding again replaces the decision. Audited in the same transaction.

@@ -22,6 +22,9 @@ package enum EcosystemPaths {
     package static func need(_ id: String) -> String { "/admin/ecosystem/needs/\(id)" }
     package static func needDecisions(_ id: String) -> String { "/admin/ecosystem/needs/\(id)/decisions" }
 
+    package static let priorities = "/admin/ecosystem/priorities"
+    package static let prioritiesCSV = "/admin/ecosystem/priorities.csv"
+
     package static let apiSolutions = "/api/v1/ecosystem/solutions"
     package static let apiSolutionPattern = "/api/v1/ecosystem/solutions/:id"
     package static func apiSolution(_ id: String) -> String { "/api/v1/ecosystem/solutions/\(id)" }
