@@ -25,7 +25,7 @@ import Testing
 
             Description de la solution:
 
-            Une application mobile et des SMS pour vendre la volaille ; plus de 256 000 ménages visés en 2019-2020.
+            Une application mobile et des SMS pour vendre la volaille&nbsp;; plus de 256 000 ménages visés en 2019-2020 &amp; après.
 
             Promoteur de la solution :
 
@@ -70,7 +70,7 @@ import Testing
         #expect(solution.countries == ["Burkina Faso"])
         #expect(solution.sdgs == [1, 10])
         #expect(solution.thematicAreas == ["rural development", "community involment"])
-        #expect(solution.descriptionFr?.contains("256 000 ménages visés en 2019-2020") == true)
+        #expect(solution.descriptionFr?.contains("la volaille ; plus de 256 000 ménages visés en 2019-2020 & après.") == true)
         #expect(solution.descriptionEn == nil)
         #expect(solution.channels == [.app, .sms])
         #expect(solution.maturity == .pilot)

@@ -98,4 +98,20 @@ import Testing
             }
         }
     }
+
+    @Test(.enabled(if: SharedFiles.available, SharedFiles.skipMessage))
+    func directoryOfTheLabsRecordsStaysUnder20KB() async throws {
+        try await TestApp.withClient { client, components in
+            let pages = SharedFiles.directory.appendingPathComponent("datasets/acclab-solutions/pages")
+            _ = try await SolutionImporter.importLabs(directory: pages, repository: SolutionRepository(db: components.database.db), actor: "test")
+            let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
+            for uri in [EcosystemPaths.solutions, EcosystemPaths.solutions + "?lang=en&page=2", EcosystemPaths.solutions + "?country=Togo"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.body.readableBytes + css <= 20_480, "\(uri): \(response.body.readableBytes) + \(css) bytes")
+                    #expect(!response.text.contains("&amp;nbsp;"))
+                }
+            }
+        }
+    }
 }

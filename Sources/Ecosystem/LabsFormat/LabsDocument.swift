@@ -185,6 +185,17 @@ package enum LabsFormat {
         return .entry(key: key, value: String(inner[inner.index(after: colon)...]))
     }
 
+    /// The platform's answers hold a few HTML entities (`&nbsp;`, `&amp;`…): decoded for display and for what is stored
+    /// from solutions, never in the document itself.
+    package static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = text
+        for (entity, character) in [("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&")] {
+            result = result.replacingOccurrences(of: entity, with: character)
+        }
+        return result
+    }
+
     package static func write(_ document: LabsDocument) -> String {
         var lines: [String] = []
         if let title = document.title { lines.append("# " + title) }

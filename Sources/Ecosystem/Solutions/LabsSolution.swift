@@ -30,7 +30,7 @@ package enum LabsSolution {
 
     package static func solution(document: LabsDocument) throws(Problem) -> Solution {
         if let type = document.value("type"), type != "solution" { throw .notASolution(type: type) }
-        guard let name = document.displayTitle.map(cleanTitle), !name.isEmpty else { throw .missingTitle }
+        guard let name = document.displayTitle.map({ cleanTitle(LabsFormat.decodeEntities($0)) }), !name.isEmpty else { throw .missingTitle }
         var sdgs: [Int] = []
         for raw in LearningPlan.nonEmpty(document.values("sdgs")) {
             guard let sdg = SDG(label: raw) else { throw .unknownSDG(raw) }
@@ -51,9 +51,9 @@ package enum LabsSolution {
         var answers: [(question: String, answer: String)] = []
         for section in document.sections where !PersonalData.isPersonalQuestion(section.heading ?? "") {
             for block in section.blocks {
-                let question = block.questionText ?? ""
+                let question = LabsFormat.decodeEntities(block.questionText ?? "")
                 if !question.isEmpty && PersonalData.isPersonalQuestion(question) { continue }
-                let kept = PersonalData.scrub(paragraphsOf(block.answerText))
+                let kept = PersonalData.scrub(paragraphsOf(LabsFormat.decodeEntities(block.answerText)))
                 if !question.isEmpty, !kept.isEmpty { answers.append((question, kept.joined(separator: "\n\n"))) }
                 paragraphs += kept
             }

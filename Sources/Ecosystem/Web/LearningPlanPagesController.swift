@@ -81,8 +81,8 @@ package struct LearningPlanPagesController: Sendable {
             // Questions outside any heading are the page's second level, so that no heading level is skipped.
             let topLevel = (heading ?? "").isEmpty
             let blocks = section.blocks.compactMap { block -> PlanBlock? in
-                let paragraphs = Self.paragraphs(block.answerText)
-                let question = block.questionText.flatMap { $0.isEmpty ? nil : $0 }
+                let paragraphs = Self.paragraphs(LabsFormat.decodeEntities(block.answerText))
+                let question = block.questionText.flatMap { $0.isEmpty ? nil : LabsFormat.decodeEntities($0) }
                 guard question != nil || !paragraphs.isEmpty else { return nil }
                 return PlanBlock(question: question, paragraphs: paragraphs, unanswered: paragraphs.isEmpty, tag: topLevel ? "h2" : "h3")
             }

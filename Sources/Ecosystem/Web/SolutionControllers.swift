@@ -51,9 +51,11 @@ package struct SolutionPagesController: Sendable {
                     .filter { !$0.isEmpty }.joined(separator: " · "),
                 channels: solution.channels.map { p.t("channel.\($0.rawValue)") })
         }
-        // Values used by a single solution or two would make the page too heavy for 2G: the lists keep the frequent ones.
-        func options(_ kind: TermKind, selected: String?, minimum: Int = 1, label: (String) -> String = { $0 }) -> [FilterOption] {
-            (facets[kind] ?? []).filter { $0.count >= minimum || $0.value == selected }.map { FilterOption(value: $0.value, label: "\(label($0.value)) (\($0.count))", selected: $0.value == selected) }
+        // Hundreds of values used once or twice would make the page too heavy for 2G: the lists keep the most used ones.
+        func options(_ kind: TermKind, selected: String?, keep: Int = 100, label: (String) -> String = { $0 }) -> [FilterOption] {
+            let all = facets[kind] ?? []
+            let kept = Set(all.sorted { $0.count > $1.count }.prefix(keep).map(\.value))
+            return all.filter { kept.contains($0.value) || $0.value == selected }.map { FilterOption(value: $0.value, label: "\(label($0.value)) (\($0.count))", selected: $0.value == selected) }
         }
         var query: [(String, String)] = []
         if let country = filter.country { query.append(("country", country)) }
@@ -64,9 +66,9 @@ package struct SolutionPagesController: Sendable {
         let pages = max(1, (all.count + Self.pageSize - 1) / Self.pageSize)
         let model = SolutionListPage(
             intro: p.t("solutions.intro"),
-            countries: options(.country, selected: filter.country, minimum: 2),
+            countries: options(.country, selected: filter.country, keep: 25),
             sdgs: options(.sdg, selected: filter.sdg.map(String.init)) { value in Int(value).flatMap(SDG.init(number:)).map(p.sdg) ?? value },
-            themes: options(.thematicArea, selected: filter.thematicArea, minimum: 4),
+            themes: options(.thematicArea, selected: filter.thematicArea, keep: 30),
             maturities: Maturity.allCases.map {
                 FilterOption(value: $0.rawValue, label: p.t("maturity.\($0.rawValue)"), selected: $0 == filter.maturity)
             },
