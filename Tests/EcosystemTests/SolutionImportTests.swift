@@ -79,6 +79,20 @@ import Testing
         #expect(solution.source == .labs)
     }
 
+    @Test(arguments: [
+        ("M. Souley a mis au point une technique.", "M. […] a mis au point une technique."),
+        ("Mr. Zephyrin NDOMBI NDOMBASI, Colonel à la retraite", "Mr. […], Colonel à la retraite"),
+        ("Dr Sanou Jacob, Institut de l’Environnement", "Dr […], Institut de l’Environnement"),
+        ("Le promoteur Abidine Ndiaye teste", "Le promoteur […] teste"),
+        ("The project, led by Augusto, is championing", "The project, led by […], is championing"),
+        ("monsieur N’Famara Touré, ingénieur", "monsieur […], ingénieur"),
+        ("developed by the CGIAR initiative, led by cities", "developed by the CGIAR initiative, led by cities"),
+        ("Une machine de 2 m. L’animal est dressé", "Une machine de 2 m. L’animal est dressé"),
+    ])
+    func namesAfterATitleAreMasked(text: String, expected: String) {
+        #expect(PersonalData.maskNames(text) == expected)
+    }
+
     @Test(.enabled(if: SharedFiles.available, SharedFiles.skipMessage))
     func the325LabsRecordsImportWithoutPersonalData() async throws {
         let pages = SharedFiles.directory.appendingPathComponent("datasets/acclab-solutions/pages")
@@ -104,6 +118,7 @@ import Testing
                 let text = ([solution.name, solution.descriptionFr ?? "", solution.descriptionEn ?? ""] + solution.owners + solution.places
                     + solution.links + solution.thematicAreas + solution.sectors + solution.countries).joined(separator: "\n")
                 #expect(PersonalData.contacts(in: text).isEmpty, "\(solution.id) keeps \(PersonalData.contacts(in: text))")
+                #expect(PersonalData.maskNames(text) == text, "\(solution.id) keeps a name after a title")
                 #expect(!focalPointEmails.contains { text.contains($0) })
             }
             #expect(try await repository.list(.init(country: "Togo")).count >= 20)

@@ -28,6 +28,18 @@ package enum PersonalData {
     static var phone: Regex<(Substring, Substring?)> { /(\+|00)?\d[\d .\-\/]{6,}\d/ }
     static var image: Regex<Substring> { /!\[[^\]]*\]\([^)]*\)/ }
 
+    /// A title or a "created by"-like phrase followed by capitalised words: the words are a person's name.
+    static var namedPerson: Regex<(Substring, Substring, Substring, Substring)> {
+        /\b(M\.|MM\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|Dr\.?|[Dd]octeur|Pr\.?|[Pp]rofesseur|[Pp]romoteur|[Pp]romotrice|[Pp]orteur|[Pp]orteuse|[Ff]ondateur|[Ff]ondatrice|[Ff]ounder|[Ii]nventeur|[Ii]nventor|led by|created by|founded by|initiated by|initiée? par|fondée? par|créée? par|développée? par|developed by)(\s+)((?:[A-ZÀ-ÖØ-Þ][\w’'\-]*\.?\s?){1,4})/
+    }
+
+    /// "M. Souley a mis au point…" → "M. […] a mis au point…": names after a title or "created by" are masked.
+    package static func maskNames(_ text: String) -> String {
+        text.replacing(namedPerson) { match in
+            "\(match.output.1)\(match.output.2)[…]" + (match.output.3.last?.isWhitespace == true ? " " : "")
+        }
+    }
+
     package static func containsContact(_ text: String) -> Bool {
         !contacts(in: text).isEmpty
     }
@@ -84,7 +96,7 @@ package enum PersonalData {
                 continue
             }
             if containsContact(text) { continue }
-            kept.append(text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))
+            kept.append(maskNames(text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")))
         }
         return kept
     }
