@@ -75,7 +75,7 @@ import Testing
             try await client.execute(uri: EcosystemPaths.actorsMap, method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
-                #expect(html.contains("role=\"img\" aria-labelledby=\"map-title map-desc\""))
+                #expect(html.contains("role=\"group\" aria-labelledby=\"map-title map-desc\""))
                 #expect(html.contains("<title id=\"map-title\">Les acteurs regroupés par type</title>"))
                 #expect(html.components(separatedBy: "<rect ").count - 1 == actorCount)
                 #expect(html.contains("class=\"eco-funds\""))
