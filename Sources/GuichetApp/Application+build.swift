@@ -32,7 +32,7 @@ package enum GuichetApplication {
     }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries + CentresMenu.entries }
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + CentresMenu.entries }
 
     package static func migrations() -> [any Migration] {
         AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all
@@ -98,6 +98,8 @@ package enum GuichetApplication {
         AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
             .addRoutes(to: router)
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
+        EditorAPIController(database: components.database, cache: components.cache).addRoutes(to: router)
+        EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
         try CentresPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)

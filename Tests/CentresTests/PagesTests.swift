@@ -171,8 +171,11 @@ import Testing
         try await F.withClient { client, _ in
             var session = FormSession()
             session.read(try await client.execute(uri: CentresPaths.tablet(F.dakar), method: .get) { $0 })
+            let first = Date()
             #expect(try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status == .seeOther)
-            #expect(try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status == .tooManyRequests)
+            let second = try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")])
+            // Both answers within the interval (the fixed-clock case is in FeedbackTests): the second is refused.
+            if Date().timeIntervalSince(first) < FeedbackService.tabletInterval { #expect(second.status == .tooManyRequests) }
         }
     }
 
