@@ -104,6 +104,7 @@ package enum GuichetApplication {
         try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router
