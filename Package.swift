@@ -63,6 +63,14 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Ecosystem",
+            dependencies: [
+                "GuichetCore", "Audit", "Catalog", .product(name: "FluentKit", package: "fluent-kit"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "Accounts",
             dependencies: [
                 "GuichetCore", "Audit", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -83,7 +91,7 @@ let package = Package(
         .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -102,13 +110,20 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "CatalogTests",
             dependencies: ["Catalog", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "EcosystemTests",
+            dependencies: [
+                "Ecosystem", "Catalog", "Audit", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "AccountsTests",

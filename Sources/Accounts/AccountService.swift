@@ -369,6 +369,8 @@ package struct AccountService: Sendable {
 
     /// A new session (a new id at every sign-in); the previous one of this browser, if any, ends.
     package func startSession(userId: String, replacing previous: String?, origin: ActionOrigin) async throws -> NewSession {
+        // Expired sessions and old failures go now and then: at every sign-in.
+        try await purgeExpired()
         let id = CSRFMiddleware.newToken()
         let session = NewSession(id: id, csrfToken: Self.csrfToken(sessionId: id))
         try await database.transaction { database in

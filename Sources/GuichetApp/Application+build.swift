@@ -2,6 +2,7 @@ import Accounts
 import Audit
 import Catalog
 import Centres
+import Ecosystem
 import FluentKit
 import Foundation
 import GuichetCore
@@ -28,14 +29,14 @@ package struct AppComponents: Sendable {
 
 package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
-        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory]
+        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory, EcosystemResources.directory]
     }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + CentresMenu.entries }
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + CentresMenu.entries + EcosystemMenu.entries }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all
+        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -105,6 +106,12 @@ package enum GuichetApplication {
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        SolutionAPIController(database: components.database).addRoutes(to: router)
+        ActorControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        NeedsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        PrioritiesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router

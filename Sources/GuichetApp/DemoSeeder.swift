@@ -1,5 +1,6 @@
 import Catalog
 import Centres
+import Ecosystem
 import FluentKit
 import Foundation
 import GuichetCore
@@ -9,6 +10,7 @@ import Logging
 /// whole public catalogue when its open data is found.
 package enum DemoSeeder {
     package static func seedIfEmpty(database: DatabaseService, servicePublicDirectory: String?, logger: Logger) async throws {
+        await EcosystemSeeder.seedIfEmpty(database: database.db, shared: EcosystemSeeder.sharedDirectory(), logger: logger)
         let repository = CatalogRepository(database: database.db)
         guard try await repository.isEmpty() else { return }
         let demo = try CatalogDocument.merged(CatalogResources.demoFiles.map { try CatalogCodec.decode(Data(contentsOf: $0), format: .yaml) })

@@ -14,7 +14,10 @@ struct Guichet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guichet",
         abstract: "Guichet: public-service catalogue, applications and service centres.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, CatalogCommand.self, CentresCommand.self, AuditCommand.self, UserCommand.self])
+        subcommands: [
+            Serve.self, Migrate.self, Seed.self, CatalogCommand.self, CentresCommand.self, AuditCommand.self, UserCommand.self,
+            LearningPlanCommand.self, SolutionCommand.self,
+        ])
 }
 
 /// Options every command shares: where the database is.

@@ -173,9 +173,10 @@ import Testing
             session.read(try await client.execute(uri: CentresPaths.tablet(F.dakar), method: .get) { $0 })
             let first = Date()
             #expect(try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status == .seeOther)
-            let second = try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")])
-            // Both answers within the interval (the fixed-clock case is in FeedbackTests): the second is refused.
-            if Date().timeIntervalSince(first) < FeedbackService.tabletInterval { #expect(second.status == .tooManyRequests) }
+            let second = try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status
+            // The rule itself is tested with fixed times (EstimateFeedbackResultsTests); over HTTP the clock runs, and
+            // a machine loaded enough to take longer than the interval between two posts must not fail the suite.
+            if Date().timeIntervalSince(first) < FeedbackService.tabletInterval - 1 { #expect(second == .tooManyRequests) }
         }
     }
 

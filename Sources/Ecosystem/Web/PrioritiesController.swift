@@ -1,0 +1,173 @@
+import Catalog
+import Foundation
+import GuichetCore
+import Hummingbird
+
+/// The analyst's ranking of the catalogue's procedures to digitalise first, with its weights in a form, its reasons,
+/// a CSV export and the same ranking by sector.
+package struct PrioritiesController: Sendable {
+    let database: DatabaseService
+    let renderer: Renderer
+    static let shownRows = 50
+
+    package init(database: DatabaseService, renderer: Renderer) {
+        self.database = database
+        self.renderer = renderer
+    }
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(EcosystemPaths.priorities), use: page)
+        router.get(RouterPath(EcosystemPaths.prioritiesCSV), use: csv)
+    }
+
+    static func weights(_ request: Request) throws -> PriorityRanking.Weights {
+        var weights = PriorityRanking.Weights.standard
+        weights.volume = try EcosystemParameters.int(request, "w_volume", in: PriorityRanking.Weights.range) ?? weights.volume
+        weights.burden = try EcosystemParameters.int(request, "w_burden", in: PriorityRanking.Weights.range) ?? weights.burden
+        weights.needs = try EcosystemParameters.int(request, "w_needs", in: PriorityRanking.Weights.range) ?? weights.needs
+        weights.readiness = try EcosystemParameters.int(request, "w_readiness", in: PriorityRanking.Weights.range) ?? weights.readiness
+        return weights
+    }
+
+    /// Every published procedure (of one country), with what the needs say about it.
+    func inputs(country: String?) async throws -> [PriorityRanking.Input] {
+        let catalog = CatalogRepository(database: database.db)
+        var ids: [String] = []
+        var offset = 0
+        while true {
+            let page = try await catalog.procedureIds(.init(country: country), limit: 500, offset: offset)
+            ids += page.items
+            offset += page.items.count
+            if page.items.isEmpty || offset >= page.total { break }
+        }
+        let needs = NeedRepository(db: database.db)
+        let totals = try await needs.totalsByProcedure()
+        let confirmed = try await needs.proceduresWithConfirmedSolutions()
+        return try await catalog.procedures(ids: ids).map { procedure in
+            PriorityRanking.Input(
+                procedure: procedure, yearlyVolume: totals[procedure.id]?.volume ?? 0, needs: totals[procedure.id]?.needs ?? 0,
+                confirmedSolution: confirmed.contains(procedure.id))
+        }
+    }
+
+    func country(_ request: Request) async throws -> String? {
+        guard let raw = EcosystemParameters.optional(request, "country") else { return nil }
+        let known = try await CatalogRepository(database: database.db).countries().map(\.code)
+        guard known.contains(raw.uppercased()) else { throw AppError.badParameter("country", value: raw) }
+        return raw.uppercased()
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.analyst)
+        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let weights = try Self.weights(request)
+        let country = try await country(request)
+        let rows = PriorityRanking.rank(try await inputs(country: country), weights: weights)
+        let catalog = CatalogRepository(database: database.db)
+        let language = context.language.rawValue
+        let categories = Dictionary(try await catalog.categories().map { ($0.id, $0.name.text(for: language).text) }, uniquingKeysWith: { a, _ in a })
+        let countries = try await catalog.countries()
+        var query: [(String, String)] = [
+            ("w_volume", String(weights.volume)), ("w_burden", String(weights.burden)), ("w_needs", String(weights.needs)),
+            ("w_readiness", String(weights.readiness)),
+        ]
+        if let country { query.append(("country", country)) }
+        let model = PrioritiesPage(
+            intro: p.t("priorities.intro"),
+            weights: [
+                WeightField(name: "w_volume", label: p.t("priorities.weight.volume"), value: weights.volume),
+                WeightField(name: "w_burden", label: p.t("priorities.weight.burden"), value: weights.burden),
+                WeightField(name: "w_needs", label: p.t("priorities.weight.needs"), value: weights.needs),
+                WeightField(name: "w_readiness", label: p.t("priorities.weight.readiness"), value: weights.readiness),
+            ],
+            countries: countries.map { FilterOption(value: $0.code, label: $0.name.text(for: language).text, selected: $0.code == country) },
+            langParam: context.languageInQuery ? context.language.rawValue : nil,
+            formula: p.t(
+                "priorities.formula",
+                ["volume": String(weights.volume), "burden": String(weights.burden), "needs": String(weights.needs), "readiness": String(weights.readiness)]),
+            csvHref: p.link(EcosystemPaths.prioritiesCSV, query),
+            count: p.t("priorities.count", ["shown": String(min(rows.count, Self.shownRows)), "count": String(rows.count)]),
+            rows: rows.prefix(Self.shownRows).enumerated().map { index, row in
+                PriorityRowView(
+                    rank: index + 1, title: row.input.title, href: "/procedures/\(row.input.procedureId)", score: String(format: "%.1f", row.score),
+                    reasons: Self.reasons(row, p))
+            },
+            sectors: PriorityRanking.bySector(rows).map { sector in
+                SectorRowView(
+                    name: categories[sector.category] ?? sector.category, procedures: sector.procedures, mean: String(format: "%.1f", sector.meanScore),
+                    best: sector.best.input.title)
+            },
+            empty: rows.isEmpty)
+        return try renderer.page("ecosystem-priorities", title: p.t("priorities.title"), page: model, request: request, context: context)
+    }
+
+    static func reasons(_ row: PriorityRanking.Row, _ p: EcosystemPresenter) -> [String] {
+        let input = row.input
+        var reasons: [String] = []
+        if input.needs > 0 {
+            reasons.append(p.t("priorities.reason.needs", ["needs": String(input.needs), "volume": String(input.yearlyVolume)]))
+        }
+        reasons.append(
+            p.t(
+                "priorities.reason.burden",
+                [
+                    "steps": String(input.steps), "institutions": String(input.institutions), "documents": String(input.documents),
+                    "days": String(input.days),
+                ]) + (input.cost.map { " · " + p.t("priorities.reason.cost", ["cost": String(Int($0))]) } ?? ""))
+        if input.confirmedSolution { reasons.append(p.t("priorities.reason.solution")) }
+        if input.online { reasons.append(p.t("priorities.reason.online")) }
+        reasons.append(
+            p.t(
+                "priorities.reason.parts",
+                [
+                    "volume": String(format: "%.2f", row.volume), "burden": String(format: "%.2f", row.burden), "needs": String(format: "%.2f", row.needs),
+                    "readiness": String(format: "%.2f", row.readiness),
+                ]))
+        return reasons
+    }
+
+    @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.analyst)
+        let weights = try Self.weights(request)
+        let rows = PriorityRanking.rank(try await inputs(country: try await country(request)), weights: weights)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"priorities.csv\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: PriorityRanking.csv(rows, weights: weights))))
+    }
+}
+
+struct WeightField {
+    let name: String
+    let label: String
+    let value: Int
+}
+
+struct PriorityRowView {
+    let rank: Int
+    let title: String
+    let href: String
+    let score: String
+    let reasons: [String]
+}
+
+struct SectorRowView {
+    let name: String
+    let procedures: Int
+    let mean: String
+    let best: String
+}
+
+struct PrioritiesPage {
+    let intro: String
+    let weights: [WeightField]
+    let countries: [FilterOption]
+    let langParam: String?
+    let formula: String
+    let csvHref: String
+    let count: String
+    let rows: [PriorityRowView]
+    let sectors: [SectorRowView]
+    let empty: Bool
+}
