@@ -35,6 +35,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 BUDGET = 20 * 1024
 QUERY = "acte de naissance"
 FAILING_IMPACTS = ("serious", "critical")
+# Rules waived on purpose, by the end of a page's path, each with its reason. The waiting room's display board is a
+# wall screen nobody operates: it must reload itself (the issue asks for it), which axe's meta-refresh rule forbids
+# for pages people read and use.
+WAIVED = {"/board": {"meta-refresh"}}
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # The visitor's browser asks for French; English is then chosen on the site, with ?lang=en, so that each way of
@@ -147,7 +151,11 @@ def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes, cook
     results = axe.run()
     version = (results.get("testEngine") or {}).get("version", "?")
     minor = 0
+    waived = set().union(*[rules for suffix, rules in WAIVED.items() if urllib.parse.urlsplit(url).path.endswith(suffix)])
     for violation in results.get("violations", []):
+        if violation.get("id") in waived:
+            report.warnings.append(f"{where}: axe {violation['id']} waived for this page (see WAIVED)")
+            continue
         if violation.get("impact") in FAILING_IMPACTS:
             targets = [" ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])]
             shown = "; ".join(targets[:8]) + (f"; … {len(targets) - 8} more" if len(targets) > 8 else "")
