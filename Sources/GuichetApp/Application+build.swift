@@ -105,6 +105,7 @@ package enum GuichetApplication {
         try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)

@@ -61,6 +61,13 @@ import Testing
             let erased = try await components.database.sql.select().column("phone").from("centre_tickets").where("id", .equal, ticket.id)
                 .first(decoding: Phone.self)
             #expect(erased?.phone == nil)
+            // A remote ticket never served loses its number when the next day's numbering starts.
+            let abandoned = try await queue.issue(
+                .init(centreId: F.dakar, serviceId: F.identity, channel: .remote, phone: "770000000", actor: "remote"), at: F.date("2026-03-02T09:00:00Z"))
+            _ = try await queue.issue(.init(centreId: F.dakar, serviceId: F.civil, channel: .kiosk, actor: "test"), at: F.date("2026-03-03T08:00:00Z"))
+            let purged = try await components.database.sql.select().column("phone").from("centre_tickets").where("id", .equal, abandoned.id)
+                .first(decoding: Phone.self)
+            #expect(purged?.phone == nil)
         }
     }
 

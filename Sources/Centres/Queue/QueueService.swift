@@ -81,6 +81,11 @@ package struct QueueService: Sendable {
                     """
                 ).first(decodingColumn: "last_number", as: Int.self)
             else { throw AppError(.internalServerError, code: "internal") }
+            if number == 1 {
+                // The first ticket of a service's day: phone numbers left on earlier days' tickets (never served) go.
+                try await sql.update("centre_tickets").set("phone", to: SQLLiteral.null).where("centre_id", .equal, centre.id)
+                    .where("day", .lessThan, day).where("phone", .isNot, SQLLiteral.null).run()
+            }
             let id = UUID().uuidString.lowercased()
             let label = service.letter + String(format: "%03d", number)
             try await sql.insert(into: "centre_tickets")

@@ -1,11 +1,12 @@
 import FluentKit
+import Foundation
 import GuichetCore
 
 /// One writer at a time for the queue on SQLite. SQLite takes one writer per file anyway; queuing writers here, in
 /// order, keeps a deferred transaction from failing when it upgrades to a write (SQLITE_BUSY_SNAPSHOT in WAL mode).
 /// On PostgreSQL writers run side by side: call-next claims its row with `FOR UPDATE SKIP LOCKED`.
 actor WriteGate {
-    static let shared = WriteGate()
+    private static let registry = GateRegistry()
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -28,14 +29,30 @@ actor WriteGate {
     /// Runs `body` in one transaction, behind the gate on SQLite.
     static func transaction<T: Sendable>(_ database: DatabaseService, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard database.dialect == .sqlite else { return try await database.db.transaction(body) }
-        await shared.acquire()
+        let gate = registry.gate(for: database)
+        await gate.acquire()
         do {
             let result = try await database.db.transaction(body)
-            await shared.release()
+            await gate.release()
             return result
         } catch {
-            await shared.release()
+            await gate.release()
             throw error
         }
+    }
+}
+
+/// One gate per database (per SQLite file), so that two databases in one process never wait for each other.
+private final class GateRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gates: [ObjectIdentifier: WriteGate] = [:]
+
+    func gate(for database: DatabaseService) -> WriteGate {
+        lock.lock()
+        defer { lock.unlock() }
+        if let gate = gates[ObjectIdentifier(database)] { return gate }
+        let gate = WriteGate()
+        gates[ObjectIdentifier(database)] = gate
+        return gate
     }
 }

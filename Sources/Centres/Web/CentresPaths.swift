@@ -40,7 +40,10 @@ package enum CentresPaths {
     package static let counterCallPattern = "/admin/centres/:id/counters/:counter/call"
     package static let counterActionPattern = "/admin/centres/:id/counters/:counter/tickets/:ticket/:action"
 
+    package static let dashboardPattern = "/admin/centres/:id/dashboard"
+
     package static func console(_ id: String) -> String { "/admin/centres/\(id)" }
+    package static func dashboard(_ id: String) -> String { "/admin/centres/\(id)/dashboard" }
     package static func reception(_ id: String) -> String { "/admin/centres/\(id)/tickets" }
     package static func counterOpen(_ id: String, _ counter: String) -> String { "/admin/centres/\(id)/counters/\(counter)/open" }
     package static func counterClose(_ id: String, _ counter: String) -> String { "/admin/centres/\(id)/counters/\(counter)/close" }

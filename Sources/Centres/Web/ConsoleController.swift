@@ -76,6 +76,7 @@ package struct ConsoleController: Sendable {
         }
         let page = ConsolePage(
             name: centre.name.text(v.language), board: CentresPaths.board(centre.id),
+            dashboard: principal.isAdministrator || principal.role == .centreManager ? CentresPaths.dashboard(centre.id) : nil,
             queues: services.map { QueueLine(name: names[$0.id] ?? $0.id, waiting: String(waiting[$0.id] ?? 0)) },
             counters: counters, reception: CentresPaths.reception(centre.id),
             services: services.map { ServiceChoice(id: $0.id, name: names[$0.id] ?? $0.id, field: "", checked: false) },
@@ -187,6 +188,7 @@ struct QueueLine {
 struct ConsolePage {
     let name: String
     let board: String
+    let dashboard: String?
     let queues: [QueueLine]
     let counters: [CounterView]
     let reception: String
