@@ -28,6 +28,9 @@ package enum EcosystemPaths {
     package static func survey(_ id: String) -> String { "/ecosystem/surveys/\(id)" }
     package static func surveyCSV(_ id: String) -> String { "/ecosystem/surveys/\(id)/aggregates.csv" }
 
+    package static let home = "/ecosystem"
+    package static let importPlan = "/admin/ecosystem/learning-plans/import"
+
     package static let priorities = "/admin/ecosystem/priorities"
     package static let prioritiesCSV = "/admin/ecosystem/priorities.csv"
 
