@@ -81,9 +81,17 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Centres",
+            dependencies: [
+                "GuichetCore", "Audit", "Catalog", .product(name: "Yams", package: "Yams"), .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Accounts", "Ecosystem",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -102,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Ecosystem",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,6 +131,10 @@ let package = Package(
                 "Accounts", "Audit", "Catalog", "GuichetCore", "GuichetApp", "GuichetTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "CentresTests",
+            dependencies: ["Centres", "Catalog", "Audit", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "AuditTests",

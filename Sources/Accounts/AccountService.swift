@@ -4,6 +4,7 @@ import FluentKit
 import Foundation
 import GuichetCore
 import HummingbirdBcrypt
+import NIOConcurrencyHelpers
 import NIOPosix
 import SQLKit
 
@@ -86,6 +87,14 @@ package struct AccountService: Sendable {
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// The session's CSRF token, derived from its id (HMAC-SHA256): nothing secret is stored, and only the holder of
+    /// the cookie can know it.
+    static func csrfToken(sessionId: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("guichet-csrf".utf8), using: SymmetricKey(data: Data(sessionId.utf8)))
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
 
     // MARK: Users
 
@@ -302,8 +311,15 @@ package struct AccountService: Sendable {
         case tooManyAttempts
     }
 
-    /// A bcrypt hash of nothing in particular: an unknown e-mail costs the same time as a wrong password.
-    private static let decoyHash = Bcrypt.hash("decoy-password-never-used", cost: 4)
+    /// A bcrypt hash of nothing in particular, at the configured cost: an unknown e-mail costs the same time as a wrong password.
+    private static let decoys = NIOLockedValueBox([Int: String]())
+
+    func decoyHash() async throws -> String {
+        if let hash = Self.decoys.withLockedValue({ $0[settings.bcryptCost] }) { return hash }
+        let hash = try await hashPassword("decoy-password-never-used-\(UUID().uuidString)")
+        Self.decoys.withLockedValue { $0[settings.bcryptCost] = hash }
+        return hash
+    }
 
     package func signIn(email: String, password: String, address: String?, requestId: String?) async throws -> SignInResult {
         let email = Self.normalisedEmail(email)
@@ -321,7 +337,9 @@ package struct AccountService: Sendable {
             }
         }
         let row = try await UserRow.query(on: database).filter(\.$email == email).first()
-        let matches = try await verifyPassword(password, hash: row?.passwordHash ?? Self.decoyHash)
+        let storedHash: String
+        if let row { storedHash = row.passwordHash } else { storedHash = try await decoyHash() }
+        let matches = try await verifyPassword(password, hash: storedHash)
         guard let row, matches, !row.disabled else {
             try await database.transaction { database in
                 for key in [accountKey, addressKey].compactMap({ $0 }) {
@@ -351,13 +369,15 @@ package struct AccountService: Sendable {
 
     /// A new session (a new id at every sign-in); the previous one of this browser, if any, ends.
     package func startSession(userId: String, replacing previous: String?, origin: ActionOrigin) async throws -> NewSession {
-        let session = NewSession(id: CSRFMiddleware.newToken(), csrfToken: CSRFMiddleware.newToken())
+        // Expired sessions and old failures go now and then: at every sign-in.
+        try await purgeExpired()
+        let id = CSRFMiddleware.newToken()
+        let session = NewSession(id: id, csrfToken: Self.csrfToken(sessionId: id))
         try await database.transaction { database in
             if let previous { try await SessionRow.query(on: database).filter(\.$id == Self.sha256(previous)).delete() }
             let row = SessionRow()
             row.id = Self.sha256(session.id)
             row.userId = userId
-            row.csrfToken = session.csrfToken
             row.createdAt = Self.now()
             row.lastSeenAt = row.createdAt
             try await row.create(on: database)
@@ -400,7 +420,7 @@ package struct AccountService: Sendable {
             kind: .session, id: user.id!, displayName: user.name, role: role,
             institutions: scopes.filter { $0.kind == "institution" }.map(\.scopeId).sorted(),
             centres: scopes.filter { $0.kind == "centre" }.map(\.scopeId).sorted())
-        return ActiveSession(principal: principal, csrfToken: row.csrfToken, mustChangePassword: user.mustChangePassword)
+        return ActiveSession(principal: principal, csrfToken: Self.csrfToken(sessionId: id), mustChangePassword: user.mustChangePassword)
     }
 
     package func endSession(_ id: String, userId: String, origin: ActionOrigin) async throws {

@@ -22,7 +22,7 @@ package enum DemoUsers {
     ]
 
     /// Centres the demo centre roles act for (the service-centre demo data names them).
-    package static let demoCentres: [String] = []
+    package static let demoCentres: [String] = ["sn-ess-dakar", "sn-ess-ziguinchor", "cg-acpce-brazzaville"]
 
     package static func createIfNone(accounts service: AccountService) async throws -> [Credential] {
         guard try await UserRow.query(on: service.database).count() == 0 else { return [] }

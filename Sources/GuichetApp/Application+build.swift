@@ -1,6 +1,7 @@
 import Accounts
 import Audit
 import Catalog
+import Centres
 import Ecosystem
 import FluentKit
 import Foundation
@@ -28,14 +29,14 @@ package struct AppComponents: Sendable {
 
 package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
-        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, EcosystemResources.directory]
+        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory, EcosystemResources.directory]
     }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries + EcosystemMenu.entries }
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + CentresMenu.entries + EcosystemMenu.entries }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + EcosystemMigrations.all
+        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -98,6 +99,12 @@ package enum GuichetApplication {
         AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
             .addRoutes(to: router)
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
+        EditorAPIController(database: components.database, cache: components.cache).addRoutes(to: router)
+        EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
+        try CentresPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)

@@ -1,4 +1,5 @@
 import Catalog
+import Centres
 import Ecosystem
 import FluentKit
 import Foundation
@@ -15,6 +16,7 @@ package enum DemoSeeder {
         let demo = try CatalogDocument.merged(CatalogResources.demoFiles.map { try CatalogCodec.decode(Data(contentsOf: $0), format: .yaml) })
         let summary = try await repository.importDocument(demo, actor: "system:demo")
         logger.info("demo catalogue loaded", metadata: ["created": "\(summary.created)"])
+        try await CentresDemo.seed(database: database.db, logger: logger)
         if let servicePublicDirectory {
             // The demo is already committed: a dataset that cannot be read must not keep the site from starting.
             do {

@@ -47,7 +47,7 @@ package enum TestApp {
 
     /// Prepared components (migrated, seeded), handed to `body`, then shut down.
     package static func withComponents<T: Sendable>(
-        seed: Seed = .none, maxPageSize: Int = 100, _ body: @Sendable (AppComponents) async throws -> T
+        seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger, _ body: @Sendable (AppComponents) async throws -> T
     ) async throws -> T {
         let (kind, cleanup) = databaseKind()
         defer { cleanup() }
@@ -75,9 +75,10 @@ package enum TestApp {
 
     /// A whole application answering through HummingbirdTesting's router client.
     package static func withClient<T: Sendable>(
-        seed: Seed = .none, maxPageSize: Int = 100, _ body: @Sendable (any TestClientProtocol, AppComponents) async throws -> T
+        seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger,
+        _ body: @Sendable (any TestClientProtocol, AppComponents) async throws -> T
     ) async throws -> T {
-        try await withComponents(seed: seed, maxPageSize: maxPageSize) { components in
+        try await withComponents(seed: seed, maxPageSize: maxPageSize, logger: logger) { components in
             let app = try GuichetApplication.buildApplication(components, logger: logger, ownsDatabase: false)
             return try await app.test(.router) { client in try await body(client, components) }
         }
@@ -86,4 +87,40 @@ package enum TestApp {
 
 extension TestResponse {
     package var text: String { String(buffer: body) }
+}
+
+/// Keeps every log line in memory, for tests that check what the logs hold.
+package final class CapturedLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    package init() {}
+
+    package var text: String { lock.withLock { lines.joined(separator: "\n") } }
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+
+    /// A logger at `trace` level writing here (and, like the server's, with request metadata).
+    package func logger(level: Logger.Level = .trace) -> Logger {
+        var logger = Logger(label: "guichet-captured") { label in CapturingHandler(log: self, label: label) }
+        logger.logLevel = level
+        return logger
+    }
+}
+
+struct CapturingHandler: LogHandler {
+    let log: CapturedLog
+    let label: String
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        log.append("\(event.level) \(label): \(event.message) \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+    }
 }

@@ -15,8 +15,8 @@ struct Guichet: AsyncParsableCommand {
         commandName: "guichet",
         abstract: "Guichet: public-service catalogue, applications and service centres.",
         subcommands: [
-            Serve.self, Migrate.self, Seed.self, CatalogCommand.self, AuditCommand.self, UserCommand.self, LearningPlanCommand.self,
-            SolutionCommand.self, SurveyCommand.self,
+            Serve.self, Migrate.self, Seed.self, CatalogCommand.self, CentresCommand.self, AuditCommand.self, UserCommand.self,
+            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self,
         ])
 }
 
@@ -62,7 +62,7 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger()
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let configuration = AppConfiguration(
+        var configuration = AppConfiguration(
             host: host ?? environment["GUICHET_HOST"] ?? "127.0.0.1",
             port: port ?? environment["GUICHET_PORT"].flatMap(Int.init) ?? 8080,
             database: database.kind(),
@@ -71,6 +71,10 @@ struct Serve: AsyncParsableCommand {
             runMigrations: !noMigrate,
             secureCookies: environment["GUICHET_SECURE_COOKIES"] == "1",
             pageCache: environment["GUICHET_PAGE_CACHE"] != "off")
+        configuration.trustForwardedFor = environment["GUICHET_TRUST_PROXY"] == "1"
+        if let cost = environment["GUICHET_BCRYPT_COST"].flatMap(Int.init), (10...16).contains(cost) { configuration.bcryptCost = cost }
+        if let minutes = environment["GUICHET_SESSION_IDLE_MINUTES"].flatMap(Double.init), minutes > 0 { configuration.sessionIdleTimeout = minutes * 60 }
+        if let hours = environment["GUICHET_SESSION_HOURS"].flatMap(Double.init), hours > 0 { configuration.sessionAbsoluteTimeout = hours * 3600 }
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
         printDemoCredentials(components.demoCredentials)
         let app = try GuichetApplication.buildApplication(components, logger: logger)

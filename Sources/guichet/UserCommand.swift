@@ -12,6 +12,8 @@ func printDemoCredentials(_ credentials: [DemoUsers.Credential]) {
     for credential in credentials {
         print("  \(credential.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(credential.email.padding(toLength: 30, withPad: " ", startingAt: 0)) \(credential.password)")
     }
+    // Written at once, even when stdout is a file (CI reads it while the server runs).
+    fflush(nil)
 }
 
 struct UserCommand: AsyncParsableCommand {

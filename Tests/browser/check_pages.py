@@ -9,6 +9,9 @@ the browser's DOM) with its stylesheet, and warns past the 20 KB budget of a pag
 
     python Tests/browser/check_pages.py --base http://127.0.0.1:8089
 
+With `--credentials` (the output of `guichet serve --demo`, which prints the demo accounts once), it also signs in
+through the form as the catalogue editor and the administrator and checks their back-office pages the same way.
+
 Exit code 0 when every page passes, 1 otherwise.
 """
 
@@ -60,9 +63,13 @@ def with_language(url, lang):
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
-def fetch(url):
-    """The bytes a client gets without compression: a fresh request, with no cookie: the URL alone sets English."""
-    request = urllib.request.Request(url, headers={"Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": "identity"})
+def fetch(url, cookie=None):
+    """The bytes a client gets without compression: a fresh request, with no cookie (the URL alone sets English),
+    or, for back-office pages, with the signed-in browser's session cookie."""
+    headers = {"Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": "identity"}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()
 
@@ -120,10 +127,13 @@ class Report:
         self.failures.append(f"{where}: {message}")
 
 
-def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes):
+def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes, cookie=None):
     where = f"[{lang}] {name} {url}"
     if driver.current_url != url:
         driver.get(url)
+    if cookie is not None and "/admin/sign-in" in driver.current_url and "/admin/sign-in" not in url:
+        report.fail(where, "the signed-in browser was sent to the sign-in page")
+        return "?"
 
     # What the browser built.
     dom_lang = driver.execute_script("return document.documentElement.getAttribute('lang')")
@@ -150,7 +160,7 @@ def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes):
 
     # What a client downloads.
     try:
-        html = fetch(url)
+        html = fetch(url, cookie)
     except (urllib.error.URLError, OSError) as error:
         report.fail(where, f"fetching the page's bytes failed: {error}")
         return version
@@ -176,10 +186,89 @@ def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes):
     return version
 
 
+def demo_credentials(path):
+    """The demo accounts `guichet serve --demo` printed once at start: role -> (e-mail, password)."""
+    accounts = {}
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            parts = line.split()
+            if len(parts) == 3 and "@" in parts[1] and parts[0].replace("_", "").isalpha():
+                accounts[parts[0]] = (parts[1], parts[2])
+    return accounts
+
+
+def sign_in(driver, base, email, password):
+    """Signs in through the form, as a person would."""
+    driver.get(f"{base}/admin/sign-in")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 30).until(lambda d: "/admin/sign-in" not in d.current_url)
+    cookie = driver.get_cookie("guichet_session")
+    return f"guichet_session={cookie['value']}" if cookie else None
+
+
+# Back-office pages checked for each demo role, after signing in through the form.
+BACK_OFFICE = {
+    "catalog_editor": [
+        ("admin home", "/admin"),
+        ("catalogue", "/admin/catalog"),
+        ("procedure form", "/admin/catalog/procedures/sn-declaration-naissance"),
+        ("step form", "/admin/catalog/procedures/sn-declaration-naissance/steps/0/0"),
+        ("new procedure", "/admin/catalog/new"),
+        ("history", "/admin/catalog/procedures/sn-declaration-naissance/history"),
+        ("password", "/admin/account/password"),
+    ],
+    "administrator": [
+        ("users", "/admin/users"),
+        ("new user", "/admin/users/new"),
+        ("tokens", "/admin/tokens"),
+        ("audit log", "/admin/audit"),
+        ("institutions", "/admin/catalog/institutions"),
+    ],
+}
+
+
+def check_back_office(base, axe_path, report, stylesheet_sizes, credentials, versions, extra):
+    driver = start_browser()
+    try:
+        versions.add(check_page(driver, axe_path, "fr", "sign-in", f"{base}/admin/sign-in", report, stylesheet_sizes))
+    finally:
+        driver.quit()
+    pages = dict(BACK_OFFICE)
+    for role, path in extra:
+        pages.setdefault(role, []).append((path, path))
+    for role, paths in pages.items():
+        if role not in credentials:
+            report.fail(f"[fr] back office as {role}", "no demo account of this role in the server's output")
+            continue
+        driver = start_browser()
+        try:
+            email, password = credentials[role]
+            cookie = sign_in(driver, base, email, password)
+            if not cookie:
+                report.fail(f"[fr] sign-in as {role}", "no session cookie after signing in")
+                continue
+            for name, path in paths:
+                try:
+                    versions.add(check_page(driver, axe_path, "fr", f"{name} ({role})", f"{base}{path}", report, stylesheet_sizes, cookie))
+                except WebDriverException as error:
+                    report.fail(f"[fr] {name} {path}", f"the browser failed: {error.msg or error}")
+        except WebDriverException as error:
+            report.fail(f"[fr] sign-in as {role}", f"the browser failed: {error.msg or error}")
+        finally:
+            driver.quit()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8080", help="the server's address (default %(default)s)")
-    base = parser.parse_args().base.rstrip("/")
+    parser.add_argument("--credentials", help="the output of `guichet serve --demo`, with the demo accounts it printed: "
+                                              "signs in as each role and checks the back-office pages")
+    parser.add_argument("--public", action="append", default=[], help="another public page to check (path), repeatable")
+    parser.add_argument("--admin", action="append", default=[], help="ROLE:PATH, another back-office page to check, repeatable")
+    arguments = parser.parse_args()
+    base = arguments.base.rstrip("/")
     axe_path = axe_script()
     report = Report()
     stylesheet_sizes = {}
@@ -191,6 +280,7 @@ def main():
         try:
             search = with_language(f"{base}/search?{urllib.parse.urlencode({'q': QUERY})}", lang)
             pages = [("home", with_language(f"{base}/", lang)), ("search", search)]
+            pages += [(path, with_language(f"{base}{path}", lang)) for path in arguments.public]
             try:
                 driver.get(search)
                 procedure = follow_first_result(driver, base)
@@ -207,6 +297,10 @@ def main():
                     report.fail(f"[{lang}] {name} {url}", f"the browser failed: {error.msg or error}")
         finally:
             driver.quit()
+
+    if arguments.credentials:
+        extra = [tuple(item.split(":", 1)) for item in arguments.admin]
+        check_back_office(base, axe_path, report, stylesheet_sizes, demo_credentials(arguments.credentials), versions, extra)
 
     print(f"axe-core {', '.join(sorted(versions)) or '?'}; failing impacts: {', '.join(FAILING_IMPACTS)}")
     print(f"{'lang':4} {'page':10} {'HTML B':>8} {'CSS B':>7} {'total B':>8}  url")

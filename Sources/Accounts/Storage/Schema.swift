@@ -36,7 +36,6 @@ final class SessionRow: Model, @unchecked Sendable {
     static let schema = "sessions"
     @ID(custom: "id_hash", generatedBy: .user) var id: String?
     @Field(key: "user_id") var userId: String
-    @Field(key: "csrf_token") var csrfToken: String
     @Field(key: "created_at") var createdAt: Double
     @Field(key: "last_seen_at") var lastSeenAt: Double
     init() {}
@@ -93,7 +92,6 @@ struct CreateAccountTables: AsyncMigration {
         try await database.schema(SessionRow.schema)
             .field("id_hash", .string, .identifier(auto: false))
             .field("user_id", .string, .required, .references(UserRow.schema, "id", onDelete: .cascade))
-            .field("csrf_token", .string, .required)
             .field("created_at", .double, .required)
             .field("last_seen_at", .double, .required)
             .create()

@@ -90,14 +90,6 @@ package struct AdminController: Sendable {
         Role.allCases.map { ["value": $0.rawValue, "label": t("roles.\($0.rawValue)", context), "selected": $0.rawValue == selected] }
     }
 
-    func institutionOptions() async throws -> [[String: String]] {
-        let sql = database as! any SQLDatabase
-        struct Row: Decodable {
-            let id: String
-            let name_fr: String
-        }
-        return try await sql.raw("SELECT id, name_fr FROM institutions ORDER BY id").all(decoding: Row.self).map { ["id": $0.id, "name": $0.name_fr] }
-    }
 
     func userForm(_ request: Request, context: AppRequestContext, user: UserAccount?, form: FormState, status: HTTPResponse.Status = .ok) async throws
         -> Response
@@ -108,7 +100,6 @@ package struct AdminController: Sendable {
         model["resetAction"] = user.map { AccountsPaths.userReset($0.id) } ?? ""
         model["roles"] = roleOptions(form.values["role"], context)
         model["disabled"] = form.values["disabled"] == "on"
-        model["institutionList"] = try await institutionOptions()
         let title = user == nil ? t("accounts.users.new", context) : (user?.name ?? "")
         return try renderer.page("admin-user", title: title, page: model, request: request, context: context, status: status)
     }

@@ -25,6 +25,10 @@ package final class DatabaseService: Service, @unchecked Sendable {
     private let isShutDown = NIOLockedValueBox(false)
 
     package init(_ kind: AppConfiguration.DatabaseKind, logger: Logger, dropSchemaOnShutdown: Bool = false) async throws {
+        // FluentKit logs queries with their values at debug and trace level: e-mail addresses, password hashes and
+        // other personal data would reach the log. The database's own logger stops at info.
+        var logger = logger
+        if logger.logLevel < .info { logger.logLevel = .info }
         self.logger = logger
         self.databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         self.migrations = Migrations()

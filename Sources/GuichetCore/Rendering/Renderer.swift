@@ -36,7 +36,7 @@ package struct Renderer: Sendable {
     /// A full page: `page` is the view model the template reads under `{{#page}}`.
     package func page(
         _ template: String, title: String, page: Any, request: Request, context: AppRequestContext,
-        status: HTTPResponse.Status = .ok, description: String? = nil
+        status: HTTPResponse.Status = .ok, description: String? = nil, banner: PreviewBanner? = nil
     ) throws -> Response {
         let layout = LayoutModel(
             lang: context.language.rawValue,
@@ -51,6 +51,7 @@ package struct Renderer: Sendable {
             langQuery: context.languageInQuery ? "?lang=\(context.language.rawValue)" : "",
             langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
             csrf: context.csrfToken ?? "",
+            banner: banner,
             user: context.principal.map { principal in
                 return AdminUser(
                     name: principal.displayName, role: localizer.text("roles.\(principal.role.rawValue)", context.language),
@@ -96,6 +97,8 @@ struct LayoutModel {
     let langAmp: String
     /// The CSRF token forms echo back: `{{> core-csrf}}` inside any POST form.
     let csrf: String
+    /// Over a public page shown to an editor before publication.
+    let banner: PreviewBanner?
     /// The signed-in user and their menu, for the back-office layout.
     let user: AdminUser?
     let page: Any
@@ -128,4 +131,17 @@ struct AdminLink {
     let label: String
     let description: String
     let current: Bool
+}
+
+/// The notice above a page that is not (yet) what the public sees: a draft's preview.
+package struct PreviewBanner: Sendable {
+    let text: String
+    let link: String
+    let href: String
+
+    package init(text: String, link: String, href: String) {
+        self.text = text
+        self.link = link
+        self.href = href
+    }
 }

@@ -1,0 +1,147 @@
+import Audit
+import Foundation
+import GuichetCore
+import HTTPTypes
+import Hummingbird
+
+/// The JSON API's catalogue writes, for machine clients holding an API token of a catalogue editor (or an
+/// administrator): read, replace and drop a procedure's draft, and publish it. Each write names the draft revision it
+/// builds on in `If-Match` (0, or no header, for a new draft); a stale one is a 409, and a retry of a write that
+/// already went through (same content) answers as the first one did instead of failing.
+package struct EditorAPIController: Sendable {
+    let database: DatabaseService
+    let cache: ResponseCache
+    let maxBody: Int
+
+    package init(database: DatabaseService, cache: ResponseCache, maxBody: Int = 1 << 20) {
+        self.database = database
+        self.cache = cache
+        self.maxBody = maxBody
+    }
+
+    package static let routes: [(method: String, path: String)] = [
+        ("GET", "/api/v1/procedures/{id}/draft"),
+        ("PUT", "/api/v1/procedures/{id}/draft"),
+        ("DELETE", "/api/v1/procedures/{id}/draft"),
+        ("POST", "/api/v1/procedures/{id}/publish"),
+    ]
+
+    var editor: ProcedureEditor { ProcedureEditor(database: database.db, changes: cache.generation) }
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/api/v1/procedures/:id/draft") { request, context in try await getDraft(request, context: context) }
+        router.put("/api/v1/procedures/:id/draft") { request, context in try await putDraft(request, context: context) }
+        router.delete("/api/v1/procedures/:id/draft") { request, context in try await deleteDraft(request, context: context) }
+        router.post("/api/v1/procedures/:id/publish") { request, context in try await publish(request, context: context) }
+    }
+
+    struct DraftDTO: Encodable {
+        let id: String
+        let revision: Int
+        let hasDraft: Bool
+        let procedure: Procedure
+    }
+
+    struct PublishedDTO: Encodable {
+        let id: String
+        let version: Int
+    }
+
+    func origin(_ principal: Principal, _ context: AppRequestContext) -> ActionOrigin {
+        ActionOrigin(actor: principal.actor, requestId: context.requestId, address: context.clientAddress)
+    }
+
+    /// The caller may edit this procedure: its published version and its draft belong to the caller's institutions.
+    func check(_ id: String, principal: Principal) async throws -> ProcedureEditor.Working? {
+        let working = try await editor.working(id)
+        if let working, !principal.actsFor(institution: working.procedure.institution) { throw AppError(.forbidden, code: "forbidden") }
+        if let published = try await editor.published(id), !principal.actsFor(institution: published.institution) {
+            throw AppError(.forbidden, code: "forbidden")
+        }
+        return working
+    }
+
+    func expectedRevision(_ request: Request) throws -> Int {
+        guard let header = request.headers[.ifMatch] else { return 0 }
+        let value = header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
+        guard let revision = Int(value), revision >= 0 else { throw AppError.badParameter("If-Match", value: header) }
+        return revision
+    }
+
+    func getDraft(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.catalogEditor)
+        let id = try context.parameters.require("id")
+        guard let working = try await check(id, principal: principal) else { throw AppError.notFound("procedure_not_found") }
+        var response = try JSONResponse.make(DraftDTO(id: id, revision: working.revision, hasDraft: working.hasDraft, procedure: working.procedure))
+        response.headers[.eTag] = "\"\(working.revision)\""
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func putDraft(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.catalogEditor)
+        let id = try context.parameters.require("id")
+        let expected = try expectedRevision(request)
+        var request = request
+        let body = try await request.collectBody(upTo: maxBody)
+        let procedure: Procedure
+        do {
+            procedure = try JSONDecoder().decode(Procedure.self, from: Data(buffer: body))
+        } catch {
+            throw AppError(.badRequest, code: "bad_json", detail: "\(error)".prefix(300).description)
+        }
+        guard procedure.id == id else { throw AppError.validation(field: "id", code: "id_mismatch") }
+        guard principal.actsFor(institution: procedure.institution) else { throw AppError(.forbidden, code: "forbidden") }
+        let working = try await check(id, principal: principal)
+        let institutions = try await CatalogRepository(database: database.db).allInstitutions()
+        guard let institution = institutions[procedure.institution], institution.country == procedure.country else {
+            throw AppError.validation(field: "institution", code: "unknown_institution")
+        }
+        do {
+            let revision = try await editor.save(procedure, expectedRevision: expected, origin: origin(principal, context), summary: "draft replaced through the API")
+            var response = try JSONResponse.make(DraftDTO(id: id, revision: revision, hasDraft: true, procedure: procedure), status: expected == 0 ? .created : .ok)
+            response.headers[.eTag] = "\"\(revision)\""
+            return response
+        } catch let conflict as DraftConflict {
+            // A retry of a save that went through: the draft already holds exactly this content.
+            if let current = try await editor.working(id), current.hasDraft, current.procedure == procedure, current.revision == expected + 1 || working == nil {
+                var response = try JSONResponse.make(DraftDTO(id: id, revision: current.revision, hasDraft: true, procedure: procedure))
+                response.headers[.eTag] = "\"\(current.revision)\""
+                return response
+            }
+            throw AppError(.conflict, code: "draft_conflict", arguments: ["revision": "\(conflict.currentRevision)"])
+        }
+    }
+
+    func deleteDraft(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.catalogEditor)
+        let id = try context.parameters.require("id")
+        guard let working = try await check(id, principal: principal), working.hasDraft else { throw AppError.notFound() }
+        do {
+            try await editor.discard(id, expectedRevision: try expectedRevision(request), origin: origin(principal, context))
+        } catch let conflict as DraftConflict {
+            throw AppError(.conflict, code: "draft_conflict", arguments: ["revision": "\(conflict.currentRevision)"])
+        }
+        return Response(status: .noContent)
+    }
+
+    func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.catalogEditor)
+        let id = try context.parameters.require("id")
+        let expected = try expectedRevision(request)
+        guard let working = try await check(id, principal: principal) else { throw AppError.notFound("procedure_not_found") }
+        guard working.hasDraft else {
+            // Publishing twice: the first call took the draft; say what is public now.
+            if expected > 0, let published = try await editor.published(id) { return try JSONResponse.make(PublishedDTO(id: id, version: published.version)) }
+            throw AppError.conflict("editor_no_draft")
+        }
+        do {
+            let version = try await editor.publish(id, expectedRevision: expected, origin: origin(principal, context))
+            return try JSONResponse.make(PublishedDTO(id: id, version: version))
+        } catch let conflict as DraftConflict {
+            throw AppError(.conflict, code: "draft_conflict", arguments: ["revision": "\(conflict.currentRevision)"])
+        } catch let invalid as CatalogValidationError {
+            throw AppError(.unprocessableContent, code: "invalid_procedure", detail: invalid.description)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Audit
+import FluentKit
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// Appointments: 30-minute slots inside the centre's opening hours for the next days, `capacity` people per service and
+/// slot; a booking code (no name, no phone) to cancel or to check in at the kiosk, which gives an appointment-priority ticket.
+package struct AppointmentService: Sendable {
+    let database: DatabaseService
+
+    package init(database: DatabaseService) {
+        self.database = database
+    }
+
+    package static let slotMinutes = 30
+    package static let capacity = 2
+    package static let daysAhead = 7
+    /// Check-in is open from an hour before the slot until 45 minutes after its start.
+    package static let checkInEarly: TimeInterval = 60 * 60
+    package static let checkInLate: TimeInterval = 45 * 60
+
+    package struct Appointment: Sendable, Decodable, Equatable {
+        package var id: String
+        package var code: String
+        package var centreId: String
+        package var serviceId: String
+        package var slotStart: String
+        package var status: String
+        package var ticketId: String?
+    }
+
+    package struct Slot: Sendable, Equatable {
+        package var start: Date
+        package var booked: Int
+        package var isFull: Bool { booked >= AppointmentService.capacity }
+    }
+
+    var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
+
+    /// The slots of a service from `now` on, with how many are booked; closed days and closures have none.
+    package func slots(centre: Centre, service: String, now: Date = Date()) async throws -> [Slot] {
+        let zone = centre.timeZone
+        let calendar = CentreClock.calendar(zone)
+        let hours = try await directory.hours(centre.id)
+        let closed = Set(try await directory.closures(centre.id, from: CentreClock.day(now, in: zone)).map(\.day))
+        let today = calendar.startOfDay(for: now)
+        var starts: [Date] = []
+        for offset in 0..<Self.daysAhead {
+            guard let day = calendar.date(byAdding: .day, value: offset, to: today), !closed.contains(CentreClock.day(day, in: zone)) else { continue }
+            let weekday = CentreClock.weekday(day, in: zone)
+            for span in hours where span.weekday == weekday {
+                var minute = span.opens
+                while minute + Self.slotMinutes <= span.closes {
+                    if let start = calendar.date(byAdding: .minute, value: minute, to: day), start > now { starts.append(start) }
+                    minute += Self.slotMinutes
+                }
+            }
+        }
+        guard let first = starts.first, let last = starts.last else { return [] }
+        struct CountRow: Decodable { let slotStart: String, booked: Int }
+        let counts = try await database.sql.select().columns("slot_start", "booked").from("centre_slot_counts").where("service_id", .equal, service)
+            .where("slot_start", .greaterThanOrEqual, CentreClock.stamp(first)).where("slot_start", .lessThanOrEqual, CentreClock.stamp(last))
+            .all(decoding: CountRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let booked = Dictionary(counts.map { ($0.slotStart, $0.booked) }, uniquingKeysWith: max)
+        return starts.map { Slot(start: $0, booked: booked[CentreClock.stamp($0)] ?? 0) }
+    }
+
+    static func newCode() -> String { QueueService.newCode() }
+
+    package func book(centre centreId: String, service serviceId: String, slot: String, requestToken: String?, now: Date = Date()) async throws
+        -> Appointment
+    {
+        let centre = try await directory.requireCentre(centreId)
+        guard let service = try await directory.service(serviceId), service.centreId == centre.id else {
+            throw AppError.validation(field: "service", code: "service_unknown")
+        }
+        guard let start = CentreClock.parse(slot), try await slots(centre: centre, service: service.id, now: now).contains(where: { $0.start == start })
+        else { throw AppError.validation(field: "slot", code: "slot_unknown") }
+        let slotStart = CentreClock.stamp(start)
+        return try await WriteGate.transaction(database) { db in
+            let sql = db as! any SQLDatabase
+            if let requestToken, let existing = try await Self.appointment(sql, "centre_id", centre.id, and: "request_token", requestToken) {
+                return existing
+            }
+            // One statement takes a place or finds the slot full, whatever other bookings run at the same time.
+            let taken = try await sql.raw(
+                """
+                INSERT INTO centre_slot_counts (service_id, slot_start, booked) VALUES (\(bind: service.id), \(bind: slotStart), 1)
+                ON CONFLICT (service_id, slot_start) DO UPDATE SET booked = centre_slot_counts.booked + 1
+                WHERE centre_slot_counts.booked < \(literal: Self.capacity) RETURNING booked
+                """
+            ).first(decodingColumn: "booked", as: Int.self)
+            guard taken != nil else { throw AppError.conflict("slot_full") }
+            let id = UUID().uuidString.lowercased()
+            try await sql.insert(into: "centre_appointments")
+                .columns("id", "code", "centre_id", "service_id", "slot_start", "status", "created_at", "request_token")
+                .values(
+                    SQLBind(id), SQLBind(Self.newCode()), SQLBind(centre.id), SQLBind(service.id), SQLBind(slotStart), SQLBind("booked"),
+                    SQLBind(CentreClock.stamp(now)), SQLBind(requestToken)
+                ).run()
+            try await AuditLog.append(
+                AuditEntry(actor: "visitor", action: "appointment.booked", entity: "appointment", entityId: id, summary: "\(service.id) \(slotStart)"),
+                on: db, at: now)
+            guard let appointment = try await Self.appointment(sql, "id", id) else { throw AppError(.internalServerError, code: "internal") }
+            return appointment
+        }
+    }
+
+    static func appointment(_ sql: any SQLDatabase, _ column: String, _ value: String, and other: String? = nil, _ otherValue: String? = nil)
+        async throws -> Appointment?
+    {
+        var query = sql.select().columns("id", "code", "centre_id", "service_id", "slot_start", "status", "ticket_id").from("centre_appointments")
+            .where(SQLIdentifier(column), .equal, value)
+        if let other, let otherValue { query = query.where(SQLIdentifier(other), .equal, otherValue) }
+        return try await query.first(decoding: Appointment.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    package func appointment(code: String) async throws -> Appointment? {
+        try await Self.appointment(database.sql, "code", code.uppercased())
+    }
+
+    /// Cancels a booking and frees its place; 409 once checked in or already cancelled.
+    package func cancel(code: String, now: Date = Date()) async throws -> Appointment {
+        guard let appointment = try await appointment(code: code) else { throw AppError.notFound("appointment_not_found") }
+        return try await WriteGate.transaction(database) { db in
+            let sql = db as! any SQLDatabase
+            guard
+                try await sql.raw(
+                    "UPDATE centre_appointments SET status = 'cancelled' WHERE id = \(bind: appointment.id) AND status = 'booked' RETURNING id"
+                ).first(decodingColumn: "id", as: String.self) != nil
+            else { throw AppError.conflict("appointment_state") }
+            try await sql.raw(
+                "UPDATE centre_slot_counts SET booked = booked - 1 WHERE service_id = \(bind: appointment.serviceId) AND slot_start = \(bind: appointment.slotStart)"
+            ).run()
+            try await AuditLog.append(
+                AuditEntry(actor: "visitor", action: "appointment.cancelled", entity: "appointment", entityId: appointment.id, summary: appointment.slotStart),
+                on: db, at: now)
+            var cancelled = appointment
+            cancelled.status = "cancelled"
+            return cancelled
+        }
+    }
+
+    /// Checking in at the centre's kiosk: a ticket with appointment priority. Checking in again returns the same ticket.
+    package func checkIn(centre: String, code: String, now: Date = Date()) async throws -> Ticket {
+        guard let appointment = try await appointment(code: code), appointment.centreId == centre else {
+            throw AppError.validation(field: "code", code: "appointment_not_found")
+        }
+        let queue = QueueService(database: database)
+        if appointment.status == "checked_in", let ticketId = appointment.ticketId, let ticket = try await queue.ticket(id: ticketId) { return ticket }
+        guard appointment.status == "booked" else { throw AppError.conflict("appointment_state") }
+        guard let start = CentreClock.parse(appointment.slotStart), now >= start.addingTimeInterval(-Self.checkInEarly),
+            now <= start.addingTimeInterval(Self.checkInLate)
+        else { throw AppError.validation(field: "code", code: "appointment_not_now") }
+        // The appointment's id makes the ticket request idempotent: a retried check-in finds the same ticket.
+        let ticket = try await queue.issue(
+            .init(
+                centreId: centre, serviceId: appointment.serviceId, priority: .appointment, channel: .kiosk, requestToken: "appointment:\(appointment.id)",
+                actor: "kiosk:\(centre)"), at: now)
+        try await WriteGate.transaction(database) { db in
+            let sql = db as! any SQLDatabase
+            try await sql.update("centre_appointments").set("status", to: "checked_in").set("ticket_id", to: ticket.id)
+                .where("id", .equal, appointment.id).run()
+            try await AuditLog.append(
+                AuditEntry(actor: "kiosk:\(centre)", action: "appointment.checked_in", entity: "appointment", entityId: appointment.id, summary: ticket.label),
+                on: db, at: now)
+        }
+        return ticket
+    }
+}

@@ -1,0 +1,68 @@
+import Audit
+@testable import Centres
+import Foundation
+import GuichetCore
+import GuichetTesting
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct ConsoleTests {
+    typealias F = CentresFixtures
+
+    @Test func consoleIsScopedToTheCentresOfTheSignedInUser() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            try await F.load(components)
+            let agent = try await TestApp.signedIn(client, components, role: .centreAgent, centres: [F.dakar])
+            #expect(try await agent.get(CentresPaths.console(F.dakar)).status == .ok)
+            #expect(try await agent.get(CentresPaths.console(F.brazzaville)).status == .forbidden)
+            let list = try await agent.get(CentresPaths.adminList)
+            #expect(list.text.contains(CentresPaths.console(F.dakar)) && !list.text.contains(CentresPaths.console(F.brazzaville)))
+            #expect(list.text.contains("href=\"\(CentresPaths.adminList)\""), "the back-office menu leads to the console")
+
+            let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.brazzaville])
+            #expect(try await manager.get(CentresPaths.console(F.brazzaville)).status == .ok)
+            let refused = try await manager.post(CentresPaths.counterOpen(F.dakar, F.counter(1)), form: [("service", F.civil)])
+            #expect(refused.status == .forbidden)
+            let counter = try await DirectoryRepository(database: components.database.db).counter(F.counter(1), centre: F.dakar)
+            #expect(!counter.isOpen)
+
+            for role in [Role.analyst, .catalogEditor, .backOfficeAgent] {
+                let other = try await TestApp.signedIn(client, components, role: role, institutions: role == .analyst ? [] : ["sn-mairie"])
+                #expect(try await other.get(CentresPaths.console(F.dakar)).status == .forbidden, "\(role)")
+            }
+            let admin = try await TestApp.signedIn(client, components, role: .administrator)
+            #expect(try await admin.get(CentresPaths.console(F.brazzaville)).status == .ok)
+        }
+    }
+
+    @Test func anAgentServesAVisitorFromReceptionToFinish() async throws {
+        try await F.withClient { client, components in
+            let user = try await TestApp.createUser(components, role: .centreAgent, centres: [F.dakar])
+            let agent = TestSession(client: client)
+            #expect(try await agent.signIn(email: user.email, password: user.password).status == .seeOther)
+            try await agent.get(CentresPaths.console(F.dakar))
+            let issued = try await agent.post(CentresPaths.reception(F.dakar), form: [("service", F.identity), ("priority", "appointment")])
+            #expect(issued.status == .seeOther && issued.headers[.location] == CentresPaths.console(F.dakar) + "?issued=B001")
+            #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(1)), form: [("service", F.civil), ("service", F.identity)]).status == .seeOther)
+            #expect(try await agent.post(CentresPaths.counterCall(F.dakar, F.counter(1)), form: []).status == .seeOther)
+            let console = try await agent.get(CentresPaths.console(F.dakar))
+            #expect(console.text.contains("<strong>B001</strong> · appelé"))
+            let queue = QueueService(database: components.database)
+            let ticket = try #require(try await queue.current(counter: F.counter(1)))
+            for action in ["recall", "start", "finish"] {
+                let response = try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, action), form: [])
+                #expect(response.status == .seeOther, "\(action)")
+            }
+            // Finishing twice is a conflict, shown as a page.
+            #expect(try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, "finish"), form: []).status == .conflict)
+            #expect(try await queue.ticket(id: ticket.id)?.ticketStatus == .done)
+            #expect(try await agent.post(CentresPaths.counterClose(F.dakar, F.counter(1)), form: []).status == .seeOther)
+            let events = try await AuditLog.records(on: components.database.db).filter { $0.entry.entityId == ticket.id }
+            #expect(events.map(\.entry.action) == ["ticket.issued", "ticket.called", "ticket.recall", "ticket.start", "ticket.finish"])
+            #expect(events.allSatisfy { $0.entry.actor == "user:\(user.id)" })
+            // Without the form's token nothing happens.
+            #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(2)), form: [("service", F.civil)], withToken: false).status == .forbidden)
+        }
+    }
+}

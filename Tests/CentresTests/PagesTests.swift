@@ -1,0 +1,195 @@
+import Audit
+@testable import Centres
+import Foundation
+import GuichetCore
+import GuichetTesting
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct CentresPagesTests {
+    typealias F = CentresFixtures
+
+    @Test func directoryMapCentrePageAndGeoJSON() async throws {
+        try await F.withClient { client, _ in
+            try await client.execute(uri: CentresPaths.list, method: .get) { response in
+                #expect(response.status == .ok)
+                let html = response.text
+                #expect(html.contains("<h1>Centres de services</h1>"))
+                #expect(html.contains("<svg class=\"map\" width=\"100%\" viewBox="))
+                #expect(html.contains("href=\"/centres/test-dakar\""))
+                #expect(html.contains("<span class=\"tag\">prévu</span>"))
+                #expect(!html.contains("<script"))
+                #expect(html.utf8.count < 20_480)
+            }
+            try await client.execute(uri: CentresPaths.list + "?country=CG&lang=en", method: .get) { response in
+                #expect(response.text.contains("Centre test de Brazzaville") && !response.text.contains("Dakar test centre"))
+            }
+            try await client.execute(uri: CentresPaths.list + "?country=ZZ", method: .get) { response in #expect(response.status == .badRequest) }
+            try await client.execute(uri: CentresPaths.centre(F.brazzaville), method: .get) { response in
+                let html = response.text
+                #expect(response.status == .ok)
+                #expect(html.contains("Africa/Brazzaville (UTC+1)"))
+                #expect(html.contains("Centre prévu par le programme"))
+                #expect(html.contains("Horaires indicatifs"))
+                #expect(html.contains("<th scope=\"row\">Lundi"))
+                #expect(html.contains("08:00–16:00"))
+                #expect(html.contains("C · Casier judiciaire"))
+                // Only closures to come are listed.
+                #expect(html.contains("2099-01-05 : Inventaire lointain") && !html.contains("Fermeture de test"))
+            }
+            try await client.execute(uri: CentresPaths.centre("nowhere"), method: .get) { response in #expect(response.status == .notFound) }
+            try await client.execute(uri: CentresPaths.geoJSON, method: .get) { response in
+                #expect(response.headers[.contentType] == "application/geo+json")
+                let json = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
+                let features = json?["features"] as? [[String: Any]] ?? []
+                #expect(json?["type"] as? String == "FeatureCollection" && features.count == 2)
+                let geometry = features.first { ($0["properties"] as? [String: Any])?["id"] as? String == F.brazzaville }?["geometry"] as? [String: Any]
+                #expect(geometry?["coordinates"] as? [Double] == [15.28, -4.27])
+                #expect(!response.text.contains("phone"))
+            }
+        }
+    }
+
+    /// The whole visit: a ticket at the kiosk, called on the console's service, shown on the board, rated, counted in the results.
+    @Test func kioskTicketBoardFeedbackAndResults() async throws {
+        try await F.withClient { client, components in
+            var session = FormSession()
+            let kiosk = try await client.execute(uri: CentresPaths.kiosk(F.dakar) + "?lang=en", method: .get) { $0 }
+            #expect(kiosk.status == .ok)
+            #expect(kiosk.text.contains("<html lang=\"en\">") && kiosk.text.contains("Civil registration"))
+            #expect(kiosk.text.contains("button class=\"big\" type=\"submit\" name=\"service\" value=\"\(F.civil)\""))
+            session.read(kiosk)
+            #expect(!session.cookie.isEmpty && !session.token.isEmpty)
+            let request = try #require(kiosk.text.field("request"))
+            // Without the CSRF token: refused, nothing issued.
+            var forged = session
+            forged.token = "x"
+            #expect(try await forged.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil)]).status == .forbidden)
+            let posted = try await session.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil), ("priority", "elderly"), ("request", request)])
+            #expect(posted.status == .seeOther)
+            let location = try #require(posted.headers[.location])
+            #expect(location.hasPrefix("/tickets/") && location.contains("kiosk=1"))
+            // The same form sent again (a retry on a flaky network) gives the same ticket.
+            let retried = try await session.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil), ("priority", "elderly"), ("request", request)])
+            #expect(retried.headers[.location] == location)
+            #expect(try await F.count(components, "centre_tickets") == 1)
+            let ticketPage = try await client.execute(uri: location, method: .get) { $0 }
+            #expect(ticketPage.status == .ok)
+            #expect(ticketPage.text.contains("<p class=\"board\">A001</p>"), "the kiosk shows the number in large type")
+            #expect(ticketPage.text.contains("Personne âgée") || ticketPage.text.contains("Older person"))
+            #expect(ticketPage.headers[.init("Refresh")!] == "15")
+            let code = String(location.dropFirst("/tickets/".count).prefix(8))
+
+            let queue = QueueService(database: components.database)
+            try await queue.openCounter(centre: F.dakar, counter: F.counter(3), services: [F.civil], actor: "user:agent")
+            let called = try #require(try await queue.callNext(centre: F.dakar, counter: F.counter(3), actor: "user:agent"))
+            try await client.execute(uri: CentresPaths.board(F.dakar), method: .get) { response in
+                #expect(response.text.contains("<tr class=\"latest\"><td>A001</td><td>3</td></tr>"))
+                #expect(response.text.contains("<meta http-equiv=\"refresh\" content=\"15\">"))
+                #expect(!response.text.contains(code), "the board shows numbers, never ticket codes")
+            }
+            try await client.execute(uri: CentresPaths.ticket(code), method: .get) { response in
+                #expect(response.text.contains("Présentez-vous au guichet 3"))
+            }
+            _ = try await queue.apply(.start, ticket: called.id, centre: F.dakar, counter: F.counter(3), actor: "user:agent")
+            _ = try await queue.apply(.finish, ticket: called.id, centre: F.dakar, counter: F.counter(3), actor: "user:agent")
+            let ticketDone = try await client.execute(uri: CentresPaths.ticket(code), method: .get) { $0 }
+            #expect(ticketDone.text.contains(CentresPaths.ticketFeedback(code)))
+            #expect(ticketDone.headers[.init("Refresh")!] == nil)
+
+            var rater = FormSession()
+            rater.read(try await client.execute(uri: CentresPaths.ticketFeedback(code), method: .get) { $0 })
+            let missing = try await rater.post(client, CentresPaths.ticketFeedback(code), [("comment", "ok")])
+            #expect(missing.status == .unprocessableContent && missing.text.contains("Choisissez une des quatre réponses."))
+            let rated = try await rater.post(client, CentresPaths.ticketFeedback(code), [("rating", "4"), ("reason", "welcome")])
+            #expect(rated.status == .seeOther)
+            #expect(try await rater.post(client, CentresPaths.ticketFeedback(code), [("rating", "1")]).status == .conflict)
+
+            try await client.execute(uri: CentresPaths.results, method: .get) { response in
+                let html = response.text
+                #expect(response.status == .ok)
+                #expect(html.contains("Nos engagements, nos résultats"))
+                #expect(html.contains("80 % des usagers appelés au guichet en 20 minutes au plus."))
+                #expect(html.contains("<svg class=\"chart\""))
+                #expect(html.contains("<a href=\"/centres/test-dakar\">Centre test de Dakar</a></th><td>1</td><td>100.0 %</td>"))
+                #expect(html.utf8.count < 20_480)
+            }
+            try await client.execute(uri: CentresPaths.results + "?month=2026-13", method: .get) { response in #expect(response.status == .badRequest) }
+        }
+    }
+
+    /// With the whole demo directory, each public page and its stylesheets stay under 20 KB (before gzip).
+    @Test func publicPagesStaySmallWithTheDemoDirectory() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            _ = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDemo.document(), actor: "test")
+            let core = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
+            let screen = try await client.execute(uri: CentresPaths.stylesheet, method: .get) { response in
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                return response.body.readableBytes
+            }
+            let pages = [
+                CentresPaths.list, CentresPaths.list + "?lang=en", CentresPaths.list + "?country=SN", CentresPaths.centre("sn-ess-dakar"),
+                CentresPaths.centre("cg-acpce-brazzaville") + "?lang=en", CentresPaths.remote("sn-ess-dakar"), CentresPaths.results,
+                CentresPaths.appointments("sn-ess-dakar") + "?service=sn-ess-dakar.etat-civil&lang=en",
+            ]
+            for uri in pages {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.body.readableBytes + core <= 20_480, "\(uri): \(response.body.readableBytes) + \(core) bytes")
+                }
+            }
+            for uri in [CentresPaths.kiosk("sn-ess-dakar"), CentresPaths.board("sn-ess-dakar"), CentresPaths.tablet("sn-ess-dakar")] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.text.contains(CentresPaths.stylesheet + "?v="), "\(uri) uses the screen stylesheet")
+                    #expect(response.body.readableBytes + core + screen <= 20_480, "\(uri)")
+                }
+            }
+        }
+    }
+
+    @Test func remoteTicketFormValidatesThePhoneAndKeepsItOutOfTheTicketPage() async throws {
+        try await F.withClient { client, _ in
+            var session = FormSession()
+            let form = try await client.execute(uri: CentresPaths.remote(F.dakar), method: .get) { $0 }
+            #expect(form.text.contains("<label for=\"phone\">"))
+            session.read(form)
+            let bad = try await session.post(client, CentresPaths.remote(F.dakar), [("service", F.civil), ("phone", "123")])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("8 à 15 chiffres"))
+            let good = try await session.post(client, CentresPaths.remote(F.dakar), [("service", F.civil), ("phone", "+221 77 000 11 22")])
+            #expect(good.status == .seeOther)
+            let location = try #require(good.headers[.location])
+            #expect(!location.contains("221"))
+            try await client.execute(uri: location, method: .get) { response in
+                #expect(response.status == .ok && !response.text.contains("770001122") && !response.text.contains("77 000"))
+            }
+        }
+    }
+
+    @Test func tabletFeedbackIsRateLimited() async throws {
+        try await F.withClient { client, _ in
+            var session = FormSession()
+            session.read(try await client.execute(uri: CentresPaths.tablet(F.dakar), method: .get) { $0 })
+            let first = Date()
+            #expect(try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status == .seeOther)
+            let second = try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status
+            // The rule itself is tested with fixed times (EstimateFeedbackResultsTests); over HTTP the clock runs, and
+            // a machine loaded enough to take longer than the interval between two posts must not fail the suite.
+            if Date().timeIntervalSince(first) < FeedbackService.tabletInterval - 1 { #expect(second == .tooManyRequests) }
+        }
+    }
+
+    @Test func consoleNeedsASignedInAgent() async throws {
+        try await F.withClient { client, _ in
+            try await client.execute(uri: CentresPaths.console(F.dakar), method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location]?.hasPrefix(CorePaths.signIn) == true)
+            }
+            var session = FormSession()
+            session.read(try await client.execute(uri: CentresPaths.kiosk(F.dakar), method: .get) { $0 })
+            let call = try await session.post(client, CentresPaths.counterCall(F.dakar, F.counter(1)), [])
+            #expect(call.status == .seeOther && call.headers[.location]?.hasPrefix(CorePaths.signIn) == true)
+        }
+    }
+}
