@@ -8,6 +8,9 @@ package enum EcosystemMenu {
             MenuEntry(
                 path: EcosystemPaths.priorities, label: "ecosystem.menu.priorities", description: "ecosystem.menu.priorities_description",
                 roles: [.analyst]),
+            MenuEntry(
+                path: EcosystemPaths.importPlan, label: "ecosystem.menu.import_plan", description: "ecosystem.menu.import_plan_description",
+                roles: [.analyst]),
         ]
     }
 }

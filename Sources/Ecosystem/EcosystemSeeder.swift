@@ -49,7 +49,17 @@ package enum EcosystemSeeder {
         } catch {
             logger.error("demo actors not loaded", metadata: ["error": "\(error)"])
         }
+        do {
+            let reading = try SurveyCSV.read(Data(contentsOf: EcosystemResources.demoSurvey))
+            try await SurveyRepository(db: database).importSurvey(
+                id: demoSurveyId, title: "Usages numériques au Togo (données synthétiques)", synthetic: true, responses: reading.responses,
+                actor: "system:demo")
+        } catch {
+            logger.error("demo survey not loaded", metadata: ["error": "\(error)"])
+        }
     }
+
+    package static let demoSurveyId = "synthetique-usages-numeriques"
 
     /// The sample solutions (marked as samples), then the Labs' 325 records when the dataset is found.
     static func seedSolutions(database: any Database, shared: URL?, logger: Logger) async {

@@ -18,6 +18,9 @@ package enum EcosystemResources {
     /// The agencies and organisations named in the project's source documents.
     package static var demoActors: URL { directory.appendingPathComponent("Demo/actors.json") }
 
+    /// A survey file the project invented (synthetic respondents), to show the aggregates.
+    package static var demoSurvey: URL { directory.appendingPathComponent("Demo/synthetic-survey.csv") }
+
     static func demoFiles(prefix: String, extension: String) -> [URL] {
         let folder = directory.appendingPathComponent("Demo")
         let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []

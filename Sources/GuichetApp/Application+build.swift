@@ -112,6 +112,8 @@ package enum GuichetApplication {
         ActorControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
         NeedsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         PrioritiesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        SurveyControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        PlanImportController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router

@@ -229,6 +229,64 @@ struct CreateNeedTables: AsyncMigration {
     }
 }
 
+final class SurveyRow: Model, @unchecked Sendable {
+    static let schema = "eco_surveys"
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "title") var title: String
+    @Field(key: "synthetic") var synthetic: Bool
+    @Field(key: "imported_at") var importedAt: String
+    init() {}
+}
+
+/// One respondent: no column can hold who they are.
+final class SurveyResponseRow: Model, @unchecked Sendable {
+    static let schema = "eco_survey_responses"
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "survey_id") var surveyId: String
+    @Field(key: "region") var region: String
+    @Field(key: "area") var area: String
+    @Field(key: "sex") var sex: String
+    @Field(key: "age_band") var ageBand: String
+    @Field(key: "device") var device: String
+    @Field(key: "uses_internet") var usesInternet: Bool
+    @Field(key: "services_online") var servicesOnline: String
+    @Field(key: "barriers") var barriers: String
+    init() {}
+}
+
+struct CreateSurveyTables: AsyncMigration {
+    var name: String { "2026-12-01-05-CreateEcosystemSurveys" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SurveyRow.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("title", .string, .required)
+            .field("synthetic", .bool, .required)
+            .field("imported_at", .string, .required)
+            .create()
+        try await database.schema(SurveyResponseRow.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("survey_id", .string, .required, .references(SurveyRow.schema, "id", onDelete: .cascade))
+            .field("region", .string, .required)
+            .field("area", .string, .required)
+            .field("sex", .string, .required)
+            .field("age_band", .string, .required)
+            .field("device", .string, .required)
+            .field("uses_internet", .bool, .required)
+            .field("services_online", .string, .required)
+            .field("barriers", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in [SurveyResponseRow.schema, SurveyRow.schema] {
+            try await database.schema(table).delete()
+        }
+    }
+}
+
 package enum EcosystemMigrations {
-    package static var all: [any Migration] { [CreateLearningPlanTables(), CreateSolutionTables(), CreateActorTables(), CreateNeedTables()] }
+    package static var all: [any Migration] {
+        [CreateLearningPlanTables(), CreateSolutionTables(), CreateActorTables(), CreateNeedTables(), CreateSurveyTables()]
+    }
 }

@@ -22,6 +22,15 @@ package enum EcosystemPaths {
     package static func need(_ id: String) -> String { "/admin/ecosystem/needs/\(id)" }
     package static func needDecisions(_ id: String) -> String { "/admin/ecosystem/needs/\(id)/decisions" }
 
+    package static let surveys = "/ecosystem/surveys"
+    package static let surveyPattern = "/ecosystem/surveys/:id"
+    package static let surveyCSVPattern = "/ecosystem/surveys/:id/aggregates.csv"
+    package static func survey(_ id: String) -> String { "/ecosystem/surveys/\(id)" }
+    package static func surveyCSV(_ id: String) -> String { "/ecosystem/surveys/\(id)/aggregates.csv" }
+
+    package static let home = "/ecosystem"
+    package static let importPlan = "/admin/ecosystem/learning-plans/import"
+
     package static let priorities = "/admin/ecosystem/priorities"
     package static let prioritiesCSV = "/admin/ecosystem/priorities.csv"
 

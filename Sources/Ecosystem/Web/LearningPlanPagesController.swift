@@ -82,9 +82,10 @@ package struct LearningPlanPagesController: Sendable {
             let topLevel = (heading ?? "").isEmpty
             let blocks = section.blocks.compactMap { block -> PlanBlock? in
                 let paragraphs = Self.paragraphs(LabsFormat.decodeEntities(block.answerText))
-                let question = block.questionText.flatMap { $0.isEmpty ? nil : LabsFormat.decodeEntities($0) }
-                guard question != nil || !paragraphs.isEmpty else { return nil }
-                return PlanBlock(question: question, paragraphs: paragraphs, unanswered: paragraphs.isEmpty, tag: topLevel ? "h2" : "h3")
+                let question = block.questionText.flatMap { $0.isEmpty ? nil : Self.shortQuestion(LabsFormat.decodeEntities($0)) }
+                // Unanswered questions are the platform's empty form: the page shows what the lab wrote (the export keeps all).
+                guard !paragraphs.isEmpty else { return nil }
+                return PlanBlock(question: question, paragraphs: paragraphs, tag: topLevel ? "h2" : "h3")
             }
             guard !blocks.isEmpty || !(heading ?? "").isEmpty else { return nil }
             return PlanSection(heading: (heading ?? "").isEmpty ? nil : heading, blocks: blocks)
@@ -92,6 +93,14 @@ package struct LearningPlanPagesController: Sendable {
         let model = PlanPage(
             title: plan.title, facets: facets, sections: sections, empty: sections.isEmpty, backHref: p.link(EcosystemPaths.learningPlans))
         return try renderer.page("ecosystem-plan", title: plan.title, page: model, request: request, context: context)
+    }
+
+    /// "Background: What is the history of your challenge? …" → "Background": the platform's prompts are long and the same in
+    /// every plan; their label is enough on a 2G page (the export keeps them whole).
+    static func shortQuestion(_ question: String) -> String {
+        guard let colon = question.firstIndex(of: ":") else { return question }
+        let label = question[..<colon].trimmingCharacters(in: .whitespaces)
+        return (3...48).contains(label.count) && !label.contains("?") ? label : question
     }
 
     /// Paragraphs separated by blank lines; the lines of one paragraph joined by a space.
@@ -151,7 +160,6 @@ struct PlanFacet {
 struct PlanBlock {
     let question: String?
     let paragraphs: [String]
-    let unanswered: Bool
     let tag: String
 }
 
