@@ -104,21 +104,7 @@ package struct LearningPlanPagesController: Sendable {
     }
 
     /// Paragraphs separated by blank lines; the lines of one paragraph joined by a space.
-    static func paragraphs(_ text: String) -> [String] {
-        var result: [String] = []
-        var current: [String] = []
-        for line in LabsFormat.lines(text) {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty {
-                if !current.isEmpty { result.append(current.joined(separator: " ")) }
-                current = []
-            } else {
-                current.append(trimmed)
-            }
-        }
-        if !current.isEmpty { result.append(current.joined(separator: " ")) }
-        return result
-    }
+    static func paragraphs(_ text: String) -> [String] { LabsSolution.paragraphsOf(text) }  // the same split as the solution records
 }
 
 struct FilterOption {
