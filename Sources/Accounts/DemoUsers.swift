@@ -15,7 +15,10 @@ package enum DemoUsers {
     package static let accounts: [(role: Role, email: String, name: String, institutions: [String], centres: [String])] = [
         (.administrator, "admin@guichet.example", "Awa Diop (démo)", [], []),
         (.catalogEditor, "redaction@guichet.example", "Moussa Ndiaye (démo)", ["sn-centre-etat-civil", "sn-mairie"], []),
-        (.backOfficeAgent, "instruction@guichet.example", "Fatou Sarr (démo)", ["sn-centre-etat-civil"], []),
+        (
+            .backOfficeAgent, "instruction@guichet.example", "Fatou Sarr (démo)",
+            ["sn-centre-etat-civil", "sn-daf", "sn-tribunal-grande-instance", "tg-centres-etat-civil", "cg-centres-etat-civil"], []
+        ),
         (.centreAgent, "guichet@guichet.example", "Kossi Mensah (démo)", [], DemoUsers.demoCentres),
         (.centreManager, "responsable@guichet.example", "Aminata Fall (démo)", [], DemoUsers.demoCentres),
         (.analyst, "analyse@guichet.example", "Koffi Agbeko (démo)", [], []),

@@ -1,4 +1,5 @@
 import Accounts
+import Applications
 import Audit
 import Catalog
 import Centres
@@ -23,20 +24,21 @@ package struct AppComponents: Sendable {
     package let adminStylesheet: Stylesheet
     package let cache: ResponseCache
     package let accounts: AccountService
+    package let applications: ApplicationService
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
     package let demoCredentials: [DemoUsers.Credential]
 }
 
 package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
-        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory, EcosystemResources.directory]
+        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory, EcosystemResources.directory, ApplicationsResources.directory]
     }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + CentresMenu.entries + EcosystemMenu.entries }
+    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + ApplicationsMenu.entries + CentresMenu.entries + EcosystemMenu.entries }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all
+        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all + ApplicationsMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -51,10 +53,15 @@ package enum GuichetApplication {
                 try await database.migrate()
             }
             let accounts = AccountService(database: database.db, settings: AccountSettings(configuration))
+            let keys = try await ApplicationKeys.load(dataDirectory: configuration.dataDirectory, database: database.db)
+            let applications = ApplicationService(
+                database: database, keys: keys, files: FileStore(dataDirectory: configuration.dataDirectory), maxFileBytes: configuration.maxFileBytes,
+                maxApplicationBytes: configuration.maxApplicationBytes)
             var demoCredentials: [DemoUsers.Credential] = []
             if configuration.demo {
                 try await DemoSeeder.seedIfEmpty(database: database, servicePublicDirectory: configuration.servicePublicDirectory, logger: logger)
                 demoCredentials = try await DemoUsers.createIfNone(accounts: accounts)
+                try await ApplicationsDemo.seed(service: applications)
             }
             let localizer = try Localizer(resourceDirectories: resourceDirectories)
             let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
@@ -68,7 +75,7 @@ package enum GuichetApplication {
             return AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet, cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                demoCredentials: demoCredentials)
+                applications: applications, demoCredentials: demoCredentials)
         } catch {
             await database.shutdown()
             throw error
@@ -85,7 +92,9 @@ package enum GuichetApplication {
         router.add(middleware: LanguageMiddleware(secureCookies: components.configuration.secureCookies))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
         router.add(middleware: AuthMiddleware(accounts: components.accounts, trustForwardedFor: components.configuration.trustForwardedFor))
-        router.add(middleware: CSRFMiddleware(secureCookies: components.configuration.secureCookies))
+        router.add(
+            middleware: CSRFMiddleware(
+                secureCookies: components.configuration.secureCookies, maxMultipartSize: components.configuration.maxApplicationBytes + (1 << 20)))
 
         OperationsController(database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet])
             .addRoutes(to: router)
@@ -94,7 +103,8 @@ package enum GuichetApplication {
             database: components.database, renderer: components.renderer, views: components.views, cache: components.cache, reference: reference
         ).addRoutes(to: router)
         try CatalogAPIController(
-            database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache, reference: reference
+            database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache, reference: reference,
+            openAPIFragments: [ApplicationsResources.openAPI]
         ).addRoutes(to: router)
         AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
             .addRoutes(to: router)
@@ -114,6 +124,12 @@ package enum GuichetApplication {
         PrioritiesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SurveyControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
         PlanImportController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        let secure = components.configuration.secureCookies
+        ApplyController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
+        TrackController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
+        InboxController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
+        FormEditorController(service: components.applications, renderer: components.renderer).addRoutes(to: router)
+        ApplicationsAPIController(service: components.applications, localizer: components.renderer.localizer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         return router

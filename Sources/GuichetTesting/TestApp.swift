@@ -50,8 +50,15 @@ package enum TestApp {
         seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger, _ body: @Sendable (AppComponents) async throws -> T
     ) async throws -> T {
         let (kind, cleanup) = databaseKind()
-        defer { cleanup() }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-data-\(UUID().uuidString)")
+        defer {
+            cleanup()
+            try? FileManager.default.removeItem(at: data)
+        }
         var configuration = AppConfiguration(database: kind, runMigrations: true, maxPageSize: maxPageSize)
+        configuration.dataDirectory = data.path
+        configuration.maxFileBytes = 64 * 1024
+        configuration.maxApplicationBytes = 160 * 1024
         // Real bcrypt, at its lowest cost: tests sign in hundreds of times.
         configuration.bcryptCost = 4
         configuration.trustForwardedFor = true

@@ -16,7 +16,7 @@ struct Guichet: AsyncParsableCommand {
         abstract: "Guichet: public-service catalogue, applications and service centres.",
         subcommands: [
             Serve.self, Migrate.self, Seed.self, CatalogCommand.self, CentresCommand.self, AuditCommand.self, UserCommand.self,
-            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self,
+            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self, KeysCommand.self,
         ])
 }
 
@@ -75,6 +75,7 @@ struct Serve: AsyncParsableCommand {
         if let cost = environment["GUICHET_BCRYPT_COST"].flatMap(Int.init), (10...16).contains(cost) { configuration.bcryptCost = cost }
         if let minutes = environment["GUICHET_SESSION_IDLE_MINUTES"].flatMap(Double.init), minutes > 0 { configuration.sessionIdleTimeout = minutes * 60 }
         if let hours = environment["GUICHET_SESSION_HOURS"].flatMap(Double.init), hours > 0 { configuration.sessionAbsoluteTimeout = hours * 3600 }
+        configuration.applyFileSettings(environment)
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
         printDemoCredentials(components.demoCredentials)
         let app = try GuichetApplication.buildApplication(components, logger: logger)

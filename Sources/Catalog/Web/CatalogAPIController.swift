@@ -11,13 +11,14 @@ package struct CatalogAPIController: Sendable {
     let cache: ResponseCache
     let reference: ReferenceData
 
-    package init(database: DatabaseService, maxPageSize: Int, cache: ResponseCache, reference: ReferenceData) throws {
+    /// `openAPIFragments`: other features' parts of the OpenAPI document (`paths` and `components.schemas`), merged in.
+    package init(database: DatabaseService, maxPageSize: Int, cache: ResponseCache, reference: ReferenceData, openAPIFragments: [URL] = []) throws {
         self.database = database
         self.cache = cache
         self.reference = reference
         self.maxPageSize = maxPageSize
         let url = CatalogResources.directory.appendingPathComponent("openapi.json")
-        self.openAPI = ByteBuffer(bytes: try Data(contentsOf: url))
+        self.openAPI = ByteBuffer(bytes: try Self.mergedOpenAPI(base: url, fragments: openAPIFragments))
     }
 
     /// (method, path as OpenAPI writes it).
@@ -53,6 +54,28 @@ package struct CatalogAPIController: Sendable {
                 return try await cache.response(key: key, request: request) { try await handler(request, context) }
             }
         }
+    }
+
+    static func mergedOpenAPI(base: URL, fragments: [URL]) throws -> Data {
+        guard !fragments.isEmpty else { return try Data(contentsOf: base) }
+        guard var document = try JSONSerialization.jsonObject(with: Data(contentsOf: base)) as? [String: Any] else { throw CocoaError(.fileReadCorruptFile) }
+        for fragment in fragments {
+            guard let part = try JSONSerialization.jsonObject(with: Data(contentsOf: fragment)) as? [String: Any] else { throw CocoaError(.fileReadCorruptFile) }
+            for section in ["paths"] {
+                var merged = document[section] as? [String: Any] ?? [:]
+                for (key, value) in part[section] as? [String: Any] ?? [:] { merged[key] = value }
+                document[section] = merged
+            }
+            var components = document["components"] as? [String: Any] ?? [:]
+            for (kind, entries) in part["components"] as? [String: Any] ?? [:] {
+                var merged = components[kind] as? [String: Any] ?? [:]
+                for (key, value) in entries as? [String: Any] ?? [:] { merged[key] = value }
+                components[kind] = merged
+            }
+            document["components"] = components
+            if let tags = part["tags"] as? [Any] { document["tags"] = (document["tags"] as? [Any] ?? []) + tags }
+        }
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     var repository: CatalogRepository { CatalogRepository(database: database.db, changes: cache.generation) }

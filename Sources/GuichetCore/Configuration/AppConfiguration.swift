@@ -28,6 +28,11 @@ package struct AppConfiguration: Sendable {
     package var sessionAbsoluteTimeout: Double = 12 * 3600
     /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` hop.
     package var trustForwardedFor: Bool = false
+    /// Where uploaded files and the document-signing keys live, outside any served folder.
+    package var dataDirectory: String = "guichet-data"
+    /// Largest uploaded file, and largest total of one application's files, in bytes.
+    package var maxFileBytes: Int = 5 << 20
+    package var maxApplicationBytes: Int = 20 << 20
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -64,5 +69,14 @@ package struct AppConfiguration: Sendable {
             }
         }
         return nil
+    }
+
+    /// `GUICHET_DATA_DIR`, `GUICHET_MAX_FILE_MB` and `GUICHET_MAX_APPLICATION_MB`.
+    package mutating func applyFileSettings(_ environment: [String: String]) {
+        if let directory = environment["GUICHET_DATA_DIR"], !directory.isEmpty { dataDirectory = directory }
+        if let megabytes = environment["GUICHET_MAX_FILE_MB"].flatMap(Double.init), megabytes > 0 { maxFileBytes = Int(megabytes * 1_048_576) }
+        if let megabytes = environment["GUICHET_MAX_APPLICATION_MB"].flatMap(Double.init), megabytes > 0 {
+            maxApplicationBytes = Int(megabytes * 1_048_576)
+        }
     }
 }

@@ -21,6 +21,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
     package let migrations: Migrations
     package let dialect: SQLDialectKind
     package let logger: Logger
+    /// Serialises writers on SQLite (`writeTransaction`).
+    package let writeQueue = WriteQueue()
     private let cleanup: (@Sendable (DatabaseService) async -> Void)?
     private let isShutDown = NIOLockedValueBox(false)
 

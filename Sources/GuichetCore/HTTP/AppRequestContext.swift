@@ -14,6 +14,8 @@ package struct AppRequestContext: RequestContext {
     package var clientAddress: String?
     /// The fields of a posted `application/x-www-form-urlencoded` body, read once by the CSRF middleware.
     package var postForm = FormQuery(nil)
+    /// A posted `multipart/form-data` body (files), parsed once by the CSRF middleware; its text fields are in `postForm`.
+    package var multipart: MultipartForm?
 
     /// Set for a user whose password was reset: the back office sends them to the password form first.
     package var mustChangePassword = false

@@ -51,7 +51,13 @@ package struct CSRFMiddleware: RouterMiddleware {
                 sent = sent ?? form[Self.fieldName]
             } else if contentType.hasPrefix("multipart/form-data") {
                 let body = try await request.collectBody(upTo: maxMultipartSize)
-                sent = sent ?? Self.multipartField(Self.fieldName, in: body)
+                if let multipart = MultipartForm(body: body, contentType: contentType) {
+                    context.multipart = multipart
+                    context.postForm = multipart.fields
+                    sent = sent ?? context.postForm[Self.fieldName]
+                } else {
+                    throw AppError(.badRequest, code: "bad_multipart")
+                }
             }
             guard let sent, let expected = context.csrfToken, Self.constantTimeEqual(sent, expected) else {
                 throw AppError(.forbidden, code: "csrf")
@@ -82,17 +88,5 @@ package struct CSRFMiddleware: RouterMiddleware {
         var difference: UInt8 = 0
         for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
-    }
-
-    /// The value of a small text field in a multipart body (the CSRF token travels before the files).
-    static func multipartField(_ name: String, in body: ByteBuffer) -> String? {
-        let marker = Array("name=\"\(name)\"".utf8)
-        let bytes = body.readableBytesView
-        guard let start = bytes.firstRange(of: marker)?.upperBound else { return nil }
-        let rest = bytes[start...]
-        guard let valueStart = rest.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound else { return nil }
-        let value = rest[valueStart...]
-        guard let end = value.firstRange(of: Array("\r\n".utf8))?.lowerBound, end - valueStart <= 128 else { return nil }
-        return String(decoding: value[valueStart..<end], as: UTF8.self)
     }
 }

@@ -1,0 +1,89 @@
+import Catalog
+import Crypto
+import Foundation
+import SQLKit
+
+/// What an issued document says, signed as canonical JSON (sorted keys, no escaped slashes, UTF-8).
+package struct DocumentPayload: Codable, Equatable, Sendable {
+    package struct PrintedField: Codable, Equatable, Sendable {
+        package var key: String
+        package var label: LocalizedText
+        package var value: String
+    }
+
+    package var v: Int = 1
+    package var code: String
+    package var reference: String
+    package var procedure: String
+    package var title: LocalizedText
+    package var issuer: String
+    package var issuerName: LocalizedText
+    package var issuedAt: String
+    package var validUntil: String?
+    package var fields: [PrintedField]
+    package var keyId: String
+
+    package func canonical() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// The answer of the verification page and API.
+package enum VerificationResult: Sendable, Equatable {
+    case valid(DocumentPayload)
+    case revoked(DocumentPayload, at: String)
+    /// A stored document whose signature does not match its content: it was altered.
+    case invalid
+    case unknown
+
+    package var status: String {
+        switch self {
+        case .valid: return "valid"
+        case .revoked: return "revoked"
+        case .invalid: return "invalid"
+        case .unknown: return "unknown"
+        }
+    }
+}
+
+package enum DocumentSigner {
+    package static func sign(_ payload: DocumentPayload, with keys: ApplicationKeys) throws -> (payload: String, signature: String) {
+        let text = try payload.canonical()
+        let signature = try keys.signingKey.signature(for: Data(text.utf8))
+        return (text, signature.base64EncodedString())
+    }
+
+    /// Checks a stored document against the public key it names.
+    package static func verify(code: String, on sql: any SQLDatabase) async throws -> VerificationResult {
+        let normalised = code.uppercased().filter { $0.isLetter || $0.isNumber }
+        guard normalised.count == 12,
+            let row = try await sql.select().columns("payload", "signature", "key_id", "revoked_at").from("issued_documents")
+                .where("code", .equal, normalised).first()
+        else { return .unknown }
+        let text = try row.decode(column: "payload", as: String.self)
+        let keyId = try row.decode(column: "key_id", as: String.self)
+        guard let signature = Data(base64Encoded: try row.decode(column: "signature", as: String.self)),
+            let keyRow = try await sql.select().column("public_key").from("document_keys").where("key_id", .equal, keyId).first(),
+            let raw = Data(base64Encoded: try keyRow.decode(column: "public_key", as: String.self)),
+            let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+            publicKey.isValidSignature(signature, for: Data(text.utf8)),
+            let payload = try? JSONDecoder().decode(DocumentPayload.self, from: Data(text.utf8)),
+            payload.code == normalised, payload.keyId == keyId
+        else { return .invalid }
+        if let revoked = try row.decode(column: "revoked_at", as: String?.self) { return .revoked(payload, at: revoked) }
+        return .valid(payload)
+    }
+
+    /// Every public key, current and retired, for verifying documents offline.
+    package static func publicKeys(on sql: any SQLDatabase) async throws -> [[String: String?]] {
+        try await sql.select().columns("key_id", "public_key", "created_at", "retired_at").from("document_keys").orderBy("created_at").all().map { row in
+            [
+                "keyId": try row.decode(column: "key_id", as: String.self), "algorithm": "Ed25519",
+                "publicKey": try row.decode(column: "public_key", as: String.self), "createdAt": try row.decode(column: "created_at", as: String.self),
+                "retiredAt": try row.decode(column: "retired_at", as: String?.self),
+            ]
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import Audit
+import Catalog
+import Foundation
+import GuichetCore
+import HTTPTypes
+import Hummingbird
+
+/// Following an application by reference and PIN (never in the address: the form posts them), correcting it when the
+/// agent asked, reading the issued document, and verifying any document by its code.
+package struct TrackController: Sendable {
+    let service: ApplicationService
+    let renderer: Renderer
+    let apply: ApplyController
+
+    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool) {
+        self.service = service
+        self.renderer = renderer
+        self.apply = ApplyController(service: service, renderer: renderer, secureCookies: secureCookies)
+    }
+
+    var store: ApplicationStore { service.store }
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(ApplicationsPaths.track), use: trackForm)
+        router.post(RouterPath(ApplicationsPaths.track), use: track)
+        router.post(RouterPath(ApplicationsPaths.trackCorrect), use: correct)
+        router.get(RouterPath(ApplicationsPaths.documentPattern), use: document)
+        router.get(RouterPath(ApplicationsPaths.verify), use: verifyForm)
+        router.get(RouterPath(ApplicationsPaths.keys), use: publicKeys)
+        router.get(RouterPath(ApplicationsPaths.verifyPattern), use: verify)
+    }
+
+    // MARK: Tracking
+
+    struct TrackForm {
+        let action: String
+        let reference: String
+        let error: String?
+        let errorField: String?
+    }
+
+    @Sendable func trackForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let v = ApplyView(context, renderer.localizer)
+        return try renderer.page(
+            "applications-track", title: v.t("track.title"), page: TrackForm(action: v.link(ApplicationsPaths.track), reference: "", error: nil, errorField: nil),
+            request: request, context: context)
+    }
+
+    struct HistoryRow {
+        let when: String
+        let what: String
+        /// Not `note`: a missing value would fall back to the page's own `note` in Mustache.
+        let eventNote: String?
+    }
+
+    struct TrackResult {
+        let reference: String
+        let procedure: String
+        let status: String
+        let govStack: String?
+        let next: String
+        let due: String?
+        let overdue: Bool
+        let history: [HistoryRow]
+        let fix: [String]
+        let note: String?
+        let correct: Bool
+        let correctAction: String
+        let pin: String
+        let documentHref: String?
+        let verifyHref: String?
+    }
+
+    @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let v = ApplyView(context, renderer.localizer)
+        let reference = context.postForm["reference"] ?? ""
+        let pin = context.postForm["pin"] ?? ""
+        let record: ApplicationRecord
+        do {
+            record = try await service.track(reference: reference, pin: pin, address: context.clientAddress)
+        } catch let error as AppError where error.status == .unprocessableContent || error.status == .tooManyRequests {
+            let model = TrackForm(
+                action: v.link(ApplicationsPaths.track), reference: String(reference.prefix(20)), error: v.error(error),
+                errorField: error.field ?? "reference")
+            var response = try renderer.page("applications-track", title: v.t("error_prefix") + " " + v.t("track.title"), page: model, request: request, context: context, status: error.status)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        let model = try await result(record, v, pin: pin)
+        var response = try renderer.page("applications-tracked", title: v.t("track.result_title"), page: model, request: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// What the tracking page and API say: statuses, dates and the agent's public notes, no answer of the person's.
+    func result(_ record: ApplicationRecord, _ v: ApplyView, pin: String) async throws -> TrackResult {
+        let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [record.procedureId]).first
+        let form = try await service.forms.form(id: record.formId)
+        let events = try await store.events(record.id)
+        let document = record.status == .documentIssued ? try await store.document(applicationId: record.id) : nil
+        return TrackResult(
+            reference: record.reference ?? "", procedure: procedure.map { v.text($0.title) } ?? record.procedureId, status: v.status(record.status),
+            govStack: record.status.govStack, next: v.t("next.\(record.status.rawValue)"), due: record.status.isOpen ? v.day(record.dueAt) : nil,
+            overdue: record.isOverdue,
+            history: events.filter { $0.action != "started" }.map { event in
+                HistoryRow(when: v.when(event.at), what: v.t("event.\(event.action)"), eventNote: event.action == "request_changes" || event.action == "reject" ? event.note : nil)
+            },
+            fix: record.status == .actionRequired ? (record.requested?.fields ?? []).map { key in form?.definition.field(key).map { v.text($0.label) } ?? key } : [],
+            note: record.status == .actionRequired ? record.requested?.note : nil, correct: record.status == .actionRequired,
+            correctAction: v.link(ApplicationsPaths.trackCorrect), pin: pin,
+            documentHref: document != nil ? v.link(ApplicationsPaths.document(record.id)) : nil,
+            verifyHref: document.map { v.link(ApplicationsPaths.verify($0.code)) })
+    }
+
+    /// Reference and PIN again, then this browser becomes the application's owner and goes to the first page to fix.
+    @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let v = ApplyView(context, renderer.localizer)
+        let record = try await service.track(reference: context.postForm["reference"] ?? "", pin: context.postForm["pin"] ?? "", address: context.clientAddress)
+        guard record.status == .actionRequired, let form = try await service.forms.form(id: record.formId),
+            let first = ApplyController.pages(form.definition, record).first
+        else { throw AppError.conflict("nothing_to_correct") }
+        let token = (request.cookies[ApplyController.cookieName]?.value).flatMap { $0.count == 43 ? $0 : nil } ?? CSRFMiddleware.newToken()
+        let hash = ApplicationKeys.ownerHash(token)
+        if record.ownerHash != hash {
+            try await service.takeOwnership(
+                record, ownerHash: hash,
+                origin: ActionOrigin(actor: "applicant:\(record.reference ?? "")", requestId: context.requestId, address: context.clientAddress))
+        }
+        var response = ApplyView.redirect(v.link(ApplicationsPaths.page(record.id, first.key)))
+        apply.setOwnerCookie(token, on: &response)
+        return response
+    }
+
+    // MARK: The document
+
+    struct DocumentPage {
+        let title: String
+        let issuer: String
+        let reference: String
+        let issued: String
+        let validUntil: String?
+        let fields: [PrintedRow]
+        let code: String
+        let verifyURL: String
+        let keyId: String
+        let revoked: Bool
+        let printNote: String
+    }
+
+    struct PrintedRow {
+        let label: String
+        let value: String
+    }
+
+    func documentPage(_ document: ApplicationStore.IssuedDocument, _ v: ApplyView, host: String) -> DocumentPage {
+        let payload = document.payload
+        return DocumentPage(
+            title: v.text(payload.title), issuer: v.text(payload.issuerName), reference: payload.reference, issued: v.day(payload.issuedAt),
+            validUntil: payload.validUntil, fields: payload.fields.map { PrintedRow(label: v.text($0.label), value: $0.value) }, code: document.code,
+            verifyURL: host + ApplicationsPaths.verify(document.code), keyId: payload.keyId, revoked: document.revokedAt != nil, printNote: v.t("document.print"))
+    }
+
+    @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let v = ApplyView(context, renderer.localizer)
+        let record = try await apply.owned(request, context)
+        guard let document = try await store.document(applicationId: record.id) else { throw AppError.notFound("document_not_found") }
+        var response = try renderer.page(
+            "applications-document", title: v.text(document.payload.title), page: documentPage(document, v, host: Self.host(request)), request: request,
+            context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    static func host(_ request: Request) -> String {
+        request.head.authority.map { "http://\($0)" } ?? ""
+    }
+
+    // MARK: Verification
+
+    struct VerifyPage {
+        let action: String
+        let code: String
+        let state: String?
+        let valid: Bool
+        let revoked: Bool
+        let invalid: Bool
+        let unknown: Bool
+        let revokedAt: String?
+        let title: String?
+        let issuer: String?
+        let reference: String?
+        let issued: String?
+        let validUntil: String?
+        let fields: [PrintedRow]
+        let keysHref: String
+    }
+
+    @Sendable func verifyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let v = ApplyView(context, renderer.localizer)
+        if let code = request.uri.queryParameters.get("code"), !code.isEmpty {
+            let clean = code.uppercased().filter { $0.isLetter || $0.isNumber }.prefix(12)
+            return ApplyView.redirect(v.link(ApplicationsPaths.verify(String(clean.isEmpty ? "X" : clean))))
+        }
+        return try renderer.page("applications-verify", title: v.t("verify.title"), page: verifyModel(v, code: "", result: nil), request: request, context: context)
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let v = ApplyView(context, renderer.localizer)
+        let code = String((context.parameters.get("code") ?? "").prefix(20))
+        let result = try await DocumentSigner.verify(code: code, on: service.database.sql)
+        var response = try renderer.page(
+            "applications-verify", title: v.t("verify.state.\(result.status)"), page: verifyModel(v, code: code, result: result), request: request,
+            context: context, status: result == .unknown ? .notFound : .ok)
+        response.headers[.cacheControl] = "no-store"
+        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
+        return response
+    }
+
+    func verifyModel(_ v: ApplyView, code: String, result: VerificationResult?) -> VerifyPage {
+        var payload: DocumentPayload?
+        var revokedAt: String?
+        if case .valid(let p) = result { payload = p }
+        if case .revoked(let p, let at) = result {
+            payload = p
+            revokedAt = at
+        }
+        return VerifyPage(
+            action: v.link(ApplicationsPaths.verify), code: code, state: result.map { v.t("verify.state.\($0.status)") }, valid: result?.status == "valid",
+            revoked: result?.status == "revoked", invalid: result?.status == "invalid", unknown: result?.status == "unknown", revokedAt: revokedAt.map { v.day($0) },
+            title: payload.map { v.text($0.title) }, issuer: payload.map { v.text($0.issuerName) }, reference: payload?.reference,
+            issued: payload.map { v.day($0.issuedAt) }, validUntil: payload?.validUntil,
+            fields: payload?.fields.map { PrintedRow(label: v.text($0.label), value: $0.value) } ?? [], keysHref: ApplicationsPaths.apiKeys)
+    }
+
+    @Sendable func publicKeys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(status: .seeOther, headers: [.location: ApplicationsPaths.apiKeys])
+    }
+}
