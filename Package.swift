@@ -150,6 +150,7 @@ let package = Package(
             dependencies: [
                 "Applications", "Catalog", "Audit", "Accounts", "GuichetCore", "GuichetApp", "GuichetTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(
@@ -158,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GuichetAppTests",
-            dependencies: ["GuichetApp", "Catalog", "GuichetCore", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["GuichetApp", "Applications", "Catalog", "GuichetCore", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
     ]
 )

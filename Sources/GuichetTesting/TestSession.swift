@@ -66,6 +66,28 @@ package final class TestSession: @unchecked Sendable {
         return response
     }
 
+    /// A `multipart/form-data` post (file uploads): text fields, then files as (field, file name, bytes).
+    @discardableResult
+    package func postMultipart(_ path: String, fields: [(String, String)], files: [(String, String, [UInt8])]) async throws -> TestResponse {
+        let boundary = "----guichet-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        var all = fields
+        if let csrf { all.insert(("_csrf", csrf), at: 0) }
+        for (name, value) in all {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for (name, filename, bytes) in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        let response = try await client.executeRequest(
+            uri: path, method: .post, headers: headers([.contentType: "multipart/form-data; boundary=\(boundary)"]), body: body)
+        remember(response)
+        return response
+    }
+
     /// Reads the sign-in page (for its CSRF token), then signs in.
     @discardableResult
     package func signIn(email: String, password: String) async throws -> TestResponse {

@@ -1,3 +1,4 @@
+import Applications
 import Catalog
 import Foundation
 import GuichetTesting
@@ -90,7 +91,7 @@ import Testing
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
-            let served = Set((CatalogAPIController.routes + EditorAPIController.routes).map { "\($0.method) \($0.path)" })
+            let served = Set((CatalogAPIController.routes + EditorAPIController.routes + ApplicationsAPIController.routes).map { "\($0.method) \($0.path)" })
             #expect(documented == served, "only documented: \(documented.subtracting(served)); only served: \(served.subtracting(documented))")
             let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
             for path in CatalogAPIController.routes.map(\.path) {

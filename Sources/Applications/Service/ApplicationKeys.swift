@@ -41,7 +41,7 @@ package struct ApplicationKeys: Sendable {
         let next = Curve25519.Signing.PrivateKey()
         let temporary = file.appendingPathExtension("new")
         try write(next.rawRepresentation, to: temporary)
-        _ = try FileManager.default.replaceItemAt(file, withItemAt: temporary)
+        guard Foundation.rename(temporary.path, file.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         let keys = ApplicationKeys(signingKey: next, keyId: keyId(of: next.publicKey), pinKey: current.pinKey)
         try await database.transaction { database in
             try await (database as! any SQLDatabase).update("document_keys").set("retired_at", to: AuditLog.timestamp())

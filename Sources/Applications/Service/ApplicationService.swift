@@ -272,6 +272,8 @@ package struct ApplicationService: Sendable {
             answers = result.answers
             errors += result.errors
         }
+        // A draft may be filled in later: only what is given must be right.
+        if !input.submit { errors.removeAll { $0.code == "required" || $0.code == "choose" } }
         let known = Set(input.form.definition.fields.map(\.key))
         for key in input.answers.keys.sorted() where !known.contains(key) { errors.append(AnswerError(field: key, code: "unknown_field")) }
         if let first = errors.first {

@@ -18,12 +18,22 @@ package enum ApplicationsDemo {
 
     /// Stores the demo forms whose procedure is in the catalogue, then, on an empty applications table, the demo applications.
     package static func seed(service: ApplicationService) async throws {
-        let origin = ActionOrigin(actor: "demo:seed")
+        try await seedForms(service: service)
+        try await seedApplications(service: service)
+    }
+
+    /// The demo forms, for the procedures the catalogue holds (a form already stored unchanged is not stored again).
+    package static func seedForms(service: ApplicationService) async throws {
         let repository = CatalogRepository(database: service.database.db)
         for (procedureId, definition) in try forms() {
             guard let procedure = try await repository.procedures(ids: [procedureId]).first else { continue }
-            try await service.forms.save(procedure: procedure, definition: definition, origin: origin)
+            try await service.forms.save(procedure: procedure, definition: definition, origin: ActionOrigin(actor: "demo:seed"))
         }
+    }
+
+    static func seedApplications(service: ApplicationService) async throws {
+        let origin = ActionOrigin(actor: "demo:seed")
+        let repository = CatalogRepository(database: service.database.db)
         let existing = try await service.store.inbox(ApplicationStore.InboxFilter(), limit: 1, offset: 0)
         guard existing.total == 0 else { return }
         let agent = Principal(kind: .token, id: "demo:seed", displayName: "Démo", role: .administrator)

@@ -154,6 +154,12 @@ package struct ApplicationsAPIController: Sendable {
 
     // MARK: Filing
 
+    struct CanonicalCreate: Encodable {
+        let procedure: String
+        let answers: [String: String]
+        let submit: Bool
+    }
+
     struct CreateBody: Decodable {
         let procedure: String
         let answers: [String: String]?
@@ -169,7 +175,10 @@ package struct ApplicationsAPIController: Sendable {
             throw AppError.validation(field: "procedure", code: "procedure_not_found")
         }
         guard let form = try await service.forms.current(procedure: procedure.id) else { throw AppError.validation(field: "procedure", code: "form_not_found") }
-        let hash = SHA256.hash(data: Data(buffer: buffer)).map { String(format: "%02x", $0) }.joined()
+        // The request's meaning, not its bytes: the same answers in another key order are the same request.
+        let canonical = try JSONResponse.encoder.encode(CanonicalCreate(procedure: input.procedure, answers: input.answers ?? [:], submit: input.submit ?? true))
+        let hash = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+        _ = buffer
         let scope = context.principal?.actor ?? "public"
         let filing = ApplicationService.Filing(
             channel: context.principal?.role == .centreAgent ? .assisted : .api, filedBy: context.principal?.actor, centreId: context.principal?.centres.first)

@@ -163,6 +163,8 @@ package struct InboxController: Sendable {
         let agents: [Option]
         let fields: [FieldOption]
         let note: String
+        /// The agent's own words, shown back whatever form the page still offers.
+        let keptNote: String?
         let conflict: Bool
         let error: String?
         let documentHref: String?
@@ -214,7 +216,7 @@ package struct InboxController: Sendable {
             canDecide: AgentAction.approve.allowed(from: record.status), canRevoke: AgentAction.revokeDocument.allowed(from: record.status) && document?.revokedAt == nil,
             agents: try await service.agents(of: record.institutionId).map { Option(value: $0.id, label: $0.name, selected: $0.id == record.assignedTo) },
             fields: form.definition.fields.map { FieldOption(key: $0.key, label: v.text($0.label), checked: chosen.contains($0.key)) }, note: note,
-            conflict: conflict, error: error, documentHref: document.map { _ in ApplicationsPaths.agentDocument(record.id) },
+            keptNote: note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : note, conflict: conflict, error: error, documentHref: document.map { _ in ApplicationsPaths.agentDocument(record.id) },
             verifyHref: document.map { ApplicationsPaths.verify($0.code) }, inboxHref: ApplicationsPaths.inbox)
         var response = try renderer.page(
             "applications-item", title: v.t("item.title", ["reference": record.reference ?? ""]), page: model, request: request, context: context, status: status)

@@ -51,7 +51,7 @@ package struct CSRFMiddleware: RouterMiddleware {
                 sent = sent ?? form[Self.fieldName]
             } else if contentType.hasPrefix("multipart/form-data") {
                 let body = try await request.collectBody(upTo: maxMultipartSize)
-                if let multipart = MultipartForm(body: body, contentType: contentType) {
+                if let multipart = MultipartForm(body: body, contentType: request.headers[.contentType] ?? "") {
                     context.multipart = multipart
                     context.postForm = multipart.fields
                     sent = sent ?? context.postForm[Self.fieldName]
