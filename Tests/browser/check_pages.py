@@ -9,6 +9,10 @@ the browser's DOM) with its stylesheet, and warns past the 20 KB budget of a pag
 
     python Tests/browser/check_pages.py --base http://127.0.0.1:8089
 
+With `--apply PROCEDURE` it also applies for the birth-certificate extract as a person would, on a phone-sized window:
+start page, each question page (also in its error state), upload, check your answers, declaration, confirmation,
+then the tracking page with the reference and PIN it was given; each page is checked like the others.
+
 With `--credentials` (the output of `guichet serve --demo`, which prints the demo accounts once), it also signs in
 through the form as the catalogue editor and the administrator and checks their back-office pages the same way.
 
@@ -268,6 +272,91 @@ def check_back_office(base, axe_path, report, stylesheet_sizes, credentials, ver
             driver.quit()
 
 
+# Answers for the demo form of the birth-certificate extract (Sources/Applications/Resources/Demo/forms.yaml).
+APPLY_ANSWERS = {
+    "requester": [("radio", "requester-0"), ("requester_name", "Awa Navigateur")],
+    "record": [("last_name", "NAVIGATEUR"), ("first_names", "Awa"), ("birth_date", "2019-03-27"), ("birth_place", "Dakar"),
+               ("registry_centre", "Plateau"), ("mother_name", "Mariama Navigateur")],
+    "contact": [("phone", "+221 77 000 00 00"), ("copies", "1")],
+    "documents": [("file", "record_proof")],
+}
+
+
+def check_apply_flow(base, axe_path, report, stylesheet_sizes, versions, procedure, lang):
+    """Applies online through the pages, as a person on a phone would, checking each page on the way."""
+    driver = start_browser()
+    where = f"[{lang}] apply {procedure}"
+    upload = os.path.join(os.environ.get("TMPDIR", "/tmp"), "guichet-browser-check.pdf")
+    with open(upload, "wb") as file:
+        file.write(b"%PDF-1.4\n% browser check\n%%EOF\n")
+
+    def check(name):
+        cookie = driver.get_cookie("guichet_apply")
+        versions.add(check_page(driver, axe_path, lang, name, driver.current_url, report, stylesheet_sizes,
+                                f"guichet_apply={cookie['value']}" if cookie else None))
+
+    def submit(selector="main form button[type=submit]"):
+        # Waits for the next page: the clicked element goes stale once the browser has left its page.
+        element = driver.find_element(By.CSS_SELECTOR, selector)
+        element.click()
+        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+
+    try:
+        driver.get(with_language(f"{base}/procedures/{procedure}/apply", lang))
+        submit()
+        if "/pages/" not in driver.current_url:
+            report.fail(where, f"the start button led to {driver.current_url}")
+            return
+        check("question")
+        submit()  # nothing answered: the same page with its errors
+        if not driver.find_elements(By.CSS_SELECTOR, ".errors"):
+            report.fail(where, "an empty page was accepted")
+        check("q. errors")
+        for page, answers in APPLY_ANSWERS.items():
+            if f"/pages/{page}" not in driver.current_url:
+                report.fail(where, f"expected the page '{page}', got {driver.current_url}")
+                return
+            for field, value in answers:
+                if field == "radio":
+                    driver.find_element(By.ID, value).click()
+                elif field == "file":
+                    driver.find_element(By.ID, value).send_keys(upload)
+                else:
+                    element = driver.find_element(By.ID, field)
+                    element.clear()
+                    if element.get_attribute("type") == "date":
+                        # A date input's typing order depends on the browser's locale; set it as its picker would.
+                        driver.execute_script("arguments[0].value = arguments[1]", element, value)
+                    else:
+                        element.send_keys(value)
+            submit()
+        if "/check" not in driver.current_url:
+            errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error")]
+            report.fail(where, f"expected the check page, got {driver.current_url}: {errors}")
+            return
+        check("check")
+        submit("main a.button")
+        check("declaration")
+        driver.find_element(By.ID, "confirm").click()
+        submit()
+        if "/confirmation" not in driver.current_url:
+            report.fail(where, f"expected the confirmation, got {driver.current_url}")
+            return
+        check("confirmed")
+        codes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "strong.big")]
+        driver.get(with_language(f"{base}/track", lang))
+        driver.find_element(By.ID, "reference").send_keys(codes[0])
+        driver.find_element(By.ID, "pin").send_keys(codes[1])
+        submit()
+        if "NAVIGATEUR" in driver.page_source:
+            report.fail(where, "the tracking page shows the person's answers")
+        check("tracked")
+    except WebDriverException as error:
+        report.fail(where, f"the browser failed: {error.msg or error}")
+    finally:
+        driver.quit()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8080", help="the server's address (default %(default)s)")
@@ -275,6 +364,7 @@ def main():
                                               "signs in as each role and checks the back-office pages")
     parser.add_argument("--public", action="append", default=[], help="another public page to check (path), repeatable")
     parser.add_argument("--admin", action="append", default=[], help="ROLE:PATH, another back-office page to check, repeatable")
+    parser.add_argument("--apply", help="a procedure with the demo extract form: apply through its pages in both languages")
     arguments = parser.parse_args()
     base = arguments.base.rstrip("/")
     axe_path = axe_script()
@@ -305,6 +395,10 @@ def main():
                     report.fail(f"[{lang}] {name} {url}", f"the browser failed: {error.msg or error}")
         finally:
             driver.quit()
+
+    if arguments.apply:
+        for lang in ("fr", "en"):
+            check_apply_flow(base, axe_path, report, stylesheet_sizes, versions, arguments.apply, lang)
 
     if arguments.credentials:
         extra = [tuple(item.split(":", 1)) for item in arguments.admin]
