@@ -106,6 +106,7 @@ package enum GuichetApplication {
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        CommitmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)

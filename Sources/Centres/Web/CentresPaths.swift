@@ -41,6 +41,8 @@ package enum CentresPaths {
     package static let counterActionPattern = "/admin/centres/:id/counters/:counter/tickets/:ticket/:action"
 
     package static let dashboardPattern = "/admin/centres/:id/dashboard"
+    /// The network's commitments (centre managers): outside `/admin/centres/` so that no centre id can stand for it.
+    package static let commitments = "/admin/commitments"
 
     package static func console(_ id: String) -> String { "/admin/centres/\(id)" }
     package static func dashboard(_ id: String) -> String { "/admin/centres/\(id)/dashboard" }
