@@ -107,6 +107,7 @@ package enum GuichetApplication {
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         CommitmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        CentresAPIController(database: components.database).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)
