@@ -53,6 +53,10 @@ package enum CentresPaths {
     /// The network's commitments (centre managers): outside `/admin/centres/` so that no centre id can stand for it.
     package static let commitments = "/admin/commitments"
 
+    /// Assisted digital: the Applications module's page where an agent files an application for the visitor being served.
+    package static let assistedApplication = "/admin/applications/assisted"
+    package static func assistedApplication(ticket: String) -> String { "\(assistedApplication)?ticket=\(ticket)" }
+
     package static func console(_ id: String) -> String { "/admin/centres/\(id)" }
     package static func dashboard(_ id: String) -> String { "/admin/centres/\(id)/dashboard" }
     package static func reception(_ id: String) -> String { "/admin/centres/\(id)/tickets" }
