@@ -113,7 +113,9 @@ package enum GuichetApplication {
         SolutionAPIController(database: components.database).addRoutes(to: router)
         ActorControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
         NeedsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        PrioritiesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        PrioritiesController(
+            database: components.database, renderer: components.renderer, measures: [TicketMeasures(database: components.database.db)]
+        ).addRoutes(to: router)
         SurveyControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
         PlanImportController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
