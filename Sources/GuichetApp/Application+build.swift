@@ -116,12 +116,16 @@ package enum GuichetApplication {
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        CommitmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        CentresAPIController(database: components.database).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)
         ActorControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
         NeedsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        PrioritiesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        PrioritiesController(
+            database: components.database, renderer: components.renderer, measures: [TicketMeasures(database: components.database.db), ApplicationMeasures(database: components.database)]
+        ).addRoutes(to: router)
         SurveyControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
         PlanImportController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         let secure = components.configuration.secureCookies

@@ -184,6 +184,31 @@ import Testing
         }
     }
 
+    /// A discreet footer link starts a digitalisation need from the procedure; the page is the same for every visitor
+    /// (it is cached per language), so the link never depends on who is signed in.
+    @Test func procedurePageLinksToReportingANeed() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
+            let id = "sn-casier-judiciaire"
+            // Rendered first for a signed-in editor, kept, then served to a visitor: nothing of the editor's in it.
+            let editor = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-centre-etat-civil"])
+            let signedIn = try await editor.get(CatalogPaths.procedure(id)).text
+            #expect(!signedIn.contains("sign-out") && !signedIn.contains("Test catalog_editor"))
+            let anonymous = try await client.execute(uri: CatalogPaths.procedure(id), method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes + css <= 20_480, "\(response.body.readableBytes) + \(css) bytes")
+                return response.text
+            }
+            #expect(anonymous.contains("<a href=\"/admin/ecosystem/needs/new?procedure=\(id)\">Signaler un besoin de numérisation</a></p>"))
+            #expect(signedIn == anonymous)
+            let english = try await client.execute(uri: CatalogPaths.procedure(id) + "?lang=en", method: .get) { response in
+                #expect(response.body.readableBytes + css <= 20_480)
+                return response.text
+            }
+            #expect(english.contains("<a href=\"/admin/ecosystem/needs/new?procedure=\(id)&amp;lang=en\">Report a digitalisation need</a>"))
+        }
+    }
+
     @Test func everyPublicPageStaysUnder20KB() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }

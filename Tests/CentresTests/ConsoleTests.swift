@@ -65,4 +65,23 @@ import Testing
             #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(2)), form: [("service", F.civil)], withToken: false).status == .forbidden)
         }
     }
+
+    /// Assisted digital: while a visitor is served, the console links to filing an application for them, and only then.
+    @Test func whileServingTheConsoleLinksToAnAssistedApplication() async throws {
+        try await F.withClient { client, components in
+            let agent = try await TestApp.signedIn(client, components, role: .centreAgent, centres: [F.dakar])
+            try await agent.get(CentresPaths.console(F.dakar))
+            #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(1)), form: [("service", F.civil)]).status == .seeOther)
+            let queue = QueueService(database: components.database)
+            let ticket = try await queue.issue(.init(centreId: F.dakar, serviceId: F.civil, channel: .kiosk, actor: "test"))
+            #expect(try await agent.post(CentresPaths.counterCall(F.dakar, F.counter(1)), form: []).status == .seeOther)
+            let link = "<a href=\"/admin/applications/assisted?ticket=\(ticket.id)\">Déposer une demande pour ce visiteur</a>"
+            #expect(!(try await agent.get(CentresPaths.console(F.dakar))).text.contains("/admin/applications/assisted"), "called, not yet served")
+            #expect(try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, "start"), form: []).status == .seeOther)
+            #expect(try await agent.get(CentresPaths.console(F.dakar)).text.contains(link))
+            #expect(try await agent.get(CentresPaths.console(F.dakar) + "?lang=en").text.contains(">File an application for this visitor</a>"))
+            #expect(try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, "finish"), form: []).status == .seeOther)
+            #expect(!(try await agent.get(CentresPaths.console(F.dakar))).text.contains("/admin/applications/assisted"))
+        }
+    }
 }

@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    /// The catalogue's procedure page starts a need from its footer; the link is the ecosystem's own form path.
+    @Test func theProcedurePageLeadsToANeedStartedFromIt() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            #expect(CatalogPaths.newNeed == EcosystemPaths.newNeed)
+            let procedure = try #require(try await firstProcedure(components, containing: "naissance"))
+            let page = try await client.execute(uri: CatalogPaths.procedure(procedure), method: .get) { $0.text }
+            let href = try #require(page.firstMatch(of: /<a href="([^"]+)">Signaler un besoin de numérisation<\/a>/).map { String($0.1) })
+            #expect(href == EcosystemPaths.newNeed + "?procedure=\(procedure)")
+            let analyst = try await TestApp.signedIn(client, components, role: .analyst)
+            let form = try await analyst.get(href)
+            #expect(form.status == .ok)
+            #expect(form.text.contains("name=\"procedure\" value=\"\(procedure)\""))
+            #expect(form.text.contains("<option value=\"SN\" selected>"), "the procedure's country is filled in")
+            let english = try await client.execute(uri: CatalogPaths.procedure(procedure) + "?lang=en", method: .get) { $0.text }
+            #expect(english.contains("<a href=\"\(href)&amp;lang=en\">Report a digitalisation need</a>"))
+        }
+    }
+
     @Test func analystRecordsANeedFromAProcedureAndDecides() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             var solution = Solution(id: "csv-naissance-sms", source: .csv, name: "Naissance par SMS")

@@ -205,4 +205,5 @@ package struct ApplicationMeasures: ProcedureMeasureSource {
     package func procedureMeasures(since: Date) async throws -> [String: ProcedureMeasure] {
         try await store.counts(since: AuditLog.timestamp(since)).mapValues { ProcedureMeasure(count: $0) }
     }
+    package func proceduresReadyOnline() async throws -> Set<String> { try await FormStore(database: store.database).procedures() }
 }

@@ -34,6 +34,9 @@ package struct ApplicationsAPIController: Sendable {
         ("GET", "/api/v1/procedures/{id}/form"),
     ]
 
+    /// The reads that need a back-office token.
+    package static let tokenReads = ["/api/v1/applications", "/api/v1/applications/{reference}"]
+
     var store: ApplicationStore { service.store }
 
     package func addRoutes(to router: Router<AppRequestContext>) {

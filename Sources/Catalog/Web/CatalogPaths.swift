@@ -1,3 +1,5 @@
+import GuichetCore
+
 /// Every path of the catalogue, named once: routes, links, redirects and tests use these.
 package enum CatalogPaths {
     package static let home = "/"
@@ -14,4 +16,9 @@ package enum CatalogPaths {
     package static let api = "/api/v1"
     package static let openAPI = "/api/v1/openapi.json"
     package static func apiProcedure(_ id: String) -> String { "/api/v1/procedures/\(id)" }
+
+    /// The ecosystem's form recording a digitalisation need, started from this procedure (analysts; the ecosystem names
+    /// the same path `EcosystemPaths.newNeed`, and a test checks they agree).
+    package static let newNeed = "/admin/ecosystem/needs/new"
+    package static func reportNeed(_ procedureId: String) -> String { "\(newNeed)?procedure=\(FormQuery.encode(procedureId))" }
 }

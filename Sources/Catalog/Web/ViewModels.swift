@@ -108,6 +108,8 @@ struct ProcedurePage {
     let reviewed: String
     let version: String
     let jsonHref: String
+    /// The same for every visitor (the page is cached per language): the form asks who is signed in.
+    let reportNeedHref: String
     let fallback: Bool
 }
 

@@ -87,6 +87,8 @@ package struct CentresDocument: Codable, Sendable {
         package var kind: String
         package var minutes: Int?
         package var target: Int
+        /// How the network names it; the results page also states the target in words.
+        package var label: LocalText?
     }
 
     package static let formatName = "guichet-centres/1"

@@ -79,9 +79,11 @@ package struct DirectoryImporter: Sendable {
             if let commitments = document.commitments {
                 try await sql.delete(from: "centre_commitments").run()
                 for (position, commitment) in commitments.enumerated() {
-                    try await sql.insert(into: "centre_commitments").columns("id", "kind", "threshold_minutes", "target_percent", "position")
+                    try await sql.insert(into: "centre_commitments")
+                        .columns("id", "kind", "threshold_minutes", "target_percent", "position", "label_fr", "label_en")
                         .values(
-                            SQLBind(commitment.kind), SQLBind(commitment.kind), SQLBind(commitment.minutes), SQLBind(commitment.target), SQLBind(position)
+                            SQLBind(commitment.kind), SQLBind(commitment.kind), SQLBind(commitment.minutes), SQLBind(commitment.target), SQLBind(position),
+                            SQLBind(commitment.label?.fr), SQLBind(commitment.label?.en)
                         ).run()
                 }
                 try await AuditLog.append(

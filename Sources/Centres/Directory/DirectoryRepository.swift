@@ -101,27 +101,34 @@ package struct DirectoryRepository: Sendable {
         return try await hours(centre.id).contains { $0.weekday == weekday && $0.opens <= minute && minute < $0.closes }
     }
 
-    struct CommitmentRow: Decodable { let id: String, kind: String, thresholdMinutes: Int?, targetPercent: Int }
+    struct CommitmentRow: Decodable { let id: String, kind: String, thresholdMinutes: Int?, targetPercent: Int, labelFr: String?, labelEn: String? }
 
     package func commitments() async throws -> [Commitment] {
-        try await sql.select().columns("id", "kind", "threshold_minutes", "target_percent").from("centre_commitments").orderBy("position")
-            .all(decoding: CommitmentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await sql.select().columns("id", "kind", "threshold_minutes", "target_percent", "label_fr", "label_en").from("centre_commitments")
+            .orderBy("position").all(decoding: CommitmentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
             .compactMap { row in
-                Commitment.Kind(rawValue: row.kind).map { Commitment(kind: $0, minutes: row.thresholdMinutes, target: row.targetPercent) }
+                Commitment.Kind(rawValue: row.kind).map { kind in
+                    Commitment(
+                        kind: kind, minutes: row.thresholdMinutes, target: row.targetPercent,
+                        label: row.labelFr.map { LocalText(fr: $0, en: row.labelEn) })
+                }
             }
     }
 }
 
-/// A published service-quality commitment of the network ("Nos engagements").
+/// A published service-quality commitment of the network ("Nos engagements"): a target share of visitors called within
+/// `minutes` (wait) or satisfied (satisfaction), with the label the network gives it.
 package struct Commitment: Sendable, Equatable {
-    package enum Kind: String, Sendable { case wait, satisfaction }
+    package enum Kind: String, Sendable, CaseIterable { case wait, satisfaction }
     package var kind: Kind
     package var minutes: Int?
     package var target: Int
+    package var label: LocalText?
 
-    package init(kind: Kind, minutes: Int?, target: Int) {
+    package init(kind: Kind, minutes: Int?, target: Int, label: LocalText? = nil) {
         self.kind = kind
         self.minutes = minutes
         self.target = target
+        self.label = label
     }
 }

@@ -19,6 +19,7 @@ package struct QueueService: Sendable {
         package var serviceId: String
         package var priority: Priority
         package var channel: Channel
+        /// Kept (normalised) on a remote ticket only, for alerts; the web form requires it, the JSON API does not.
         package var phone: String?
         /// The form's one-time token: a retried submission returns the ticket it already made.
         package var requestToken: String?
@@ -53,25 +54,40 @@ package struct QueueService: Sendable {
     }
 
     package func issue(_ request: IssueRequest, at date: Date = Date()) async throws -> Ticket {
+        try await issueOnce(request, at: date).ticket
+    }
+
+    /// Issues a ticket, or finds the one a previous submission with the same request token made (`created` is then false).
+    package func issueOnce(_ request: IssueRequest, at date: Date = Date()) async throws -> (ticket: Ticket, created: Bool) {
         let centre = try await directory.requireCentre(request.centreId)
         guard let service = try await directory.service(request.serviceId), service.centreId == centre.id else {
             throw AppError.validation(field: "service", code: "service_unknown")
         }
         var remotePhone: String?
-        if request.channel == .remote {
-            guard let raw = request.phone, let normalised = Self.normalisedPhone(raw) else {
-                throw AppError.validation(field: "phone", code: "phone_invalid")
-            }
+        if request.channel == .remote, let raw = request.phone {
+            guard let normalised = Self.normalisedPhone(raw) else { throw AppError.validation(field: "phone", code: "phone_invalid") }
             remotePhone = normalised
         }
         let phone = remotePhone
         let day = CentreClock.day(date, in: centre.timeZone)
         let issuedAt = CentreClock.stamp(date)
         let rankAt = CentreClock.stamp(request.priority == .none ? date : date.addingTimeInterval(-QueueRules.priorityHeadStart))
-        return try await WriteGate.transaction(database) { db in
+        do {
+            return try await insertTicket(request, centre: centre, service: service, phone: phone, day: day, issuedAt: issuedAt, rankAt: rankAt, at: date)
+        } catch {
+            // Two submissions with one token at the same instant (PostgreSQL runs them side by side): the loser finds the winner's ticket.
+            if let token = request.requestToken, let existing = try await ticket(centre: centre.id, requestToken: token) { return (existing, false) }
+            throw error
+        }
+    }
+
+    func insertTicket(
+        _ request: IssueRequest, centre: Centre, service: CentreService, phone: String?, day: String, issuedAt: String, rankAt: String, at date: Date
+    ) async throws -> (ticket: Ticket, created: Bool) {
+        try await WriteGate.transaction(database) { db in
             let sql = db as! any SQLDatabase
             if let token = request.requestToken, let existing = try await Self.ticket(sql, where: "centre_id", centre.id, and: "request_token", token) {
-                return existing
+                return (existing, false)
             }
             guard
                 let number = try await sql.raw(
@@ -103,7 +119,7 @@ package struct QueueService: Sendable {
                     actor: request.actor, action: "ticket.issued", entity: "ticket", entityId: id,
                     summary: "\(label) \(service.id) \(request.channel.rawValue) priority=\(request.priority.rawValue)"), on: db, at: date)
             guard let ticket = try await Self.ticket(sql, where: "id", id) else { throw AppError(.internalServerError, code: "internal") }
-            return ticket
+            return (ticket, true)
         }
     }
 
@@ -121,6 +137,11 @@ package struct QueueService: Sendable {
 
     package func ticket(id: String) async throws -> Ticket? {
         try await Self.ticket(database.sql, where: "id", id)
+    }
+
+    /// The ticket a submission with this request token already made at this centre, if any.
+    package func ticket(centre: String, requestToken: String) async throws -> Ticket? {
+        try await Self.ticket(database.sql, where: "centre_id", centre, and: "request_token", requestToken)
     }
 
     /// The ticket a counter is dealing with (called or being served), if any.

@@ -2,7 +2,7 @@ import FluentKit
 import SQLKit
 
 package enum CentresMigrations {
-    package static var all: [any Migration] { [CreateCentresTables(), CreateAppointments()] }
+    package static var all: [any Migration] { [CreateCentresTables(), CreateAppointments(), AddCommitmentLabels()] }
 }
 
 /// The directory (centres, hours, closures, services, counters), the queues (tickets and their daily numbering),

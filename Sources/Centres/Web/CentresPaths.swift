@@ -31,6 +31,15 @@ package enum CentresPaths {
     package static func ticket(_ code: String) -> String { "/tickets/\(code)" }
     package static func ticketFeedback(_ code: String) -> String { "/tickets/\(code)/feedback" }
 
+    // JSON API (in the OpenAPI document; `CentresAPIController.routes` names them as it writes them).
+    package static let apiCentres = "/api/v1/centres"
+    package static let apiCentrePattern = "/api/v1/centres/:id"
+    package static let apiTicketsPattern = "/api/v1/centres/:id/tickets"
+    package static let apiTicketPattern = "/api/v1/tickets/:code"
+    package static func apiCentre(_ id: String) -> String { "/api/v1/centres/\(id)" }
+    package static func apiTickets(_ id: String) -> String { "/api/v1/centres/\(id)/tickets" }
+    package static func apiTicket(_ code: String) -> String { "/api/v1/tickets/\(code)" }
+
     // Back office: the agent console.
     package static let adminList = "/admin/centres"
     package static let consolePattern = "/admin/centres/:id"
@@ -41,6 +50,12 @@ package enum CentresPaths {
     package static let counterActionPattern = "/admin/centres/:id/counters/:counter/tickets/:ticket/:action"
 
     package static let dashboardPattern = "/admin/centres/:id/dashboard"
+    /// The network's commitments (centre managers): outside `/admin/centres/` so that no centre id can stand for it.
+    package static let commitments = "/admin/commitments"
+
+    /// Assisted digital: the Applications module's page where an agent files an application for the visitor being served.
+    package static let assistedApplication = "/admin/applications/assisted"
+    package static func assistedApplication(ticket: String) -> String { "\(assistedApplication)?ticket=\(ticket)" }
 
     package static func console(_ id: String) -> String { "/admin/centres/\(id)" }
     package static func dashboard(_ id: String) -> String { "/admin/centres/\(id)/dashboard" }

@@ -71,6 +71,7 @@ package struct ConsoleController: Sendable {
                             noShow: CentresPaths.counterAction(centre.id, counter.id, ticket.id, QueueService.Action.noShow.rawValue),
                             transfer: CentresPaths.counterAction(centre.id, counter.id, ticket.id, "transfer"),
                             transferField: "t-\(counter.id)",
+                            assisted: ticket.ticketStatus == .serving ? CentresPaths.assistedApplication(ticket: ticket.id) : nil,
                             targets: services.filter { $0.id != ticket.serviceId }.map { ServiceChoice(id: $0.id, name: names[$0.id] ?? $0.id, field: "", checked: false) })
                     }))
         }
@@ -164,6 +165,8 @@ struct CurrentTicket {
     let noShow: String
     let transfer: String
     let transferField: String
+    /// While the visitor is served: where the agent files an application on their behalf.
+    let assisted: String?
     let targets: [ServiceChoice]
 }
 

@@ -42,9 +42,11 @@ package struct ResultsController: Sendable {
         }
         let page = ResultsPage(
             commitments: commitments.map { commitment in
-                commitment.kind == .wait
-                    ? v.t("commitment.wait", ["target": String(commitment.target), "minutes": String(commitment.minutes ?? minutes)])
-                    : v.t("commitment.satisfaction", ["target": String(commitment.target)])
+                CommitmentLine(
+                    label: commitment.label?.text(v.language),
+                    text: commitment.kind == .wait
+                        ? v.t("commitment.wait", ["target": String(commitment.target), "minutes": String(commitment.minutes ?? minutes)])
+                        : v.t("commitment.satisfaction", ["target": String(commitment.target)]))
             },
             waitChart: SVG.percentBars(
                 zip(months, series).map { ($0.0, $0.1.withinPercent) }, target: waitTarget, title: v.t("chart_wait", ["minutes": String(minutes)])),
@@ -72,8 +74,13 @@ struct ResultRow {
     let averageWait: String
 }
 
+struct CommitmentLine {
+    let label: String?
+    let text: String
+}
+
 struct ResultsPage {
-    let commitments: [String]
+    let commitments: [CommitmentLine]
     let waitChart: String
     let satisfactionChart: String
     let month: String

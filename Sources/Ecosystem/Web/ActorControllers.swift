@@ -13,6 +13,9 @@ package struct ActorControllers: Sendable {
         self.renderer = renderer
     }
 
+    /// The JSON routes, as the OpenAPI document writes them.
+    package static let apiRoutes: [(method: String, path: String)] = [("GET", "/api/v1/ecosystem/actors")]
+
     package func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(EcosystemPaths.actors), use: list)
         router.get(RouterPath(EcosystemPaths.actorsMap), use: map)

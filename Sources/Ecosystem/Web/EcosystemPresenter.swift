@@ -18,6 +18,17 @@ struct EcosystemPresenter {
         localizer.text("ecosystem.\(key)", language, arguments)
     }
 
+    /// A whole number with its thousands grouped as each language writes them: 12 400 (no-break space) or 12,400.
+    func number(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped += language == .fr ? "\u{00A0}" : "," }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+
     func sdg(_ sdg: SDG) -> String {
         t("sdg.\(sdg.number)", ["n": String(sdg.number)])
     }

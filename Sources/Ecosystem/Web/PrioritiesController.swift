@@ -4,15 +4,20 @@ import GuichetCore
 import Hummingbird
 
 /// The analyst's ranking of the catalogue's procedures to digitalise first, with its weights in a form, its reasons,
-/// a CSV export and the same ranking by sector.
+/// a CSV export and the same ranking by sector. The features that measure procedures' use (tickets, applications) are
+/// handed in as `measures` by the application, so this module depends on none of them.
 package struct PrioritiesController: Sendable {
     let database: DatabaseService
     let renderer: Renderer
+    let measures: [any ProcedureMeasureSource]
     static let shownRows = 50
+    /// Measured volumes and ratings are counted over this many days before now.
+    static let measuredDays = 365
 
-    package init(database: DatabaseService, renderer: Renderer) {
+    package init(database: DatabaseService, renderer: Renderer, measures: [any ProcedureMeasureSource] = []) {
         self.database = database
         self.renderer = renderer
+        self.measures = measures
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
@@ -26,11 +31,13 @@ package struct PrioritiesController: Sendable {
         weights.burden = try EcosystemParameters.int(request, "w_burden", in: PriorityRanking.Weights.range) ?? weights.burden
         weights.needs = try EcosystemParameters.int(request, "w_needs", in: PriorityRanking.Weights.range) ?? weights.needs
         weights.readiness = try EcosystemParameters.int(request, "w_readiness", in: PriorityRanking.Weights.range) ?? weights.readiness
+        weights.satisfaction = try EcosystemParameters.int(request, "w_satisfaction", in: PriorityRanking.Weights.range) ?? weights.satisfaction
         return weights
     }
 
-    /// Every published procedure (of one country), with what the needs say about it.
-    func inputs(country: String?) async throws -> [PriorityRanking.Input] {
+    /// Every published procedure (of one country), with what the needs say about it and what each source measured over
+    /// the last `measuredDays` days.
+    func inputs(country: String?, now: Date = Date()) async throws -> [PriorityRanking.Input] {
         let catalog = CatalogRepository(database: database.db)
         var ids: [String] = []
         var offset = 0
@@ -43,10 +50,20 @@ package struct PrioritiesController: Sendable {
         let needs = NeedRepository(db: database.db)
         let totals = try await needs.totalsByProcedure()
         let confirmed = try await needs.proceduresWithConfirmedSolutions()
+        let since = now.addingTimeInterval(-Double(Self.measuredDays) * 86_400)
+        var measured: [(key: String, byProcedure: [String: ProcedureMeasure])] = []
+        var ready = Set<String>()
+        for source in measures {
+            measured.append((source.measureKey, try await source.procedureMeasures(since: since)))
+            ready.formUnion(try await source.proceduresReadyOnline())
+        }
         return try await catalog.procedures(ids: ids).map { procedure in
-            PriorityRanking.Input(
-                procedure: procedure, yearlyVolume: totals[procedure.id]?.volume ?? 0, needs: totals[procedure.id]?.needs ?? 0,
-                confirmedSolution: confirmed.contains(procedure.id))
+            let found = measured.compactMap { source in source.byProcedure[procedure.id].map { (source.key, $0) } }
+            return PriorityRanking.Input(
+                procedure: procedure, declaredVolume: totals[procedure.id]?.volume ?? 0, needs: totals[procedure.id]?.needs ?? 0,
+                confirmedSolution: confirmed.contains(procedure.id),
+                measured: found.filter { $0.1.count > 0 }.map { PriorityRanking.Measured(key: $0.0, count: $0.1.count) },
+                satisfied: found.map(\.1.satisfied).reduce(0, +), rated: found.map(\.1.rated).reduce(0, +), hasEForm: ready.contains(procedure.id))
         }
     }
 
@@ -62,14 +79,16 @@ package struct PrioritiesController: Sendable {
         let p = EcosystemPresenter(context, localizer: renderer.localizer)
         let weights = try Self.weights(request)
         let country = try await country(request)
-        let rows = PriorityRanking.rank(try await inputs(country: country), weights: weights)
+        let inputs = try await self.inputs(country: country)
+        let rows = PriorityRanking.rank(inputs, weights: weights)
+        let neutral = PriorityRanking.neutralSatisfaction(inputs)
         let catalog = CatalogRepository(database: database.db)
         let language = context.language.rawValue
         let categories = Dictionary(try await catalog.categories().map { ($0.id, $0.name.text(for: language).text) }, uniquingKeysWith: { a, _ in a })
         let countries = try await catalog.countries()
         var query: [(String, String)] = [
             ("w_volume", String(weights.volume)), ("w_burden", String(weights.burden)), ("w_needs", String(weights.needs)),
-            ("w_readiness", String(weights.readiness)),
+            ("w_readiness", String(weights.readiness)), ("w_satisfaction", String(weights.satisfaction)),
         ]
         if let country { query.append(("country", country)) }
         let model = PrioritiesPage(
@@ -79,18 +98,23 @@ package struct PrioritiesController: Sendable {
                 WeightField(name: "w_burden", label: p.t("priorities.weight.burden"), value: weights.burden),
                 WeightField(name: "w_needs", label: p.t("priorities.weight.needs"), value: weights.needs),
                 WeightField(name: "w_readiness", label: p.t("priorities.weight.readiness"), value: weights.readiness),
+                WeightField(name: "w_satisfaction", label: p.t("priorities.weight.satisfaction"), value: weights.satisfaction),
             ],
             countries: countries.map { FilterOption(value: $0.code, label: $0.name.text(for: language).text, selected: $0.code == country) },
             langParam: context.languageInQuery ? context.language.rawValue : nil,
             formula: p.t(
                 "priorities.formula",
-                ["volume": String(weights.volume), "burden": String(weights.burden), "needs": String(weights.needs), "readiness": String(weights.readiness)]),
+                [
+                    "volume": String(weights.volume), "burden": String(weights.burden), "needs": String(weights.needs),
+                    "readiness": String(weights.readiness), "satisfaction": String(weights.satisfaction),
+                    "minimum": String(PriorityRanking.minimumRatings), "sources": measureNames(p),
+                ]),
             csvHref: p.link(EcosystemPaths.prioritiesCSV, query),
             count: p.t("priorities.count", ["shown": String(min(rows.count, Self.shownRows)), "count": String(rows.count)]),
             rows: rows.prefix(Self.shownRows).enumerated().map { index, row in
                 PriorityRowView(
                     rank: index + 1, title: row.input.title, href: "/procedures/\(row.input.procedureId)", score: String(format: "%.1f", row.score),
-                    reasons: Self.reasons(row, p))
+                    reasons: Self.reasons(row, neutral: neutral, p))
             },
             sectors: PriorityRanking.bySector(rows).map { sector in
                 SectorRowView(
@@ -101,11 +125,16 @@ package struct PrioritiesController: Sendable {
         return try renderer.page("ecosystem-priorities", title: p.t("priorities.title"), page: model, request: request, context: context)
     }
 
-    static func reasons(_ row: PriorityRanking.Row, _ p: EcosystemPresenter) -> [String] {
+    /// What the sources count ("tickets, applications"), or "none" when no feature measures anything.
+    func measureNames(_ p: EcosystemPresenter) -> String {
+        measures.isEmpty ? p.t("priorities.no_sources") : measures.map { p.localizer.text($0.measureKey, p.language) }.joined(separator: ", ")
+    }
+
+    static func reasons(_ row: PriorityRanking.Row, neutral: Double, _ p: EcosystemPresenter) -> [String] {
         let input = row.input
-        var reasons: [String] = []
+        var reasons: [String] = [volumeReason(input, p)]
         if input.needs > 0 {
-            reasons.append(p.t("priorities.reason.needs", ["needs": String(input.needs), "volume": String(input.yearlyVolume)]))
+            reasons.append(p.t("priorities.reason.needs", ["needs": String(input.needs), "volume": p.number(input.declaredVolume)]))
         }
         reasons.append(
             p.t(
@@ -113,17 +142,46 @@ package struct PrioritiesController: Sendable {
                 [
                     "steps": String(input.steps), "institutions": String(input.institutions), "documents": String(input.documents),
                     "days": String(input.days),
-                ]) + (input.cost.map { " · " + p.t("priorities.reason.cost", ["cost": String(Int($0))]) } ?? ""))
+                ]) + (input.cost.map { " · " + p.t("priorities.reason.cost", ["cost": p.number(Int($0))]) } ?? ""))
         if input.confirmedSolution { reasons.append(p.t("priorities.reason.solution")) }
         if input.online { reasons.append(p.t("priorities.reason.online")) }
+        let neutralText = String(format: "%.2f", neutral)
+        if let dissatisfaction = input.dissatisfaction {
+            reasons.append(
+                p.t(
+                    "priorities.reason.satisfaction",
+                    ["percent": String(Int((100 * (1 - dissatisfaction)).rounded())), "rated": p.number(input.rated)]))
+        } else if input.rated > 0 {
+            reasons.append(
+                p.t(
+                    "priorities.reason.satisfaction_few",
+                    ["rated": String(input.rated), "minimum": String(PriorityRanking.minimumRatings), "neutral": neutralText]))
+        } else {
+            reasons.append(p.t("priorities.reason.satisfaction_none", ["neutral": neutralText]))
+        }
         reasons.append(
             p.t(
                 "priorities.reason.parts",
                 [
                     "volume": String(format: "%.2f", row.volume), "burden": String(format: "%.2f", row.burden), "needs": String(format: "%.2f", row.needs),
-                    "readiness": String(format: "%.2f", row.readiness),
+                    "readiness": String(format: "%.2f", row.readiness), "satisfaction": String(format: "%.2f", row.satisfaction),
                 ]))
         return reasons
+    }
+
+    /// Which yearly volume counts and where it comes from: "12 400 tickets in 12 months (measured)" or "… declared".
+    static func volumeReason(_ input: PriorityRanking.Input, _ p: EcosystemPresenter) -> String {
+        let detail = input.measured.map { "\(p.number($0.count)) \(p.localizer.text($0.key, p.language))" }.joined(separator: " + ")
+        switch input.volumeSource {
+        case .measured:
+            return p.t("priorities.reason.volume_measured", ["detail": detail])
+                + (input.declaredVolume > 0 ? " · " + p.t("priorities.reason.also_declared", ["volume": p.number(input.declaredVolume)]) : "")
+        case .declared:
+            return p.t("priorities.reason.volume_declared", ["volume": p.number(input.declaredVolume)])
+                + (input.measuredVolume > 0 ? " · " + p.t("priorities.reason.also_measured", ["detail": detail]) : "")
+        case .none:
+            return p.t("priorities.reason.volume_none")
+        }
     }
 
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {

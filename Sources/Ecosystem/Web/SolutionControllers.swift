@@ -132,6 +132,12 @@ package struct SolutionAPIController: Sendable {
         self.database = database
     }
 
+    /// (method, path as the OpenAPI document writes it).
+    package static let routes: [(method: String, path: String)] = [
+        ("GET", "/api/v1/ecosystem/solutions"),
+        ("GET", "/api/v1/ecosystem/solutions/{id}"),
+    ]
+
     package func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(EcosystemPaths.apiSolutions), use: list)
         router.get(RouterPath(EcosystemPaths.apiSolutionPattern), use: show)

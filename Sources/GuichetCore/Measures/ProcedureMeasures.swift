@@ -25,4 +25,11 @@ package protocol ProcedureMeasureSource: Sendable {
     var measureKey: String { get }
     /// Per procedure id, what was measured from `since` until now.
     func procedureMeasures(since: Date) async throws -> [String: ProcedureMeasure]
+    /// Procedures this feature already lets people complete online (for the ranking's readiness).
+    func proceduresReadyOnline() async throws -> Set<String>
+}
+
+extension ProcedureMeasureSource {
+    /// Procedures this feature already lets people complete online (an e-form); none by default.
+    package func proceduresReadyOnline() async throws -> Set<String> { [] }
 }

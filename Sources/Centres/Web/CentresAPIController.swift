@@ -1,0 +1,271 @@
+import Foundation
+import GuichetCore
+import Hummingbird
+
+/// The centres' JSON API: the directory with today's estimated waits, remote tickets and a ticket's place in the queue.
+/// Taking a ticket is open to anyone, like the remote-ticket page: an `Idempotency-Key` makes a retry return the ticket
+/// already taken. A ticket is found by its code only, and no answer ever holds a phone number or an agent.
+package struct CentresAPIController: Sendable {
+    let database: DatabaseService
+
+    package init(database: DatabaseService) {
+        self.database = database
+    }
+
+    /// (method, path as the OpenAPI document writes it).
+    package static let routes: [(method: String, path: String)] = [
+        ("GET", "/api/v1/centres"),
+        ("GET", "/api/v1/centres/{id}"),
+        ("POST", "/api/v1/centres/{id}/tickets"),
+        ("GET", "/api/v1/tickets/{code}"),
+    ]
+
+    static let idempotencyKey = "Idempotency-Key"
+    /// Long enough that nobody guesses another client's key (and so its ticket): a UUID fits.
+    static let keyLengths = 16...128
+    static let maxBody = 4096
+
+    var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
+    var queue: QueueService { QueueService(database: database) }
+    var estimator: WaitEstimator { WaitEstimator(database: database.db) }
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(CentresPaths.apiCentres), use: centres)
+        router.get(RouterPath(CentresPaths.apiCentrePattern), use: centre)
+        router.post(RouterPath(CentresPaths.apiTicketsPattern), use: takeTicket)
+        router.get(RouterPath(CentresPaths.apiTicketPattern), use: ticket)
+    }
+
+    // MARK: - Directory
+
+    @Sendable func centres(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let all = try await directory.centres()
+        var country: String?
+        if let raw = request.form["country"], !raw.isEmpty {
+            guard all.contains(where: { $0.country == raw.uppercased() }) else { throw AppError.badParameter("country", value: raw) }
+            country = raw.uppercased()
+        }
+        let items = all.filter { country == nil || $0.country == country }.map(CentreSummaryDTO.init)
+        return try Self.json(CentreListDTO(items: items, page: 1, perPage: max(items.count, 1), total: items.count))
+    }
+
+    @Sendable func centre(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let centre = try await directory.requireCentre(try CentresView.id(context))
+        let now = Date()
+        let zone = centre.timeZone
+        let hours = try await directory.hours(centre.id).map {
+            HoursDTO(weekday: $0.weekday, opens: CentreClock.hhmm($0.opens), closes: CentreClock.hhmm($0.closes))
+        }
+        let closures = try await directory.closures(centre.id, from: CentreClock.day(now, in: zone)).map { ClosureDTO(day: $0.day, reason: $0.reason) }
+        let waiting = try await queue.waitingCounts(centre: centre.id)
+        let open = WaitEstimator.openCounters(try await directory.counters(centre.id))
+        var services: [ServiceDTO] = []
+        for service in try await directory.services(centre.id) {
+            let ahead = waiting[service.id] ?? 0
+            let counters = open[service.id] ?? 0
+            services.append(
+                ServiceDTO(
+                    id: service.id, letter: service.letter, name: service.name, institution: service.institution, procedures: service.procedures,
+                    waiting: ahead, openCounters: counters,
+                    estimatedWaitMinutes: try await estimator.estimate(service: service.id, ahead: ahead, openCounters: counters, now: now)))
+        }
+        let detail = CentreDetailDTO(
+            summary: CentreSummaryDTO(centre), address: centre.address, hoursConfirmed: centre.hoursConfirmed,
+            openNow: try await directory.isOpen(centre, at: now), today: CentreClock.day(now, in: zone), localTime: CentreClock.localTime(now, in: zone),
+            hours: hours, closures: closures, services: services, sources: centre.sources)
+        return try Self.json(detail)
+    }
+
+    // MARK: - Tickets
+
+    struct TicketRequest: Decodable {
+        let service: String?
+        let priority: String?
+        let phone: String?
+    }
+
+    /// 201 with a new ticket; 200 with the same ticket when the `Idempotency-Key` was already used for this centre with
+    /// the same service and priority, 409 when it was used for another. The centre must be open, as for the page.
+    @Sendable func takeTicket(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let centre = try await directory.requireCentre(try CentresView.id(context))
+        let token = try Self.requestToken(request, context)
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maxBody)
+        let input: TicketRequest
+        do {
+            input = try JSONDecoder().decode(TicketRequest.self, from: Data(buffer: body))
+        } catch {
+            throw AppError(.badRequest, code: "bad_json")
+        }
+        let priority = try CentresPagesController.priority(input.priority, allowAppointment: false)
+        let serviceId = input.service ?? ""
+        if let token, let earlier = try await queue.ticket(centre: centre.id, requestToken: token) {
+            return try await answer(Self.replayed(earlier, service: serviceId, priority: priority), status: .ok)
+        }
+        guard try await directory.isOpen(centre, at: Date()) else { throw AppError.conflict("centre_closed") }
+        let (ticket, created) = try await queue.issueOnce(
+            .init(
+                centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,
+                actor: context.principal?.actor ?? "api"))
+        return try await answer(created ? ticket : Self.replayed(ticket, service: serviceId, priority: priority), status: created ? .created : .ok)
+    }
+
+    /// The key, scoped to the caller (a token's holder, or anyone): stored as the ticket's request token.
+    static func requestToken(_ request: Request, _ context: AppRequestContext) throws -> String? {
+        guard let key = request.headers[.init(idempotencyKey)!] else { return nil }
+        guard keyLengths.contains(key.count), key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+            throw AppError.badParameter("Idempotency-Key", code: "idempotency_key_invalid", value: key)
+        }
+        return "api:\(context.principal?.actor ?? "anyone"):\(key)"
+    }
+
+    static func replayed(_ ticket: Ticket, service: String, priority: Priority) throws -> Ticket {
+        guard ticket.serviceId == service, ticket.ticketPriority == priority else { throw AppError.conflict("idempotency_key_reused") }
+        return ticket
+    }
+
+    @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try CentresView.id(context, "code").uppercased()
+        guard let ticket = try await queue.ticket(code: code) else { throw AppError.notFound("ticket_not_found") }
+        return try await answer(ticket, status: .ok)
+    }
+
+    func answer(_ ticket: Ticket, status: HTTPResponse.Status) async throws -> Response {
+        let service = try await directory.service(ticket.serviceId)
+        let counters = try await directory.counters(ticket.centreId)
+        var ahead: Int?
+        var estimate: Int?
+        if ticket.ticketStatus == .waiting {
+            let count = try await queue.position(of: ticket)
+            ahead = count
+            estimate = try await estimator.estimate(
+                service: ticket.serviceId, ahead: count, openCounters: WaitEstimator.openCounters(counters)[ticket.serviceId] ?? 0)
+        }
+        let dto = TicketDTO(
+            code: ticket.code, label: ticket.label, centre: ticket.centreId, service: ticket.serviceId,
+            serviceName: service?.name ?? LocalText(fr: ticket.serviceId), status: ticket.status, priority: ticket.priority,
+            channel: ticket.channel, position: ahead.map { $0 + 1 }, peopleAhead: ahead, estimatedWaitMinutes: estimate, issuedAt: ticket.issuedAt,
+            calledAt: ticket.calledAt, counter: ticket.counterId.flatMap { id in counters.first { $0.id == id }?.label },
+            url: CentresPaths.ticket(ticket.code))
+        var response = try Self.json(dto, status: status)
+        // The code is the only key to the ticket: no shared cache keeps the answer.
+        response.headers[.cacheControl] = "no-store"
+        if status == .created { response.headers[.location] = CentresPaths.apiTicket(ticket.code) }
+        return response
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        var response = try JSONResponse.make(value, status: status)
+        response.headers[.accessControlAllowOrigin] = "*"
+        return response
+    }
+}
+
+// MARK: - What the API writes (declared in the OpenAPI document)
+
+struct CentreSummaryDTO: Encodable {
+    let id: String
+    let name: LocalText
+    let country: String
+    let region: String
+    let department: String
+    /// `open` (confirmed by a cited source) or `planned`.
+    let status: String
+    let timezone: String
+    let latitude: Double
+    let longitude: Double
+    let url: String
+
+    init(_ centre: Centre) {
+        id = centre.id
+        name = centre.name
+        country = centre.country
+        region = centre.region
+        department = centre.department
+        status = centre.status
+        timezone = centre.timezone
+        latitude = centre.latitude
+        longitude = centre.longitude
+        url = CentresPaths.centre(centre.id)
+    }
+}
+
+struct CentreListDTO: Encodable {
+    let items: [CentreSummaryDTO]
+    let page: Int
+    let perPage: Int
+    let total: Int
+}
+
+struct HoursDTO: Encodable {
+    let weekday: Int
+    let opens: String
+    let closes: String
+}
+
+struct ClosureDTO: Encodable {
+    let day: String
+    let reason: LocalText
+}
+
+struct ServiceDTO: Encodable {
+    let id: String
+    let letter: String
+    let name: LocalText
+    let institution: String?
+    let procedures: [String]
+    let waiting: Int
+    let openCounters: Int
+    let estimatedWaitMinutes: Int?
+}
+
+struct CentreDetailDTO: Encodable {
+    let summary: CentreSummaryDTO
+    let address: LocalText?
+    let hoursConfirmed: Bool
+    let openNow: Bool
+    let today: String
+    let localTime: String
+    let hours: [HoursDTO]
+    let closures: [ClosureDTO]
+    let services: [ServiceDTO]
+    let sources: [SourceReference]
+
+    enum CodingKeys: String, CodingKey {
+        case address, hoursConfirmed, openNow, today, localTime, hours, closures, services, sources
+    }
+
+    /// The summary's fields, then the detail's, in one object.
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(address, forKey: .address)
+        try container.encode(hoursConfirmed, forKey: .hoursConfirmed)
+        try container.encode(openNow, forKey: .openNow)
+        try container.encode(today, forKey: .today)
+        try container.encode(localTime, forKey: .localTime)
+        try container.encode(hours, forKey: .hours)
+        try container.encode(closures, forKey: .closures)
+        try container.encode(services, forKey: .services)
+        try container.encode(sources, forKey: .sources)
+    }
+}
+
+struct TicketDTO: Encodable {
+    let code: String
+    let label: String
+    let centre: String
+    let service: String
+    let serviceName: LocalText
+    let status: String
+    let priority: String
+    let channel: String
+    /// 1 for the next person called; only while waiting.
+    let position: Int?
+    let peopleAhead: Int?
+    let estimatedWaitMinutes: Int?
+    let issuedAt: String
+    let calledAt: String?
+    let counter: String?
+    let url: String
+}
