@@ -78,7 +78,7 @@ import Testing
                 #expect(html.contains("role=\"group\" aria-labelledby=\"map-title map-desc\""))
                 #expect(html.contains("<title id=\"map-title\">Les acteurs regroupés par type</title>"))
                 #expect(html.components(separatedBy: "<rect ").count - 1 == actorCount)
-                #expect(html.contains("class=\"eco-funds\""))
+                #expect(html.contains("stroke=\"#005a3c\" stroke-width=\"2\" stroke-dasharray=\"6 3\""))
                 #expect(html.contains("<td>PNUD</td><td>finance</td><td>ADIE</td>"))
                 #expect(html.utf8.count < 20_480)
             }

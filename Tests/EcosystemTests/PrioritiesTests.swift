@@ -124,7 +124,7 @@ import Testing
             #expect(firstRow.contains("1 besoins relevés, 50\u{00A0}000 personnes ou dossiers par an"))
             #expect(html.contains("<label for=\"w_satisfaction\">Faible satisfaction"))
             #expect(html.contains("Aucun avis : satisfaction comptée comme neutre (0.50)"))
-            #expect(html.contains("volume mesuré sur les 12 derniers mois (tickets)"), "the formula names the sources the application registers")
+            #expect(html.contains("volume mesuré sur les 12 derniers mois (tickets, demandes)"), "the formula names the sources the application registers")
             #expect(html.contains("<h2>Par secteur</h2>"))
 
             let csv = try await analyst.get(EcosystemPaths.prioritiesCSV + "?w_volume=10&w_burden=0&w_needs=0&w_readiness=0&w_satisfaction=0&country=SN")

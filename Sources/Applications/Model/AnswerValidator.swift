@@ -3,12 +3,13 @@ import Foundation
 /// One wrong answer: the field and the locale key of the message (`apply.errors.<code>`), with its placeholders.
 package struct AnswerError: Error, Sendable, Equatable, Codable {
     package var field: String
-    package var code: String
+    /// The locale key's last part (`applications.errors.<reason>`).
+    package var reason: String
     package var arguments: [String: String]
 
-    package init(field: String, code: String, arguments: [String: String] = [:]) {
+    package init(field: String, reason: String, arguments: [String: String] = [:]) {
         self.field = field
-        self.code = code
+        self.reason = reason
         self.arguments = arguments
     }
 }
@@ -37,7 +38,7 @@ package enum AnswerValidator {
             let raw = (input[field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if raw.isEmpty {
                 answers[field.key] = nil
-                if field.isRequired { errors.append(AnswerError(field: field.key, code: field.kind == .choice ? "choose" : "required")) }
+                if field.isRequired { errors.append(AnswerError(field: field.key, reason: field.kind == .choice ? "choose" : "required")) }
                 continue
             }
             switch check(field, raw, today: today) {
@@ -74,43 +75,43 @@ package enum AnswerValidator {
         case .number:
             let normalised = raw.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
                 .replacingOccurrences(of: ",", with: ".")
-            guard let number = Double(normalised), number.isFinite else { return .failure(AnswerError(field: key, code: "number")) }
-            if let min = field.min, number < min { return .failure(AnswerError(field: key, code: "number_min", arguments: ["min": format(min)])) }
-            if let max = field.max, number > max { return .failure(AnswerError(field: key, code: "number_max", arguments: ["max": format(max)])) }
+            guard let number = Double(normalised), number.isFinite else { return .failure(AnswerError(field: key, reason: "number")) }
+            if let min = field.min, number < min { return .failure(AnswerError(field: key, reason: "number_min", arguments: ["min": format(min)])) }
+            if let max = field.max, number > max { return .failure(AnswerError(field: key, reason: "number_max", arguments: ["max": format(max)])) }
             value = format(number)
         case .date:
-            guard let date = parseDate(raw) else { return .failure(AnswerError(field: key, code: "date")) }
-            if field.notAfterToday == true, date.iso > isoDay(today) { return .failure(AnswerError(field: key, code: "date_future")) }
+            guard let date = parseDate(raw) else { return .failure(AnswerError(field: key, reason: "date")) }
+            if field.notAfterToday == true, date.iso > isoDay(today) { return .failure(AnswerError(field: key, reason: "date_future")) }
             value = date.iso
         case .choice:
-            guard (field.choices ?? []).contains(where: { $0.value == raw }) else { return .failure(AnswerError(field: key, code: "choose")) }
+            guard (field.choices ?? []).contains(where: { $0.value == raw }) else { return .failure(AnswerError(field: key, reason: "choose")) }
         case .phone:
             let digits = raw.filter(\.isNumber)
             let plus = raw.hasPrefix("+") || raw.hasPrefix("00")
             guard raw.allSatisfy({ $0.isNumber || " +-.()".contains($0) }), (8...15).contains(digits.count) else {
-                return .failure(AnswerError(field: key, code: "phone"))
+                return .failure(AnswerError(field: key, reason: "phone"))
             }
             value = (plus ? "+" : "") + (raw.hasPrefix("00") ? String(digits.dropFirst(2)) : digits)
         case .nationalId:
             let compact = raw.uppercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "." }
             guard !compact.isEmpty, compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), (5...20).contains(compact.count) else {
-                return .failure(AnswerError(field: key, code: "national_id"))
+                return .failure(AnswerError(field: key, reason: "national_id"))
             }
             value = compact
         case .email:
             let parts = raw.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
                 !raw.contains(where: \.isWhitespace), raw.count <= 254
-            else { return .failure(AnswerError(field: key, code: "email")) }
+            else { return .failure(AnswerError(field: key, reason: "email")) }
             value = raw.lowercased()
         }
-        if let min = field.minLength, value.count < min { return .failure(AnswerError(field: key, code: "too_short", arguments: ["min": "\(min)"])) }
+        if let min = field.minLength, value.count < min { return .failure(AnswerError(field: key, reason: "too_short", arguments: ["min": "\(min)"])) }
         if let max = field.maxLength ?? (field.kind == .text ? 2000 : nil), value.count > max {
-            return .failure(AnswerError(field: key, code: "too_long", arguments: ["max": "\(max)"]))
+            return .failure(AnswerError(field: key, reason: "too_long", arguments: ["max": "\(max)"]))
         }
         if let pattern = field.pattern, let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$") {
             if expression.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil {
-                return .failure(AnswerError(field: key, code: "pattern"))
+                return .failure(AnswerError(field: key, reason: "pattern"))
             }
         }
         return .success(value)

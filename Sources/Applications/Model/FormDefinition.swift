@@ -86,7 +86,8 @@ package struct StoredForm: Sendable {
 /// One problem in a form definition, named by its path (`pages[1].fields[0].pattern`).
 package struct DefinitionProblem: Sendable, Equatable {
     package var path: String
-    package var code: String
+    /// The locale key's last part (`applications.forms.problem.<reason>`).
+    package var reason: String
     package var value: String
 }
 
@@ -102,50 +103,50 @@ extension FormDefinition {
         var problems: [DefinitionProblem] = []
         var keys = Set<String>()
         var pageKeys = Set<String>()
-        if pages.isEmpty { problems.append(.init(path: "pages", code: "empty", value: "")) }
+        if pages.isEmpty { problems.append(.init(path: "pages", reason: "empty", value: "")) }
         for (p, page) in pages.enumerated() {
             let pagePath = "pages[\(p)]"
-            if !Self.isKey(page.key) { problems.append(.init(path: "\(pagePath).key", code: "bad_key", value: page.key)) }
-            if !pageKeys.insert(page.key).inserted { problems.append(.init(path: "\(pagePath).key", code: "duplicate", value: page.key)) }
-            if page.title.fr.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "\(pagePath).title.fr", code: "empty", value: "")) }
-            if page.fields.isEmpty { problems.append(.init(path: "\(pagePath).fields", code: "empty", value: "")) }
+            if !Self.isKey(page.key) { problems.append(.init(path: "\(pagePath).key", reason: "bad_key", value: page.key)) }
+            if !pageKeys.insert(page.key).inserted { problems.append(.init(path: "\(pagePath).key", reason: "duplicate", value: page.key)) }
+            if page.title.fr.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "\(pagePath).title.fr", reason: "empty", value: "")) }
+            if page.fields.isEmpty { problems.append(.init(path: "\(pagePath).fields", reason: "empty", value: "")) }
             for (f, field) in page.fields.enumerated() {
                 let path = "\(pagePath).fields[\(f)]"
-                if !Self.isKey(field.key) { problems.append(.init(path: "\(path).key", code: "bad_key", value: field.key)) }
-                if !keys.insert(field.key).inserted { problems.append(.init(path: "\(path).key", code: "duplicate", value: field.key)) }
-                if field.label.fr.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "\(path).label.fr", code: "empty", value: "")) }
+                if !Self.isKey(field.key) { problems.append(.init(path: "\(path).key", reason: "bad_key", value: field.key)) }
+                if !keys.insert(field.key).inserted { problems.append(.init(path: "\(path).key", reason: "duplicate", value: field.key)) }
+                if field.label.fr.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "\(path).label.fr", reason: "empty", value: "")) }
                 if let pattern = field.pattern, (try? NSRegularExpression(pattern: pattern)) == nil {
-                    problems.append(.init(path: "\(path).pattern", code: "bad_pattern", value: pattern))
+                    problems.append(.init(path: "\(path).pattern", reason: "bad_pattern", value: pattern))
                 }
                 if let min = field.minLength, let max = field.maxLength, min > max {
-                    problems.append(.init(path: "\(path).minLength", code: "bad_range", value: "\(min) > \(max)"))
+                    problems.append(.init(path: "\(path).minLength", reason: "bad_range", value: "\(min) > \(max)"))
                 }
                 if let min = field.min, let max = field.max, min > max {
-                    problems.append(.init(path: "\(path).min", code: "bad_range", value: "\(min) > \(max)"))
+                    problems.append(.init(path: "\(path).min", reason: "bad_range", value: "\(min) > \(max)"))
                 }
                 if field.kind == .choice, (field.choices ?? []).isEmpty {
-                    problems.append(.init(path: "\(path).choices", code: "empty", value: ""))
+                    problems.append(.init(path: "\(path).choices", reason: "empty", value: ""))
                 }
                 if let condition = field.showIf {
                     // A condition may only look back, at a field already answered.
                     guard let target = fields.first(where: { $0.key == condition.field }), keys.contains(condition.field), condition.field != field.key
                     else {
-                        problems.append(.init(path: "\(path).showIf.field", code: "unknown_field", value: condition.field))
+                        problems.append(.init(path: "\(path).showIf.field", reason: "unknown_field", value: condition.field))
                         continue
                     }
                     if target.kind == .choice, !(target.choices ?? []).contains(where: { $0.value == condition.equals }) {
-                        problems.append(.init(path: "\(path).showIf.equals", code: "unknown_choice", value: condition.equals))
+                        problems.append(.init(path: "\(path).showIf.equals", reason: "unknown_choice", value: condition.equals))
                     }
                 }
             }
         }
-        if document.title.fr.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "document.title.fr", code: "empty", value: "")) }
+        if document.title.fr.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(path: "document.title.fr", reason: "empty", value: "")) }
         for (index, key) in document.fields.enumerated() {
             guard let field = field(key) else {
-                problems.append(.init(path: "document.fields[\(index)]", code: "unknown_field", value: key))
+                problems.append(.init(path: "document.fields[\(index)]", reason: "unknown_field", value: key))
                 continue
             }
-            if field.kind == .file { problems.append(.init(path: "document.fields[\(index)]", code: "file_on_document", value: key)) }
+            if field.kind == .file { problems.append(.init(path: "document.fields[\(index)]", reason: "file_on_document", value: key)) }
         }
         return problems
     }

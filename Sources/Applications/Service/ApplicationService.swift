@@ -273,13 +273,13 @@ package struct ApplicationService: Sendable {
             errors += result.errors
         }
         // A draft may be filled in later: only what is given must be right.
-        if !input.submit { errors.removeAll { $0.code == "required" || $0.code == "choose" } }
+        if !input.submit { errors.removeAll { $0.reason == "required" || $0.reason == "choose" } }
         let known = Set(input.form.definition.fields.map(\.key))
-        for key in input.answers.keys.sorted() where !known.contains(key) { errors.append(AnswerError(field: key, code: "unknown_field")) }
+        for key in input.answers.keys.sorted() where !known.contains(key) { errors.append(AnswerError(field: key, reason: "unknown_field")) }
         if let first = errors.first {
             throw AppError(
                 .unprocessableContent, code: "answers_invalid", field: first.field,
-                detail: errors.map { "\($0.field): \($0.code)" }.joined(separator: "; "))
+                detail: errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
         }
         if input.submit {
             let missing = AnswerValidator.missing(input.form.definition, answers: answers, files: [])

@@ -49,7 +49,7 @@ package struct FormStore: Sendable {
         if let first = problems.first {
             throw AppError(
                 .unprocessableContent, code: "form_invalid", field: first.path,
-                detail: problems.map { "\($0.path): \($0.code)\($0.value.isEmpty ? "" : " (\($0.value))")" }.joined(separator: "\n"))
+                detail: problems.map { "\($0.path): \($0.reason)\($0.value.isEmpty ? "" : " (\($0.value))")" }.joined(separator: "\n"))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

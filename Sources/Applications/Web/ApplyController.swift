@@ -227,7 +227,7 @@ package struct ApplyController: Sendable {
             do {
                 try await service.attach(record, field: field, filename: part.filename, bytes: part.data, origin: origin(context, record))
             } catch let error as AppError where error.field == field.key {
-                errors.append(AnswerError(field: field.key, code: error.code, arguments: error.arguments))
+                errors.append(AnswerError(field: field.key, reason: error.code, arguments: error.arguments))
             }
         }
         var current = try await store.application(id: record.id) ?? record
@@ -237,7 +237,7 @@ package struct ApplyController: Sendable {
         for field in page.fields where field.kind == .file && field.isRequired && ApplicationService.editable(field.key, in: record)
             && AnswerValidator.isShown(field, answers: result.answers) && !attached.contains(field.key) && !errors.contains(where: { $0.field == field.key })
         {
-            errors.append(AnswerError(field: field.key, code: "file_required"))
+            errors.append(AnswerError(field: field.key, reason: "file_required"))
         }
         if !errors.isEmpty {
             // Keep the person's own input in the form, in the order of the page.

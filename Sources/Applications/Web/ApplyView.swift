@@ -37,7 +37,7 @@ struct ApplyView {
     func message(_ error: AnswerError, field: FormField?) -> String {
         var arguments = error.arguments
         arguments["label"] = text(field?.label)
-        return t("errors.\(error.code)", arguments)
+        return t("errors.\(error.reason)", arguments)
     }
 
     func size(_ bytes: Int) -> String {

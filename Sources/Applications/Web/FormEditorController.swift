@@ -114,7 +114,7 @@ package struct FormEditorController: Sendable {
         }
         let problems = definition.problems()
         guard problems.isEmpty else {
-            let errors = problems.map { "\($0.path): " + v.t("forms.problem.\($0.code)", ["value": $0.value]) }
+            let errors = problems.map { "\($0.path): " + v.t("forms.problem.\($0.reason)", ["value": $0.value]) }
             return try await render(request, context, procedure: procedure, text: text, errors: errors, saved: false, status: .unprocessableContent)
         }
         try await service.forms.save(

@@ -245,9 +245,20 @@ struct MapBox {
     let href: String
 }
 
+/// Drawn with SVG attributes, not classes: the public stylesheet stays within the 2G budget of every page.
+/// (Stored, not computed: the templates read stored properties only.)
 struct MapEdge {
     let path: String
     let kind: String
+    let stroke: String
+    let dash: String?
+
+    init(path: String, kind: String) {
+        self.path = path
+        self.kind = kind
+        self.stroke = MapLegend.strokes[kind]?.color ?? "#4a4a4a"
+        self.dash = MapLegend.strokes[kind]?.dash
+    }
 }
 
 struct MapDrawing {
@@ -267,6 +278,20 @@ struct MapRelation {
 struct MapLegend {
     let kind: String
     let label: String
+    let stroke: String
+    let dash: String?
+
+    init(kind: String, label: String) {
+        self.kind = kind
+        self.label = label
+        self.stroke = Self.strokes[kind]?.color ?? "#4a4a4a"
+        self.dash = Self.strokes[kind]?.dash
+    }
+
+    /// Each relation's line: colour, and dashes for those that colour alone would not tell apart.
+    static let strokes: [String: (color: String, dash: String?)] = [
+        "partner": ("#4a4a4a", nil), "funds": ("#005a3c", "6 3"), "supplies": ("#0b4f9c", nil), "regulates": ("#7a4b00", "2 3"),
+    ]
 }
 
 struct ActorMapPage {
