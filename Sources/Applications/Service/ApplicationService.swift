@@ -23,7 +23,9 @@ package struct ApplicationService: Sendable {
     }
 
     package var store: ApplicationStore { ApplicationStore(database: database) }
-    package var forms: FormStore { FormStore(database: database) }
+    package var forms: FormStore { FormStore(database: database, cache: formCache) }
+    let formCache = FormCache()
+    let historyCache = HistoryCache()
 
     static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
@@ -244,6 +246,10 @@ package struct ApplicationService: Sendable {
     /// Days the procedure declares (the longest total), or 30 when it declares none.
     func dueDays(_ procedureId: String) async throws -> Int {
         guard let procedure = try await CatalogRepository(database: database.db).procedures(ids: [procedureId]).first else { return 30 }
+        return Self.dueDays(procedure)
+    }
+
+    static func dueDays(_ procedure: Procedure) -> Int {
         let days = ProcedureTotals(procedure: procedure).days?.max ?? 0
         return days > 0 ? days : 30
     }
@@ -288,7 +294,7 @@ package struct ApplicationService: Sendable {
             }
         }
         let id = UUID().uuidString.lowercased()
-        let dueDays = input.submit ? try await dueDays(input.procedure.id) : 0
+        let dueDays = input.submit ? Self.dueDays(input.procedure) : 0
         let checked = answers
         do {
             try await database.writeTransaction { db in
@@ -359,14 +365,24 @@ package struct ApplicationService: Sendable {
         let since = AuditLog.timestamp(Date().addingTimeInterval(-Self.failureWindow))
         let reference = ApplicationReference.normalise(typed)
         let subjects = [reference.map { "ref:\($0)" }, address.map { "addr:\($0)" }].compactMap { $0 }
-        for subject in subjects {
-            let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tracking_failures")
-                .where("subject", .equal, subject).where("at", .greaterThanOrEqual, since).first()?.decode(column: "n", as: Int.self) ?? 0
-            let limit = subject.hasPrefix("ref:") ? Self.failuresPerReference : Self.failuresPerAddress
-            if count >= limit { throw AppError(.tooManyRequests, code: "tracking_blocked") }
+        // One round trip: the application and the recent failures of its reference and of the address.
+        let counts = "(SELECT COUNT(*) FROM tracking_failures WHERE subject = \(bind: "ref:" + (reference ?? "")) AND at >= \(bind: since)) AS ref_failures, "
+            + "(SELECT COUNT(*) FROM tracking_failures WHERE subject = \(bind: "addr:" + (address ?? "")) AND at >= \(bind: since)) AS addr_failures" as SQLQueryString
+        let row = try await sql.raw(
+            "SELECT \(unsafeRaw: ApplicationRecord.columns.joined(separator: ", ")), " + counts + " FROM applications WHERE reference = \(bind: reference ?? "")"
+        ).first()
+        let failures: (reference: Int, address: Int)
+        if let row {
+            failures = (try row.decode(column: "ref_failures", as: Int.self), try row.decode(column: "addr_failures", as: Int.self))
+        } else {
+            let only = try await sql.raw("SELECT " + counts).first()
+            failures = (try only?.decode(column: "ref_failures", as: Int.self) ?? 0, try only?.decode(column: "addr_failures", as: Int.self) ?? 0)
         }
-        guard let reference else { throw AppError.validation(field: "reference", code: "reference_invalid") }
-        let record = try await store.application(reference: reference)
+        if failures.reference >= Self.failuresPerReference || failures.address >= Self.failuresPerAddress {
+            throw AppError(.tooManyRequests, code: "tracking_blocked")
+        }
+        guard reference != nil else { throw AppError.validation(field: "reference", code: "reference_invalid") }
+        let record = try row.map(ApplicationRecord.init(row:))
         let cleanPin = pin.filter(\.isNumber)
         guard let record, CSRFMiddleware.constantTimeEqual(keys.pin(for: record.id), cleanPin) else {
             try await database.writeTransaction { db in
@@ -387,6 +403,16 @@ package struct ApplicationService: Sendable {
             try await AuditLog.append(
                 origin.entry("application.resumed", entity: "application", id: record.id, summary: "opened for correction with reference and PIN"), on: db)
         }
+    }
+
+    /// What tracking shows of an application: its history and its document's code. Every change that adds to the
+    /// history also raises the revision, so the answer is kept per (application, revision) until the next change.
+    package func publicHistory(_ record: ApplicationRecord) async throws -> (events: [ApplicationEvent], documentCode: String?) {
+        if let cached = historyCache.get(record.id, revision: record.revision) { return cached }
+        let events = try await store.events(record.id)
+        let code = record.status == .documentIssued || record.status == .approved ? try await store.document(applicationId: record.id)?.code : nil
+        historyCache.put(record.id, revision: record.revision, value: (events, code))
+        return (events, code)
     }
 
     // MARK: Back office
@@ -547,5 +573,22 @@ package struct ApplicationService: Sendable {
             WHERE u.role = \(bind: Role.backOfficeAgent.rawValue) AND u.disabled = \(bind: false) AND s.scope_id = \(bind: institution) ORDER BY u.name
             """
         ).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) }
+    }
+}
+
+/// The tracking answers of recently looked-up applications, each valid for one revision. Bounded: emptied past 20,000.
+final class HistoryCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (revision: Int, value: (events: [ApplicationEvent], documentCode: String?))] = [:]
+
+    func get(_ id: String, revision: Int) -> (events: [ApplicationEvent], documentCode: String?)? {
+        lock.withLock { entries[id].flatMap { $0.revision == revision ? $0.value : nil } }
+    }
+
+    func put(_ id: String, revision: Int, value: (events: [ApplicationEvent], documentCode: String?)) {
+        lock.withLock {
+            if entries.count >= 20_000 { entries.removeAll(keepingCapacity: true) }
+            entries[id] = (revision, value)
+        }
     }
 }

@@ -9,8 +9,12 @@ import SQLKit
 /// version published at that moment, and new applications use the latest one.
 package struct FormStore: Sendable {
     let database: DatabaseService
+    let cache: FormCache?
 
-    package init(database: DatabaseService) { self.database = database }
+    package init(database: DatabaseService, cache: FormCache? = nil) {
+        self.database = database
+        self.cache = cache
+    }
 
     static let columns = ["id", "procedure_id", "number", "procedure_version", "data", "created_by", "created_at"]
 
@@ -27,9 +31,14 @@ package struct FormStore: Sendable {
             .where("procedure_id", .equal, procedure).orderBy("number", .descending).first().map(Self.decode)
     }
 
+    /// A stored form never changes: with a cache, read once per process.
     package func form(id: Int) async throws -> StoredForm? {
-        try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms").where("id", .equal, id).first()
-            .map(Self.decode)
+        if let cached = cache?.get(id) { return cached }
+        guard let form = try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+            .where("id", .equal, id).first().map(Self.decode)
+        else { return nil }
+        cache?.put(form)
+        return form
     }
 
     package func versions(procedure: String) async throws -> [StoredForm] {
@@ -73,4 +82,16 @@ package struct FormStore: Sendable {
             return stored
         }
     }
+}
+
+/// Stored forms by id, for one application's life (forms are immutable once stored).
+package final class FormCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var forms: [Int: StoredForm] = [:]
+
+    package init() {}
+
+    func get(_ id: Int) -> StoredForm? { lock.withLock { forms[id] } }
+
+    func put(_ form: StoredForm) { lock.withLock { forms[form.id] = form } }
 }

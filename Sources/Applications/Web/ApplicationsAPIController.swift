@@ -125,11 +125,13 @@ package struct ApplicationsAPIController: Sendable {
     }
 
     func statusDTO(_ record: ApplicationRecord) async throws -> StatusDTO {
-        let document = record.status == .documentIssued ? try await store.document(applicationId: record.id)?.code : nil
+        let (events, document) = try await service.publicHistory(record)
         return StatusDTO(
             reference: record.reference, procedure: record.procedureId, status: record.status.rawValue, govstackStatus: record.status.govStack,
             submittedAt: record.submittedAt, dueAt: record.dueAt, requested: record.status == .actionRequired ? record.requested : nil, document: document,
-            history: try await events(record.id).filter { $0.action != "started" })
+            history: events.filter { $0.action != "started" }.map {
+                EventDTO(at: $0.at, action: $0.action, status: $0.toStatus.rawValue, note: $0.note, fields: $0.fields.isEmpty ? nil : $0.fields)
+            })
     }
 
     func detailDTO(_ record: ApplicationRecord, full: Bool) async throws -> DetailDTO {

@@ -96,8 +96,7 @@ package struct TrackController: Sendable {
     func result(_ record: ApplicationRecord, _ v: ApplyView, pin: String) async throws -> TrackResult {
         let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [record.procedureId]).first
         let form = try await service.forms.form(id: record.formId)
-        let events = try await store.events(record.id)
-        let document = record.status == .documentIssued ? try await store.document(applicationId: record.id) : nil
+        let (events, documentCode) = try await service.publicHistory(record)
         return TrackResult(
             reference: record.reference ?? "", procedure: procedure.map { v.text($0.title) } ?? record.procedureId, status: v.status(record.status),
             govStack: record.status.govStack, next: v.t("next.\(record.status.rawValue)"), due: record.status.isOpen ? v.day(record.dueAt) : nil,
@@ -108,8 +107,8 @@ package struct TrackController: Sendable {
             fix: record.status == .actionRequired ? (record.requested?.fields ?? []).map { key in form?.definition.field(key).map { v.text($0.label) } ?? key } : [],
             note: record.status == .actionRequired ? record.requested?.note : nil, correct: record.status == .actionRequired,
             correctAction: v.link(ApplicationsPaths.trackCorrect), pin: pin,
-            documentHref: document != nil ? v.link(ApplicationsPaths.document(record.id)) : nil,
-            verifyHref: document.map { v.link(ApplicationsPaths.verify($0.code)) })
+            documentHref: documentCode != nil ? v.link(ApplicationsPaths.document(record.id)) : nil,
+            verifyHref: documentCode.map { v.link(ApplicationsPaths.verify($0)) })
     }
 
     /// Reference and PIN again, then this browser becomes the application's owner and goes to the first page to fix.
