@@ -269,7 +269,7 @@ package struct InboxController: Sendable {
         guard let document = try await store.document(applicationId: record.id) else { throw AppError.notFound("document_not_found") }
         try await service.recordOpening(record, origin: origin(principal, context), what: "issued document")
         var response = try renderer.page(
-            "applications-document", title: v.text(document.payload.title), page: track.documentPage(document, v, host: TrackController.host(request)),
+            "applications-document", title: v.text(document.payload.title), page: track.documentPage(document, v, host: track.host(request)),
             request: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response

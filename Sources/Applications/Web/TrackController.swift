@@ -164,14 +164,16 @@ package struct TrackController: Sendable {
         let record = try await apply.owned(request, context)
         guard let document = try await store.document(applicationId: record.id) else { throw AppError.notFound("document_not_found") }
         var response = try renderer.page(
-            "applications-document", title: v.text(document.payload.title), page: documentPage(document, v, host: Self.host(request)), request: request,
+            "applications-document", title: v.text(document.payload.title), page: documentPage(document, v, host: host(request)), request: request,
             context: context)
         response.headers[.cacheControl] = "no-store"
         return response
     }
 
-    static func host(_ request: Request) -> String {
-        request.head.authority.map { "http://\($0)" } ?? ""
+    /// The address printed on a document for its verification page: https when the site is served over HTTPS
+    /// (`GUICHET_SECURE_COOKIES=1`), as the person will type it.
+    func host(_ request: Request) -> String {
+        request.head.authority.map { "\(apply.secureCookies ? "https" : "http")://\($0)" } ?? ""
     }
 
     // MARK: Verification
