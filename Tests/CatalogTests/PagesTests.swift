@@ -199,13 +199,13 @@ import Testing
                 #expect(response.body.readableBytes + css <= 20_480, "\(response.body.readableBytes) + \(css) bytes")
                 return response.text
             }
-            #expect(anonymous.contains("<a href=\"/admin/ecosystem/needs/new?procedure=\(id)\">Signaler un besoin de numérisation</a></p>"))
+            #expect(anonymous.contains("<a href=\"/admin/ecosystem/needs/new/\(id)\">Signaler un besoin de numérisation</a></p>"))
             #expect(signedIn == anonymous)
             let english = try await client.execute(uri: CatalogPaths.procedure(id) + "?lang=en", method: .get) { response in
                 #expect(response.body.readableBytes + css <= 20_480)
                 return response.text
             }
-            #expect(english.contains("<a href=\"/admin/ecosystem/needs/new?procedure=\(id)&amp;lang=en\">Report a digitalisation need</a>"))
+            #expect(english.contains("<a href=\"/admin/ecosystem/needs/new/\(id)?lang=en\">Report a digitalisation need</a>"))
         }
     }
 

@@ -42,14 +42,22 @@ import Testing
             let procedure = try #require(try await firstProcedure(components, containing: "naissance"))
             let page = try await client.execute(uri: CatalogPaths.procedure(procedure), method: .get) { $0.text }
             let href = try #require(page.firstMatch(of: /<a href="([^"]+)">Signaler un besoin de numérisation<\/a>/).map { String($0.1) })
-            #expect(href == EcosystemPaths.newNeed + "?procedure=\(procedure)")
-            let analyst = try await TestApp.signedIn(client, components, role: .analyst)
+            #expect(href == EcosystemPaths.newNeed + "/\(procedure)")
+            // Signed out, the analyst signs in and comes back to the form started from the procedure.
+            let user = try await TestApp.createUser(components, role: .analyst)
+            let analyst = TestSession(client: client)
+            let redirect = try await analyst.get(href)
+            #expect(redirect.status == .seeOther)
+            let signInPage = redirect.headers[.location] ?? ""
+            try await analyst.get(signInPage)
+            let signedIn = try await analyst.post(signInPage, form: [("email", user.email), ("password", user.password), ("next", href)])
+            #expect(signedIn.headers[.location] == href)
             let form = try await analyst.get(href)
             #expect(form.status == .ok)
             #expect(form.text.contains("name=\"procedure\" value=\"\(procedure)\""))
             #expect(form.text.contains("<option value=\"SN\" selected>"), "the procedure's country is filled in")
             let english = try await client.execute(uri: CatalogPaths.procedure(procedure) + "?lang=en", method: .get) { $0.text }
-            #expect(english.contains("<a href=\"\(href)&amp;lang=en\">Report a digitalisation need</a>"))
+            #expect(english.contains("<a href=\"\(href)?lang=en\">Report a digitalisation need</a>"))
         }
     }
 

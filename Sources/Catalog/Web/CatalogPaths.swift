@@ -20,5 +20,6 @@ package enum CatalogPaths {
     /// The ecosystem's form recording a digitalisation need, started from this procedure (analysts; the ecosystem names
     /// the same path `EcosystemPaths.newNeed`, and a test checks they agree).
     package static let newNeed = "/admin/ecosystem/needs/new"
-    package static func reportNeed(_ procedureId: String) -> String { "\(newNeed)?procedure=\(FormQuery.encode(procedureId))" }
+    /// In the path, not the query: a signed-out analyst comes back to it after signing in (the sign-in keeps paths only).
+    package static func reportNeed(_ procedureId: String) -> String { "\(newNeed)/\(FormQuery.encode(procedureId))" }
 }

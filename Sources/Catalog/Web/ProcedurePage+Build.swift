@@ -108,7 +108,7 @@ extension ProcedurePage {
         reviewed = procedure.lastReviewed.map { p.t("last_reviewed", ["date": p.date($0)]) } ?? p.t("not_reviewed")
         version = p.t("version", ["version": String(procedure.version)])
         jsonHref = CatalogPaths.apiProcedure(procedure.id)
-        reportNeedHref = CatalogPaths.reportNeed(procedure.id) + (langQuery.isEmpty ? "" : "&" + langQuery.dropFirst())
+        reportNeedHref = CatalogPaths.reportNeed(procedure.id) + langQuery
         fallback = p.usedFallback
     }
 }

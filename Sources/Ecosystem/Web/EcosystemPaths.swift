@@ -17,6 +17,8 @@ package enum EcosystemPaths {
 
     package static let needs = "/admin/ecosystem/needs"
     package static let newNeed = "/admin/ecosystem/needs/new"
+    /// The form started from a procedure (the catalogue's procedure pages link here).
+    package static let newNeedForPattern = "/admin/ecosystem/needs/new/:procedure"
     package static let needPattern = "/admin/ecosystem/needs/:id"
     package static let needDecisionsPattern = "/admin/ecosystem/needs/:id/decisions"
     package static func need(_ id: String) -> String { "/admin/ecosystem/needs/\(id)" }

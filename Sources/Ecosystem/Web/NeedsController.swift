@@ -18,6 +18,7 @@ package struct NeedsController: Sendable {
     package func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(EcosystemPaths.needs), use: list)
         router.get(RouterPath(EcosystemPaths.newNeed), use: form)
+        router.get(RouterPath(EcosystemPaths.newNeedForPattern), use: form)
         router.post(RouterPath(EcosystemPaths.needs), use: create)
         router.get(RouterPath(EcosystemPaths.needPattern), use: show)
         router.post(RouterPath(EcosystemPaths.needDecisionsPattern), use: decide)
@@ -39,11 +40,13 @@ package struct NeedsController: Sendable {
         return try renderer.page("ecosystem-needs", title: p.t("needs.title"), page: model, request: request, context: context)
     }
 
-    /// The empty form, or one started from a procedure (`?procedure=ID`: its institution and country are filled in).
+    /// The empty form, or one started from a procedure (`/new/ID` or `?procedure=ID`: its institution and country are
+    /// filled in).
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.analyst)
         var values = NeedForm.Values()
-        if let procedureId = EcosystemParameters.optional(request, "procedure") {
+        let fromPath = context.parameters.get("procedure").map { $0.removingPercentEncoding ?? $0 }
+        if let procedureId = fromPath ?? EcosystemParameters.optional(request, "procedure") {
             guard let procedure = try await CatalogRepository(database: database.db).procedures(ids: [procedureId]).first else {
                 throw AppError.badParameter("procedure", value: procedureId)
             }
