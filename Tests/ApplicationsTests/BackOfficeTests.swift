@@ -28,6 +28,11 @@ import Testing
             #expect(late.text.contains("Refusée"))
             let record = try #require(try await components.applications.store.application(id: id))
             #expect(record.status == .rejected)
+            // The inbox filters by any agent of the institution: the first agent's one shows under their name.
+            let firstRow = try await components.database.sql.raw("SELECT id FROM users WHERE role = 'back_office_agent' ORDER BY created_at LIMIT 1").first()
+            let firstId = try #require(try firstRow?.decode(column: "id", as: String.self))
+            let byAgent = try await second.get("/admin/applications?assigned=\(firstId)")
+            #expect(byAgent.text.contains("<option value=\"\(firstId)\" selected>"))
             // A refusal needs its reason; a correction request needs the fields to fix.
             let (id2, _, _) = try await Apply.fileExtract(TestSession(client: client))
             let revision = Apply.value(of: "revision", in: try await first.get("/admin/applications/\(id2)").text) ?? ""

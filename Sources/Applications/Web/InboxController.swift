@@ -84,7 +84,17 @@ package struct InboxController: Sendable {
         filter.procedure = query.get("procedure").flatMap { $0.isEmpty ? nil : $0 }
         filter.status = query.get("status").flatMap(ApplicationStatus.init(rawValue:))
         let assignee = query.get("assigned") ?? ""
-        filter.assignedTo = assignee == "me" ? principal.id : assignee == "none" ? "" : nil
+        // Any agent of the principal's institutions can be picked too, to see who holds what.
+        var colleagues: [(id: String, name: String)] = []
+        for institution in principal.institutions.sorted() {
+            for agent in try await service.agents(of: institution) where !colleagues.contains(where: { $0.id == agent.id }) { colleagues.append(agent) }
+        }
+        switch assignee {
+        case "me": filter.assignedTo = principal.id
+        case "none": filter.assignedTo = ""
+        case let id where colleagues.contains(where: { $0.id == id }): filter.assignedTo = id
+        default: filter.assignedTo = nil
+        }
         filter.overdueOnly = query.get("overdue") == "1"
         let offset = max(0, query.get("offset").flatMap(Int.init) ?? 0)
         let (items, total) = try await store.inbox(filter, limit: 50, offset: offset)
@@ -112,9 +122,10 @@ package struct InboxController: Sendable {
                 + procedures.map { Option(value: $0.id, label: v.text($0.title), selected: $0.id == filter.procedure) },
             statuses: [Option(value: "", label: v.t("inbox.all"), selected: filter.status == nil)]
                 + ApplicationStatus.allCases.filter { $0 != .draft }.map { Option(value: $0.rawValue, label: v.status($0), selected: $0 == filter.status) },
-            assignees: [("", v.t("inbox.anyone")), ("me", v.t("inbox.me")), ("none", v.t("inbox.nobody"))].map {
-                Option(value: $0.0, label: $0.1, selected: $0.0 == assignee)
-            },
+            assignees: ([("", v.t("inbox.anyone")), ("me", v.t("inbox.me")), ("none", v.t("inbox.nobody"))]
+                + colleagues.filter { $0.id != principal.id }.map { ($0.id, $0.name) }).map {
+                    Option(value: $0.0, label: $0.1, selected: $0.0 == assignee)
+                },
             overdue: filter.overdueOnly, next: offset + 50 < total ? base + "offset=\(offset + 50)" : nil,
             previous: offset > 0 ? base + "offset=\(max(0, offset - 50))" : nil, empty: items.isEmpty)
         return try renderer.page("applications-inbox", title: v.t("inbox.title"), page: model, request: request, context: context)
