@@ -114,4 +114,20 @@ import Testing
             }
         }
     }
+
+    /// An owner that is a mapped actor (by name or acronym, whatever the case, accents and apostrophes) links to its page;
+    /// others stay text.
+    @Test func ownersThatAreActorsLinkToThem() async throws {
+        try await TestApp.withClient { client, components in
+            _ = try await ActorRepository(db: components.database.db).importDocument(try ActorTests.demo(), actor: "test")
+            var solution = Solution(id: "csv-owned", source: .csv, name: "Solution portée")
+            solution.owners = ["agence de l'informatique de l'etat", "ATD", "Une association locale"]
+            _ = try await SolutionRepository(db: components.database.db).importSolutions([solution], actor: "test")
+            let html = try await client.execute(uri: EcosystemPaths.solution("csv-owned"), method: .get) { $0.text }
+            #expect(html.contains("<a class=\"tag\" href=\"/ecosystem/actors/tg-atd\">ATD</a>"))
+            #expect(html.contains("href=\"/ecosystem/actors/sn-adie\""), "typed without accents and with a straight apostrophe, still the same name")
+            #expect(html.contains("Une association locale"))
+            #expect(!html.contains(">Une association locale</a>"))
+        }
+    }
 }

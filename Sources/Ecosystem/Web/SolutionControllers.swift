@@ -100,8 +100,26 @@ package struct SolutionPagesController: Sendable {
                 })
         }
         let yesNo = { (value: Bool) in p.t(value ? "solutions.yes" : "solutions.no") }
+        // An owner that is a mapped actor (same name or acronym, case, accents and apostrophes aside) links to its page.
+        let actors = try await ActorRepository(db: database.db).all()
+        func folded(_ text: String) -> String {
+            text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).replacingOccurrences(of: "’", with: "'")
+                .trimmingCharacters(in: .whitespaces)
+        }
+        var actorByName: [String: String] = [:]
+        for actor in actors {
+            actorByName[folded(actor.name)] = actor.id
+            if let acronym = actor.acronym, !acronym.isEmpty { actorByName[folded(acronym)] = actor.id }
+        }
+        let owners = solution.owners.isEmpty
+            ? nil
+            : PlanFacet(
+                label: p.t("solutions.owners"),
+                values: solution.owners.map { owner in
+                    FacetValue(text: owner, href: actorByName[folded(owner)].map { p.link(EcosystemPaths.actor($0)) })
+                })
         let facts = [
-            fact("owners", solution.owners),
+            owners,
             fact("countries", solution.countries, filter: "country"),
             fact("places", solution.places),
             fact("sdgs", solution.sdgs.compactMap(SDG.init(number:)).map(p.sdg), filter: "sdg", raw: solution.sdgs.map(String.init)),
