@@ -1,58 +1,10 @@
 import FluentKit
-import Foundation
 import GuichetCore
 
-/// One writer at a time for the queue on SQLite. SQLite takes one writer per file anyway; queuing writers here, in
-/// order, keeps a deferred transaction from failing when it upgrades to a write (SQLITE_BUSY_SNAPSHOT in WAL mode).
-/// On PostgreSQL writers run side by side: call-next claims its row with `FOR UPDATE SKIP LOCKED`.
-actor WriteGate {
-    private static let registry = GateRegistry()
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        if !busy {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty {
-            busy = false
-        } else {
-            waiters.removeFirst().resume()
-        }
-    }
-
-    /// Runs `body` in one transaction, behind the gate on SQLite.
+/// The queue's writes go through the core's write queue (one writer at a time on SQLite; side by side on PostgreSQL,
+/// where call-next claims its row with `FOR UPDATE SKIP LOCKED`).
+enum WriteGate {
     static func transaction<T: Sendable>(_ database: DatabaseService, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard database.dialect == .sqlite else { return try await database.db.transaction(body) }
-        let gate = registry.gate(for: database)
-        await gate.acquire()
-        do {
-            let result = try await database.db.transaction(body)
-            await gate.release()
-            return result
-        } catch {
-            await gate.release()
-            throw error
-        }
-    }
-}
-
-/// One gate per database (per SQLite file), so that two databases in one process never wait for each other.
-private final class GateRegistry: @unchecked Sendable {
-    private let lock = NSLock()
-    private var gates: [ObjectIdentifier: WriteGate] = [:]
-
-    func gate(for database: DatabaseService) -> WriteGate {
-        lock.lock()
-        defer { lock.unlock() }
-        if let gate = gates[ObjectIdentifier(database)] { return gate }
-        let gate = WriteGate()
-        gates[ObjectIdentifier(database)] = gate
-        return gate
+        try await database.writeTransaction(body)
     }
 }
