@@ -208,18 +208,12 @@ package struct ApplicationService: Sendable {
             let stamp = AuditLog.timestamp(now)
             let resubmission = record.status == .actionRequired
             let next: ApplicationStatus = resubmission && record.assignedTo != nil ? .inReview : .submitted
-            var reference = record.reference
-            if reference == nil {
-                let year = Calendar(identifier: .gregorian).component(.year, from: now)
-                for _ in 0..<8 {
-                    let candidate = ApplicationReference.make(country: record.country, year: year)
-                    if try await sql.select().column("id").from("applications").where("reference", .equal, candidate).first() == nil {
-                        reference = candidate
-                        break
-                    }
-                }
+            let reference: String
+            if let existing = record.reference {
+                reference = existing
+            } else {
+                reference = try await Self.newReference(country: record.country, at: now, on: sql)
             }
-            guard let reference else { throw AppError(.serviceUnavailable, code: "reference_exhausted") }
             let due = resubmission ? record.dueAt : AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400))
             let updated = try await sql.raw(
                 """
@@ -241,6 +235,16 @@ package struct ApplicationService: Sendable {
         // Another try of the same submission won the race: answer with its result.
         guard let current = try await store.application(id: applicationId) else { throw AppError.notFound("application_not_found") }
         return current.status == .draft || current.status == .actionRequired ? .stale : .submitted(current)
+    }
+
+    /// A reference nobody holds yet (the unique index is the last word; a clash among 20 million codes a year is rare).
+    static func newReference(country: String, at date: Date, on sql: any SQLDatabase) async throws -> String {
+        let year = Calendar(identifier: .gregorian).component(.year, from: date)
+        for _ in 0..<8 {
+            let candidate = ApplicationReference.make(country: country, year: year)
+            if try await sql.select().column("id").from("applications").where("reference", .equal, candidate).first() == nil { return candidate }
+        }
+        throw AppError(.serviceUnavailable, code: "reference_exhausted")
     }
 
     /// Days the procedure declares (the longest total), or 30 when it declares none.
@@ -302,16 +306,7 @@ package struct ApplicationService: Sendable {
                 let now = Date()
                 let stamp = AuditLog.timestamp(now)
                 // An API draft gets its reference at once: the client names it to upload files and submit.
-                var reference: String?
-                let year = Calendar(identifier: .gregorian).component(.year, from: now)
-                for _ in 0..<8 {
-                    let candidate = ApplicationReference.make(country: input.procedure.country, year: year)
-                    if try await sql.select().column("id").from("applications").where("reference", .equal, candidate).first() == nil {
-                        reference = candidate
-                        break
-                    }
-                }
-                guard reference != nil else { throw AppError(.serviceUnavailable, code: "reference_exhausted") }
+                let reference = try await Self.newReference(country: input.procedure.country, at: now, on: sql)
                 let status: ApplicationStatus = input.submit ? .submitted : .draft
                 try await sql.insert(into: "applications")
                     .columns(
@@ -329,7 +324,7 @@ package struct ApplicationService: Sendable {
                 try await AuditLog.append(
                     origin.entry(
                         input.submit ? "application.submitted" : "application.started", entity: "application", id: id,
-                        summary: "\(reference ?? "draft") \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
+                        summary: "\(reference) \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
             }
         } catch let error as AppError {
             throw error

@@ -41,8 +41,7 @@ struct ApplyView {
     }
 
     func size(_ bytes: Int) -> String {
-        bytes >= 1_048_576 ? String(format: "%.1f Mo", Double(bytes) / 1_048_576).replacingOccurrences(of: "Mo", with: t("megabytes"))
-            : "\(max(1, bytes / 1024)) \(t("kilobytes"))"
+        bytes >= 1_048_576 ? "\(ApplicationService.megabytes(bytes)) \(t("megabytes"))" : "\(max(1, bytes / 1024)) \(t("kilobytes"))"
     }
 
     static func id(_ context: AppRequestContext, _ name: String = "id") throws -> String {

@@ -85,7 +85,7 @@ package struct FormEditorController: Sendable {
         let principal = try context.require(.catalogEditor)
         let procedure = try await procedure(context, principal)
         let current = try await service.forms.current(procedure: procedure.id)
-        let text = try Self.yaml(current?.definition ?? Self.starter(for: procedure))
+        let text = try Self.yaml(current?.definition ?? Self.starter(for: procedure, localizer: renderer.localizer))
         return try await render(request, context, procedure: procedure, text: text, errors: [], saved: request.uri.queryParameters.get("saved") == "1", status: .ok)
     }
 
@@ -138,33 +138,31 @@ package struct FormEditorController: Sendable {
     }
 
     /// A first form for a procedure: the person's identity, a phone number, and one file per document the catalogue lists.
-    package static func starter(for procedure: Procedure) -> FormDefinition {
+    /// Its words come from the locale catalogues, in both languages.
+    package static func starter(for procedure: Procedure, localizer: Localizer) -> FormDefinition {
+        func words(_ key: String) -> LocalizedText {
+            LocalizedText(fr: localizer.text("applications.starter.\(key)", .fr), en: localizer.text("applications.starter.\(key)", .en))
+        }
+        func field(_ key: String, _ kind: FieldKind, maxLength: Int? = nil, hint: LocalizedText? = nil, label: LocalizedText? = nil) -> FormField {
+            FormField(
+                key: key, kind: kind, label: label ?? words(key), hint: hint, required: true, minLength: nil, maxLength: maxLength, pattern: nil, min: nil,
+                max: nil, notAfterToday: nil, choices: nil, showIf: nil)
+        }
         var seen = Set<String>()
         var files: [FormField] = []
         for requirement in procedure.blocks.flatMap(\.steps).flatMap({ $0.requirements ?? [] }) {
             guard seen.insert(requirement.name.fr).inserted, files.count < 10 else { continue }
-            files.append(
-                FormField(
-                    key: "document_\(files.count + 1)", kind: .file, label: requirement.name, hint: requirement.notes, required: true, minLength: nil,
-                    maxLength: nil, pattern: nil, min: nil, max: nil, notAfterToday: nil, choices: nil, showIf: nil))
+            files.append(field("document_\(files.count + 1)", .file, hint: requirement.notes, label: requirement.name))
         }
         var pages = [
             FormPage(
-                key: "applicant", title: LocalizedText(fr: "Vous", en: "You"),
+                key: "applicant", title: words("applicant"),
                 fields: [
-                    FormField(
-                        key: "last_name", kind: .text, label: LocalizedText(fr: "Nom", en: "Surname"), hint: nil, required: true, minLength: nil, maxLength: 80,
-                        pattern: nil, min: nil, max: nil, notAfterToday: nil, choices: nil, showIf: nil),
-                    FormField(
-                        key: "first_names", kind: .text, label: LocalizedText(fr: "Prénoms", en: "First names"), hint: nil, required: true, minLength: nil,
-                        maxLength: 120, pattern: nil, min: nil, max: nil, notAfterToday: nil, choices: nil, showIf: nil),
-                    FormField(
-                        key: "phone", kind: .phone, label: LocalizedText(fr: "Téléphone", en: "Phone number"),
-                        hint: LocalizedText(fr: "Pour vous prévenir quand votre demande avance.", en: "To tell you when your application moves on."), required: true,
-                        minLength: nil, maxLength: nil, pattern: nil, min: nil, max: nil, notAfterToday: nil, choices: nil, showIf: nil),
-                ]),
+                    field("last_name", .text, maxLength: 80), field("first_names", .text, maxLength: 120),
+                    field("phone", .phone, hint: words("phone_hint")),
+                ])
         ]
-        if !files.isEmpty { pages.append(FormPage(key: "documents", title: LocalizedText(fr: "Pièces à joindre", en: "Documents"), fields: files)) }
+        if !files.isEmpty { pages.append(FormPage(key: "documents", title: words("documents"), fields: files)) }
         return FormDefinition(pages: pages, document: IssuedDocumentSpec(title: procedure.title, fields: ["last_name", "first_names"], validityMonths: nil))
     }
 }
