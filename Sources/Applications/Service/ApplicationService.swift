@@ -522,9 +522,7 @@ package struct ApplicationService: Sendable {
 
     /// The signed document of an approved application.
     func issue(_ record: ApplicationRecord, form: FormDefinition, at date: Date) async throws -> (code: String, payload: String, signature: String) {
-        let repository = CatalogRepository(database: database.db)
-        let procedure = try await repository.procedures(ids: [record.procedureId]).first
-        let institution = try await repository.allInstitutions()[record.institutionId]
+        let institution = try await CatalogRepository(database: database.db).allInstitutions()[record.institutionId]
         var validUntil: String?
         if let months = form.document.validityMonths, let until = Calendar(identifier: .gregorian).date(byAdding: .month, value: months, to: date) {
             validUntil = String(AuditLog.timestamp(until).prefix(10))
@@ -537,7 +535,6 @@ package struct ApplicationService: Sendable {
                 guard let field = form.field(key), let answer = record.answers[key], !answer.isEmpty else { return nil }
                 return DocumentPayload.PrintedField(key: key, label: field.label, value: Self.display(field, record.answers[key]))
             }, keyId: keys.keyId)
-        _ = procedure
         let signed = try DocumentSigner.sign(payload, with: keys)
         return (payload.code, signed.payload, signed.signature)
     }

@@ -59,27 +59,26 @@ package enum ApplicationsDemo {
                 origin: origin)
             guard let field = form.definition.field("record_proof") else { continue }
             try await service.attach(record, field: field, filename: "volet-1.pdf", bytes: pdf, origin: origin)
-            guard case .submitted(var current) = try await service.submit(applicationId: record.id, expectedRevision: record.revision + 1, origin: origin) else {
+            guard case .submitted(let current) = try await service.submit(applicationId: record.id, expectedRevision: record.revision + 1, origin: origin) else {
                 continue
             }
             switch index {
             case 1:
-                current = try await service.act(current, .init(action: .claim, expectedRevision: current.revision), principal: agent, origin: origin)
+                _ = try await service.act(current, .init(action: .claim, expectedRevision: current.revision), principal: agent, origin: origin)
             case 2:
-                current = try await service.act(
+                _ = try await service.act(
                     current,
                     .init(
                         action: .requestChanges, expectedRevision: current.revision,
                         note: "La pièce jointe est illisible : envoyez une photo nette du volet n° 1.", fields: ["record_proof"]), principal: agent, origin: origin)
             case 3:
-                current = try await service.act(current, .init(action: .approve, expectedRevision: current.revision), principal: agent, origin: origin)
+                _ = try await service.act(current, .init(action: .approve, expectedRevision: current.revision), principal: agent, origin: origin)
             case 4:
-                current = try await service.act(
+                _ = try await service.act(
                     current, .init(action: .reject, expectedRevision: current.revision, note: "Aucun acte ne correspond dans le registre indiqué."),
                     principal: agent, origin: origin)
             default: break
             }
-            _ = current
         }
     }
 }

@@ -147,11 +147,11 @@ package struct ApplicationsAPIController: Sendable {
         ActionOrigin(actor: context.principal?.actor ?? fallback, requestId: context.requestId, address: context.clientAddress)
     }
 
-    func body<T: Decodable>(_ request: Request, as type: T.Type) async throws -> (T, ByteBuffer) {
+    func body<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
         var request = request
         let buffer = try await request.collectBody(upTo: maxBody)
         do {
-            return (try JSONDecoder().decode(T.self, from: Data(buffer: buffer)), buffer)
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch {
             throw AppError(.badRequest, code: "bad_json", detail: String(describing: error).prefix(300).description)
         }
@@ -175,7 +175,7 @@ package struct ApplicationsAPIController: Sendable {
         guard let key = request.headers[HTTPField.Name("Idempotency-Key")!], (8...128).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw AppError(.badRequest, code: "idempotency_key_required", field: "Idempotency-Key")
         }
-        let (input, buffer) = try await body(request, as: CreateBody.self)
+        let input = try await body(request, as: CreateBody.self)
         guard let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [input.procedure]).first else {
             throw AppError.validation(field: "procedure", code: "procedure_not_found")
         }
@@ -183,7 +183,6 @@ package struct ApplicationsAPIController: Sendable {
         // The request's meaning, not its bytes: the same answers in another key order are the same request.
         let canonical = try JSONResponse.encoder.encode(CanonicalCreate(procedure: input.procedure, answers: input.answers ?? [:], submit: input.submit ?? true))
         let hash = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
-        _ = buffer
         let scope = context.principal?.actor ?? "public"
         let filing = ApplicationService.Filing(
             channel: context.principal?.role == .centreAgent ? .assisted : .api, filedBy: context.principal?.actor, centreId: context.principal?.centres.first)
@@ -238,7 +237,7 @@ package struct ApplicationsAPIController: Sendable {
     }
 
     func track(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (input, _) = try await body(request, as: TrackBody.self)
+        let input = try await body(request, as: TrackBody.self)
         let record = try await service.track(reference: input.reference, pin: input.pin, address: context.clientAddress)
         var response = try JSONResponse.make(try await statusDTO(record))
         response.headers[.cacheControl] = "no-store"
@@ -298,7 +297,7 @@ package struct ApplicationsAPIController: Sendable {
         guard let header = request.headers[.ifMatch], let revision = Int(header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))) else {
             throw AppError(.preconditionRequired, code: "if_match_required", field: "If-Match")
         }
-        let (input, _) = try await body(request, as: ActionBody.self)
+        let input = try await body(request, as: ActionBody.self)
         guard let action = AgentAction(rawValue: input.action) else { throw AppError.validation(field: "action", code: "unknown_action") }
         let updated = try await service.act(
             record, .init(action: action, expectedRevision: revision, note: input.note ?? "", fields: input.fields ?? [], assignee: input.assignee),
@@ -321,7 +320,7 @@ package struct ApplicationsAPIController: Sendable {
 
     func document(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = String((context.parameters.get("code") ?? "").prefix(20))
-        let result = try await DocumentSigner.verify(code: code, on: service.database.sql)
+        let (result, signed) = try await DocumentSigner.verifyStored(code: code, on: service.database.sql)
         var payload: DocumentPayload?
         var revokedAt: String?
         switch result {
@@ -331,14 +330,11 @@ package struct ApplicationsAPIController: Sendable {
             revokedAt = at
         case .invalid, .unknown: break
         }
-        var raw: (String, String)?
-        if payload != nil, let row = try await service.database.sql.select().columns("payload", "signature").from("issued_documents")
-            .where("code", .equal, payload!.code).first()
-        {
-            raw = (try row.decode(column: "payload", as: String.self), try row.decode(column: "signature", as: String.self))
-        }
+        // The signed bytes only for a document whose signature holds.
+        let raw = payload == nil ? nil : signed
         var response = try JSONResponse.make(
-            VerificationDTO(code: code.uppercased(), status: result.status, document: payload, payload: raw?.0, signature: raw?.1, revokedAt: revokedAt),
+            VerificationDTO(
+                code: code.uppercased(), status: result.status, document: payload, payload: raw?.payload, signature: raw?.signature, revokedAt: revokedAt),
             status: result == .unknown ? .notFound : .ok)
         response.headers[.cacheControl] = "no-store"
         return response

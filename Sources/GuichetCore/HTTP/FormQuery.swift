@@ -13,6 +13,11 @@ package struct FormQuery: Sendable {
         }
     }
 
+    /// Fields already decoded (e.g. the text parts of a multipart body).
+    package init(items: [(name: String, value: String)]) {
+        self.items = items
+    }
+
     package subscript(_ name: String) -> String? {
         items.first { $0.name == name }?.value
     }

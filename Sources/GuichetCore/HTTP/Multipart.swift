@@ -16,10 +16,7 @@ package struct MultipartForm: Sendable {
 
     /// The text fields, as a form query.
     package var fields: FormQuery {
-        FormQuery(
-            parts.filter { $0.filename == nil }
-                .map { "\(FormQuery.encode($0.name))=\(FormQuery.encode(String(decoding: $0.data, as: UTF8.self)))" }
-                .joined(separator: "&"))
+        FormQuery(items: parts.filter { $0.filename == nil }.map { ($0.name, String(decoding: $0.data, as: UTF8.self)) })
     }
 
     package func file(_ name: String) -> Part? {
