@@ -55,10 +55,13 @@ package struct UserAccount: Sendable, Equatable {
 package struct AccountService: Sendable {
     package let database: any Database
     package let settings: AccountSettings
+    /// Counts sign-in attempts before bcrypt runs, so that parallel guesses cannot pass the limit.
+    let limiter: AttemptLimiter
 
-    package init(database: any Database, settings: AccountSettings = AccountSettings()) {
+    package init(database: any Database, settings: AccountSettings = AccountSettings(), limiter: AttemptLimiter? = nil) {
         self.database = database
         self.settings = settings
+        self.limiter = limiter ?? AttemptLimiter(database: database, writeQueue: nil)
     }
 
     package static let minimumPasswordLength = 10
@@ -325,38 +328,35 @@ package struct AccountService: Sendable {
         let email = Self.normalisedEmail(email)
         let accountKey = "account:" + Self.sha256(email)
         let addressKey = address.map { "address:" + $0 }
-        let since = Self.now() - settings.failureWindow
-        for key in [accountKey, addressKey].compactMap({ $0 }) {
-            let failures = try await LoginFailureRow.query(on: database).filter(\.$key == key).filter(\.$occurredAt > since).count()
-            if failures >= settings.maxFailures {
-                try await AuditLog.append(
-                    AuditEntry(
-                        actor: "anonymous", action: "auth.sign_in_blocked", entity: "session", summary: "too many failed sign-ins",
-                        requestId: requestId, address: address), on: database)
-                return .tooManyAttempts
-            }
+        // Counted before bcrypt runs: of any number of attempts at once, at most `maxFailures` are checked.
+        let rules = [accountKey, addressKey].compactMap { $0 }.map {
+            AttemptLimiter.Rule(bucket: "signin-" + $0, limit: settings.maxFailures, window: settings.failureWindow)
+        }
+        guard let reservation = try await limiter.reserve(rules) else {
+            try await AuditLog.append(
+                AuditEntry(
+                    actor: "anonymous", action: "auth.sign_in_blocked", entity: "session", summary: "too many failed sign-ins",
+                    requestId: requestId, address: address), on: database)
+            return .tooManyAttempts
         }
         let row = try await UserRow.query(on: database).filter(\.$email == email).first()
         let storedHash: String
         if let row { storedHash = row.passwordHash } else { storedHash = try await decoyHash() }
         let matches = try await verifyPassword(password, hash: storedHash)
         guard let row, matches, !row.disabled else {
+            // The reserved attempt stays counted: it is the failure.
             try await database.transaction { database in
-                for key in [accountKey, addressKey].compactMap({ $0 }) {
-                    let failure = LoginFailureRow()
-                    failure.key = key
-                    failure.occurredAt = Self.now()
-                    try await failure.create(on: database)
-                }
                 try await AuditLog.append(
                     AuditEntry(
                         actor: "anonymous", action: "auth.sign_in_failed", entity: "user", entityId: row?.id,
-                        summary: row == nil ? "unknown account" : (row!.disabled ? "disabled account" : "wrong password"),
+                        summary: row.map { $0.disabled ? "disabled account" : "wrong password" } ?? "unknown account",
                         requestId: requestId, address: address), on: database)
             }
             return .failure
         }
-        return .success(userId: row.id!, mustChangePassword: row.mustChangePassword)
+        try await limiter.release(reservation)
+        guard let userId = row.id else { return .failure }
+        return .success(userId: userId, mustChangePassword: row.mustChangePassword)
     }
 
     // MARK: Sessions
@@ -373,6 +373,8 @@ package struct AccountService: Sendable {
         try await purgeExpired()
         let id = CSRFMiddleware.newToken()
         let session = NewSession(id: id, csrfToken: Self.csrfToken(sessionId: id))
+        // A successful sign-in clears the account's failures (the address keeps its own).
+        try await limiter.clear("signin-account:" + Self.sha256(try await email(of: userId, on: database)))
         try await database.transaction { database in
             if let previous { try await SessionRow.query(on: database).filter(\.$id == Self.sha256(previous)).delete() }
             let row = SessionRow()
@@ -381,8 +383,6 @@ package struct AccountService: Sendable {
             row.createdAt = Self.now()
             row.lastSeenAt = row.createdAt
             try await row.create(on: database)
-            try await LoginFailureRow.query(on: database).filter(\.$key == "account:" + Self.sha256(try await email(of: userId, on: database)))
-                .delete()
             try await AuditLog.append(origin.entry("auth.sign_in", entity: "user", id: userId, summary: "signed in"), on: database)
         }
         return session

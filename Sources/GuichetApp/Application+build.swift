@@ -2,6 +2,7 @@ import Accounts
 import Applications
 import Audit
 import Catalog
+import Crypto
 import Centres
 import Ecosystem
 import FluentKit
@@ -25,6 +26,8 @@ package struct AppComponents: Sendable {
     package let cache: ResponseCache
     package let accounts: AccountService
     package let applications: ApplicationService
+    /// Binds visitors' CSRF tokens to this site.
+    package let siteSecret: SymmetricKey
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
     package let demoCredentials: [DemoUsers.Credential]
 }
@@ -38,7 +41,7 @@ package enum GuichetApplication {
     package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + ApplicationsMenu.entries + CentresMenu.entries + EcosystemMenu.entries }
 
     package static func migrations() -> [any Migration] {
-        AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all + ApplicationsMigrations.all
+        CoreMigrations.all + AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all + ApplicationsMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -52,7 +55,7 @@ package enum GuichetApplication {
             if configuration.runMigrations || configuration.demo {
                 try await database.migrate()
             }
-            let accounts = AccountService(database: database.db, settings: AccountSettings(configuration))
+            let accounts = AccountService(database: database.db, settings: AccountSettings(configuration), limiter: AttemptLimiter(database))
             let keys = try await ApplicationKeys.load(dataDirectory: configuration.dataDirectory, database: database.db)
             let applications = ApplicationService(
                 database: database, keys: keys, files: FileStore(dataDirectory: configuration.dataDirectory), maxFileBytes: configuration.maxFileBytes,
@@ -63,6 +66,7 @@ package enum GuichetApplication {
                 demoCredentials = try await DemoUsers.createIfNone(accounts: accounts)
                 try await ApplicationsDemo.seed(service: applications)
             }
+            let siteSecret = try SiteSecret.load(dataDirectory: configuration.dataDirectory)
             let localizer = try Localizer(resourceDirectories: resourceDirectories)
             let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
             let adminStylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/admin.css"), path: CorePaths.adminStylesheet)
@@ -75,7 +79,7 @@ package enum GuichetApplication {
             return AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet, cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                applications: applications, demoCredentials: demoCredentials)
+                applications: applications, siteSecret: siteSecret, demoCredentials: demoCredentials)
         } catch {
             await database.shutdown()
             throw error
@@ -83,7 +87,9 @@ package enum GuichetApplication {
     }
 
     package static func buildRouter(_ components: AppComponents) throws -> Router<AppRequestContext> {
-        let router = Router(context: AppRequestContext.self)
+        // HEAD is answered wherever GET is, with the same headers and no body.
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let routeTable = RouteTable()
         router.add(middleware: RequestIdMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -91,12 +97,18 @@ package enum GuichetApplication {
         router.add(middleware: GzipMiddleware())
         router.add(middleware: LanguageMiddleware(secureCookies: components.configuration.secureCookies))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
-        router.add(middleware: AuthMiddleware(accounts: components.accounts, trustForwardedFor: components.configuration.trustForwardedFor))
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
+        router.add(
+            middleware: AuthMiddleware(
+                accounts: components.accounts, trustForwardedFor: components.configuration.trustForwardedFor, secureCookies: components.configuration.secureCookies))
         router.add(
             middleware: CSRFMiddleware(
-                secureCookies: components.configuration.secureCookies, maxMultipartSize: components.configuration.maxApplicationBytes + (1 << 20)))
+                secureCookies: components.configuration.secureCookies, secret: components.siteSecret,
+                maxMultipartSize: components.configuration.maxApplicationBytes + (1 << 20)))
 
-        OperationsController(database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet])
+        OperationsController(
+            database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet],
+            metricsToken: components.configuration.metricsToken)
             .addRoutes(to: router)
         let reference = ReferenceData(generation: components.cache.generation)
         CatalogPagesController(
@@ -130,12 +142,14 @@ package enum GuichetApplication {
         PlanImportController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         let secure = components.configuration.secureCookies
         ApplyController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
-        TrackController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
-        InboxController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
+        let publicURL = components.configuration.publicURL
+        TrackController(service: components.applications, renderer: components.renderer, secureCookies: secure, publicURL: publicURL).addRoutes(to: router)
+        InboxController(service: components.applications, renderer: components.renderer, secureCookies: secure, publicURL: publicURL).addRoutes(to: router)
         FormEditorController(service: components.applications, renderer: components.renderer).addRoutes(to: router)
         ApplicationsAPIController(service: components.applications, localizer: components.renderer.localizer).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
+        routeTable.record(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }
 
@@ -144,10 +158,11 @@ package enum GuichetApplication {
         -> some ApplicationProtocol
     {
         let router = try buildRouter(components)
+        let responder = CanonicalPathResponder(inner: router.buildResponder(), localizer: components.renderer.localizer)
         let watcher = CatalogGenerationWatcher(database: components.database, generation: components.cache.generation)
         let services: [any Service] = [components.views, watcher] + (ownsDatabase ? [components.database] : [])
         return Application(
-            router: router,
+            responder: responder,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),
             services: services,
             logger: logger)

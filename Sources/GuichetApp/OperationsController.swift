@@ -29,6 +29,8 @@ struct OperationsController {
     let database: DatabaseService
     let metrics: PrometheusCollectorRegistry
     let stylesheets: [Stylesheet]
+    /// `/metrics` answers only with this bearer token; without one configured, only to this machine (loopback, not proxied).
+    let metricsToken: String?
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(CorePaths.ping)) { _, _ in "ok" }
@@ -42,7 +44,8 @@ struct OperationsController {
                 Health(status: healthy ? "ok" : "unavailable", database: healthy ? "ok" : "unavailable"),
                 status: healthy ? .ok : .serviceUnavailable)
         }
-        router.get(RouterPath(CorePaths.metrics)) { _, _ -> Response in
+        router.get(RouterPath(CorePaths.metrics)) { request, context -> Response in
+            guard mayReadMetrics(request, context) else { throw AppError.notFound() }
             var buffer: [UInt8] = []
             metrics.emit(into: &buffer)
             var headers = HTTPFields()
@@ -61,6 +64,17 @@ struct OperationsController {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet.body))
         }
         }
+    }
+}
+
+extension OperationsController {
+    func mayReadMetrics(_ request: Request, _ context: AppRequestContext) -> Bool {
+        if let metricsToken {
+            guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else { return false }
+            return CSRFMiddleware.constantTimeEqual(String(authorization.dropFirst("Bearer ".count)), metricsToken)
+        }
+        let proxied = request.headers[HTTPField.Name("X-Forwarded-For")!] != nil  // trap-safe: constant, valid header name
+        return !proxied && ["127.0.0.1", "::1"].contains(context.channelAddress ?? "")
     }
 }
 

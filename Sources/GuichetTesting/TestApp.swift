@@ -47,7 +47,8 @@ package enum TestApp {
 
     /// Prepared components (migrated, seeded), handed to `body`, then shut down.
     package static func withComponents<T: Sendable>(
-        seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger, _ body: @Sendable (AppComponents) async throws -> T
+        seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger, configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        _ body: @Sendable (AppComponents) async throws -> T
     ) async throws -> T {
         let (kind, cleanup) = databaseKind()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-data-\(UUID().uuidString)")
@@ -62,6 +63,7 @@ package enum TestApp {
         // Real bcrypt, at its lowest cost: tests sign in hundreds of times.
         configuration.bcryptCost = 4
         configuration.trustForwardedFor = true
+        configure(&configuration)
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, dropSchemaOnShutdown: true)
         do {
             let repository = CatalogRepository(database: components.database.db, changes: components.cache.generation)
@@ -82,10 +84,10 @@ package enum TestApp {
 
     /// A whole application answering through HummingbirdTesting's router client.
     package static func withClient<T: Sendable>(
-        seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger,
+        seed: Seed = .none, maxPageSize: Int = 100, logger: Logger = TestApp.logger, configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol, AppComponents) async throws -> T
     ) async throws -> T {
-        try await withComponents(seed: seed, maxPageSize: maxPageSize, logger: logger) { components in
+        try await withComponents(seed: seed, maxPageSize: maxPageSize, logger: logger, configure: configure) { components in
             let app = try GuichetApplication.buildApplication(components, logger: logger, ownsDatabase: false)
             return try await app.test(.router) { client in try await body(client, components) }
         }

@@ -76,6 +76,7 @@ struct Serve: AsyncParsableCommand {
         if let minutes = environment["GUICHET_SESSION_IDLE_MINUTES"].flatMap(Double.init), minutes > 0 { configuration.sessionIdleTimeout = minutes * 60 }
         if let hours = environment["GUICHET_SESSION_HOURS"].flatMap(Double.init), hours > 0 { configuration.sessionAbsoluteTimeout = hours * 3600 }
         configuration.applyFileSettings(environment)
+        try configuration.applySiteSettings(environment)
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
         printDemoCredentials(components.demoCredentials)
         let app = try GuichetApplication.buildApplication(components, logger: logger)

@@ -98,7 +98,7 @@ import Testing
             let sameAddress = try await attacker.post(AccountsPaths.signIn, form: [("email", other.email), ("password", other.password)])
             #expect(sameAddress.status == .tooManyRequests)
             // Once the window has passed, the right password works again.
-            try await (components.database.db as! any SQLDatabase).raw("UPDATE login_failures SET occurred_at = occurred_at - 3600").run()
+            try await (components.database.db as! any SQLDatabase).raw("UPDATE limit_attempts SET at = at - 3600").run()
             #expect(try await owner.signIn(email: user.email, password: user.password).status == .seeOther)
         }
     }

@@ -25,40 +25,48 @@ import Testing
             uri: "/api/v1/applications", method: .post, headers: [.contentType: "application/json", HTTPField.Name("Idempotency-Key")!: key], body: bytes) { $0 }
     }
 
-    /// The same Idempotency-Key twice (and many times at once) makes one application; with another body it is refused.
+    /// The same Idempotency-Key twice (and many times at once) makes one application. An anonymous caller's key is
+    /// scoped to the request's meaning: the same key with another body is another request, never someone else's answer.
     @Test func retriesNeverDuplicate() async throws {
         try await Apply.withApp { client, components in
             let body: [String: Any] = ["procedure": Apply.extract, "answers": Self.answers, "submit": false]
-            let first = try await Self.create(client, key: "key-0001-abcdef", body: body)
+            let first = try await Self.create(client, key: "key-0001-abcdefgh", body: body)
             #expect(first.status == .created)
             let created = try Apply.json(first)
-            let again = try await Self.create(client, key: "key-0001-abcdef", body: body)
+            let again = try await Self.create(client, key: "key-0001-abcdefgh", body: body)
             #expect(again.status == .ok)
             #expect(try Apply.json(again)["reference"] as? String == created["reference"] as? String)
             #expect(try Apply.json(again)["pin"] as? String == created["pin"] as? String)
             var other = body
             other["answers"] = Self.answers.merging(["copies": "3"]) { $1 }
-            let reused = try await Self.create(client, key: "key-0001-abcdef", body: other)
-            #expect(reused.status == .unprocessableContent)
-            #expect((try Apply.json(reused)["error"] as? [String: Any])?["code"] as? String == "idempotency_key_reused")
+            let reused = try await Self.create(client, key: "key-0001-abcdefgh", body: other)
+            #expect(reused.status == .created)
+            #expect(try Apply.json(reused)["reference"] as? String != created["reference"] as? String)
+            #expect(try Apply.json(reused)["pin"] == nil || (try Apply.json(reused)["pin"] as? String) != nil)
+            // Too short, too long or not visible ASCII: a 400 naming the header.
+            for bad in ["short-key", String(repeating: "k", count: 129), "clé-avec-accents-123"] {
+                let answer = try await Self.create(client, key: bad, body: body)
+                #expect(answer.status == .badRequest)
+                #expect((try Apply.json(answer)["error"] as? [String: Any])?["field"] as? String == "Idempotency-Key")
+            }
             // Twenty retries of one request racing each other: still one row.
             let bytes = try Apply.jsonBody(body)
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<20 { group.addTask { Int(try await Self.create(client, key: "key-race-123456", bytes: bytes).status.code) } }
+                for _ in 0..<20 { group.addTask { Int(try await Self.create(client, key: "key-race-12345678", bytes: bytes).status.code) } }
                 var codes: [Int] = []
                 for try await code in group { codes.append(code) }
                 #expect(codes.filter { $0 == 201 }.count == 1, "\(codes)")
                 #expect(codes.allSatisfy { $0 == 201 || $0 == 200 }, "\(codes)")
             }
             let rows = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM applications").first()?.decode(column: "n", as: Int.self)
-            #expect(rows == 2)
+            #expect(rows == 3)
             #expect(try await Self.create(client, key: "", body: body).status == .badRequest)
         }
     }
 
     @Test func draftUploadSubmitTrackAndAgentActions() async throws {
         try await Apply.withApp { client, components in
-            let created = try Apply.json(try await Self.create(client, key: "flow-key-0001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
+            let created = try Apply.json(try await Self.create(client, key: "flow-key-00000001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
             let reference = try #require(created["reference"] as? String)
             let pin = try #require(created["pin"] as? String)
             #expect(created["status"] as? String == "draft")
@@ -121,7 +129,7 @@ import Testing
 
     @Test func wrongPinsAreRateLimited() async throws {
         try await Apply.withApp { client, _ in
-            let created = try Apply.json(try await Self.create(client, key: "pin-key-00001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
+            let created = try Apply.json(try await Self.create(client, key: "pin-key-000000001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
             let reference = try #require(created["reference"] as? String)
             let pin = try #require(created["pin"] as? String)
             let wrong = pin == "111111" ? "222222" : "111111"

@@ -169,9 +169,9 @@ import Testing
             try await client.execute(uri: "/ping", method: .get) { response in
                 #expect(response.text == "ok")
             }
+            // Not for the public: without the metrics token (and not from this machine), /metrics is not there.
             try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(response.status == .notFound)
             }
             try await client.execute(uri: components.stylesheet.versionedPath, method: .get) { response in
                 #expect(response.status == .ok)
@@ -186,6 +186,18 @@ import Testing
 
     /// A discreet footer link starts a digitalisation need from the procedure; the page is the same for every visitor
     /// (it is cached per language), so the link never depends on who is signed in.
+    @Test func metricsNeedTheirToken() async throws {
+        let token = "metrics-token-for-tests-0123456789"
+        try await TestApp.withClient(configure: { $0.metricsToken = token }) { client, _ in
+            #expect(try await client.execute(uri: "/metrics", method: .get) { $0.status } == .notFound)
+            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong-token-0123456789"]) { $0.status } == .notFound)
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            }
+        }
+    }
+
     @Test func procedurePageLinksToReportingANeed() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }

@@ -22,4 +22,7 @@ package enum AccountsPaths {
 /// The session cookie's name.
 package enum SessionCookie {
     package static let name = "guichet_session"
+
+    /// `__Host-guichet_session` over HTTPS: no subdomain can set or shadow it.
+    package static func name(secure: Bool) -> String { secure ? "__Host-" + name : name }
 }

@@ -32,7 +32,7 @@ package struct AuthController: Sendable {
 
     /// Only a back-office path of this site, never another host (`//evil.example`) or a query with data in it.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix(CorePaths.backOffice), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("?"),
+        guard let next, PathNormalizer.isSafeLocalPath(next), next == CorePaths.backOffice || next.hasPrefix(CorePaths.backOffice + "/"),
             !next.hasPrefix(AccountsPaths.signIn)
         else { return AccountsPaths.home }
         return next
@@ -67,10 +67,10 @@ package struct AuthController: Sendable {
             return try signInPage(request, context: context, form: form, status: .unauthorized)
         case .success(let userId, let mustChange):
             let session = try await accounts.startSession(
-                userId: userId, replacing: request.cookies[SessionCookie.name]?.value,
+                userId: userId, replacing: request.cookies[SessionCookie.name(secure: secureCookies)]?.value,
                 origin: ActionOrigin(actor: "user:\(userId)", requestId: context.requestId, address: context.clientAddress))
             var response = Response.redirect(to: mustChange ? AccountsPaths.password : next, type: .normal)
-            response.setCookie(Cookie(name: SessionCookie.name, value: session.id, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: SessionCookie.name(secure: secureCookies), value: session.id, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
     }
@@ -80,11 +80,11 @@ package struct AuthController: Sendable {
         let origin = ActionOrigin(actor: principal.actor, requestId: context.requestId, address: context.clientAddress)
         if everywhere {
             try await accounts.endAllSessions(userId: principal.id, origin: origin)
-        } else if let cookie = request.cookies[SessionCookie.name]?.value {
+        } else if let cookie = request.cookies[SessionCookie.name(secure: secureCookies)]?.value {
             try await accounts.endSession(cookie, userId: principal.id, origin: origin)
         }
         var response = Response.redirect(to: AccountsPaths.signIn, type: .normal)
-        response.setCookie(Cookie(name: SessionCookie.name, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: SessionCookie.name(secure: secureCookies), value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -115,7 +115,7 @@ package struct AuthController: Sendable {
         guard form.isValid else { return try passwordPage(request, context: context, form: form, done: false, status: .unprocessableContent) }
         do {
             try await accounts.changePassword(
-                userId: principal.id, current: current, new: new, keepSession: request.cookies[SessionCookie.name]?.value,
+                userId: principal.id, current: current, new: new, keepSession: request.cookies[SessionCookie.name(secure: secureCookies)]?.value,
                 origin: ActionOrigin(actor: principal.actor, requestId: context.requestId, address: context.clientAddress))
         } catch let error as AppError where error.status == .unprocessableContent {
             form.add(error.field ?? "password", renderer.localizer.text("errors.\(error.code)", context.language, ["minimum": "\(AccountService.minimumPasswordLength)"]))

@@ -9,10 +9,12 @@ import NIOCore
 package struct AuthMiddleware: RouterMiddleware {
     let accounts: AccountService
     let trustForwardedFor: Bool
+    let secureCookies: Bool
 
-    package init(accounts: AccountService, trustForwardedFor: Bool) {
+    package init(accounts: AccountService, trustForwardedFor: Bool, secureCookies: Bool = false) {
         self.accounts = accounts
         self.trustForwardedFor = trustForwardedFor
+        self.secureCookies = secureCookies
     }
 
     package func handle(
@@ -29,7 +31,7 @@ package struct AuthMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        if let cookie = request.cookies[SessionCookie.name]?.value, let session = try await accounts.session(cookie) {
+        if let cookie = request.cookies[SessionCookie.name(secure: secureCookies)]?.value, let session = try await accounts.session(cookie) {
             context.principal = session.principal
             context.csrfToken = session.csrfToken
             context.mustChangePassword = session.mustChangePassword

@@ -1,4 +1,5 @@
 import Foundation
+import GuichetCore
 
 /// One wrong answer: the field and the locale key of the message (`apply.errors.<code>`), with its placeholders.
 package struct AnswerError: Error, Sendable, Equatable, Codable {
@@ -73,9 +74,7 @@ package enum AnswerValidator {
         case .text, .file:
             value = raw.replacingOccurrences(of: "\r\n", with: "\n")
         case .number:
-            let normalised = raw.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
-                .replacingOccurrences(of: ",", with: ".")
-            guard let number = Double(normalised), number.isFinite else { return .failure(AnswerError(field: key, reason: "number")) }
+            guard let number = InputParser.decimal(raw, in: -1e15...1e15) else { return .failure(AnswerError(field: key, reason: "number")) }
             if let min = field.min, number < min { return .failure(AnswerError(field: key, reason: "number_min", arguments: ["min": format(min)])) }
             if let max = field.max, number > max { return .failure(AnswerError(field: key, reason: "number_max", arguments: ["max": format(max)])) }
             value = format(number)
@@ -86,9 +85,9 @@ package enum AnswerValidator {
         case .choice:
             guard (field.choices ?? []).contains(where: { $0.value == raw }) else { return .failure(AnswerError(field: key, reason: "choose")) }
         case .phone:
-            let digits = raw.filter(\.isNumber)
+            let digits = raw.filter { $0.isASCII && $0.isNumber }
             let plus = raw.hasPrefix("+") || raw.hasPrefix("00")
-            guard raw.allSatisfy({ $0.isNumber || " +-.()".contains($0) }), (8...15).contains(digits.count) else {
+            guard raw.count <= 40, raw.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }), (8...15).contains(digits.count) else {
                 return .failure(AnswerError(field: key, reason: "phone"))
             }
             value = (plus ? "+" : "") + (raw.hasPrefix("00") ? String(digits.dropFirst(2)) : digits)
@@ -121,31 +120,14 @@ package enum AnswerValidator {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
     }
 
-    /// `YYYY-MM-DD` or `DD/MM/YYYY` (also with `-` or `.`), a real calendar day.
+    /// `YYYY-MM-DD` or `DD/MM/YYYY` (also with `-` or `.`), a real calendar day, in ASCII digits.
     static func parseDate(_ raw: String) -> (iso: String, Void)? {
-        let parts = raw.split(whereSeparator: { "-/. ".contains($0) }).map(String.init)
-        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
-        let (year, month, day): (Int, Int, Int)
-        if parts[0].count == 4 {
-            (year, month, day) = (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!)
-        } else if parts[2].count == 4 {
-            (year, month, day) = (Int(parts[2])!, Int(parts[1])!, Int(parts[0])!)
-        } else {
-            return nil
-        }
-        guard (1850...2200).contains(year), (1...12).contains(month), day >= 1 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let first = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-            let range = calendar.range(of: .day, in: .month, for: first), day <= range.count
-        else { return nil }
-        return (String(format: "%04d-%02d-%02d", year, month, day), ())
+        InputParser.typedDay(raw).map { ($0.iso, ()) }
     }
 
     static func isoDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
     }
 }

@@ -24,6 +24,7 @@ package struct ApplicationService: Sendable {
 
     package var store: ApplicationStore { ApplicationStore(database: database) }
     package var forms: FormStore { FormStore(database: database, cache: formCache) }
+    var limiter: AttemptLimiter { AttemptLimiter(database) }
     let formCache = FormCache()
     let historyCache = HistoryCache()
 
@@ -353,41 +354,25 @@ package struct ApplicationService: Sendable {
     static let failuresPerReference = 5
     static let failuresPerAddress = 20
 
-    /// The application behind a reference and PIN. Wrong PINs are counted per reference and per address; past the
-    /// limit every try is refused (429) for the window, right PIN or not.
+    /// The application behind a reference and PIN. Every try is counted per reference and per address *before* the PIN
+    /// is compared (a right one is then uncounted), so parallel guesses cannot pass the limit; past it every try is
+    /// refused (429) for the window, right PIN or not.
     package func track(reference typed: String, pin: String, address: String?) async throws -> ApplicationRecord {
-        let sql = database.sql
-        let since = AuditLog.timestamp(Date().addingTimeInterval(-Self.failureWindow))
         let reference = ApplicationReference.normalise(typed)
-        let subjects = [reference.map { "ref:\($0)" }, address.map { "addr:\($0)" }].compactMap { $0 }
-        // One round trip: the application and the recent failures of its reference and of the address.
-        let counts = "(SELECT COUNT(*) FROM tracking_failures WHERE subject = \(bind: "ref:" + (reference ?? "")) AND at >= \(bind: since)) AS ref_failures, "
-            + "(SELECT COUNT(*) FROM tracking_failures WHERE subject = \(bind: "addr:" + (address ?? "")) AND at >= \(bind: since)) AS addr_failures" as SQLQueryString
-        let row = try await sql.raw(
-            "SELECT \(unsafeRaw: ApplicationRecord.columns.joined(separator: ", ")), " + counts + " FROM applications WHERE reference = \(bind: reference ?? "")"
+        var rules = address.map { [AttemptLimiter.Rule(bucket: "track-address:\($0)", limit: Self.failuresPerAddress, window: Self.failureWindow)] } ?? []
+        if let reference { rules.append(AttemptLimiter.Rule(bucket: "track-ref:\(reference)", limit: Self.failuresPerReference, window: Self.failureWindow)) }
+        guard let reservation = try await limiter.reserve(rules) else { throw AppError(.tooManyRequests, code: "tracking_blocked") }
+        guard let reference else { throw AppError.validation(field: "reference", code: "reference_invalid") }
+        let row = try await database.sql.raw(
+            "SELECT \(unsafeRaw: ApplicationRecord.columns.joined(separator: ", ")) FROM applications WHERE reference = \(bind: reference)"
         ).first()
-        let failures: (reference: Int, address: Int)
-        if let row {
-            failures = (try row.decode(column: "ref_failures", as: Int.self), try row.decode(column: "addr_failures", as: Int.self))
-        } else {
-            let only = try await sql.raw("SELECT " + counts).first()
-            failures = (try only?.decode(column: "ref_failures", as: Int.self) ?? 0, try only?.decode(column: "addr_failures", as: Int.self) ?? 0)
-        }
-        if failures.reference >= Self.failuresPerReference || failures.address >= Self.failuresPerAddress {
-            throw AppError(.tooManyRequests, code: "tracking_blocked")
-        }
-        guard reference != nil else { throw AppError.validation(field: "reference", code: "reference_invalid") }
         let record = try row.map(ApplicationRecord.init(row:))
-        let cleanPin = pin.filter(\.isNumber)
+        let cleanPin = String(pin.filter { $0.isASCII && $0.isNumber }.prefix(12))
+        // The reserved try stays counted: it is the failure.
         guard let record, CSRFMiddleware.constantTimeEqual(keys.pin(for: record.id), cleanPin) else {
-            try await database.writeTransaction { db in
-                for subject in subjects {
-                    try await (db as! any SQLDatabase).insert(into: "tracking_failures").columns("subject", "at")
-                        .values(SQLBind(subject), SQLBind(AuditLog.timestamp())).run()
-                }
-            }
             throw AppError.validation(field: "pin", code: "tracking_not_found")
         }
+        try await limiter.release(reservation)
         return record
     }
 

@@ -153,7 +153,7 @@ package struct ApplicationsAPIController: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch {
-            throw AppError(.badRequest, code: "bad_json", detail: String(describing: error).prefix(300).description)
+            throw AppError.decoding(error)
         }
     }
 
@@ -172,9 +172,6 @@ package struct ApplicationsAPIController: Sendable {
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!], (8...128).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw AppError(.badRequest, code: "idempotency_key_required", field: "Idempotency-Key")
-        }
         let input = try await body(request, as: CreateBody.self)
         guard let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [input.procedure]).first else {
             throw AppError.validation(field: "procedure", code: "procedure_not_found")
@@ -182,13 +179,15 @@ package struct ApplicationsAPIController: Sendable {
         guard let form = try await service.forms.current(procedure: procedure.id) else { throw AppError.validation(field: "procedure", code: "form_not_found") }
         // The request's meaning, not its bytes: the same answers in another key order are the same request.
         let canonical = try JSONResponse.encoder.encode(CanonicalCreate(procedure: input.procedure, answers: input.answers ?? [:], submit: input.submit ?? true))
-        let hash = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
-        let scope = context.principal?.actor ?? "public"
+        let hash = IdempotencyKey.hash(canonical)
+        guard let idempotency = try IdempotencyKey.from(request, principal: context.principal, requestHash: hash) else {
+            throw AppError(.badRequest, code: "idempotency_key_required", field: "Idempotency-Key")
+        }
         let filing = ApplicationService.Filing(
             channel: context.principal?.role == .centreAgent ? .assisted : .api, filedBy: context.principal?.actor, centreId: context.principal?.centres.first)
         let (record, created) = try await service.create(
             .init(
-                procedure: procedure, form: form, answers: input.answers ?? [:], submit: input.submit ?? true, scope: scope, idempotencyKey: key,
+                procedure: procedure, form: form, answers: input.answers ?? [:], submit: input.submit ?? true, scope: idempotency.scope, idempotencyKey: idempotency.key,
                 requestHash: hash, filing: filing), origin: origin(context, "api"))
         var response = try JSONResponse.make(
             CreatedDTO(
@@ -257,8 +256,8 @@ package struct ApplicationsAPIController: Sendable {
             filter.status = value
         }
         filter.overdueOnly = query.get("overdue") == "true"
-        let limit = min(100, max(1, query.get("limit").flatMap(Int.init) ?? 50))
-        let offset = max(0, query.get("offset").flatMap(Int.init) ?? 0)
+        let limit = try request.form.integer("limit", in: 1...100) ?? 50
+        let offset = try request.form.integer("offset", in: 0...InboxController.maxOffset) ?? 0
         let (items, total) = try await store.inbox(filter, limit: limit, offset: offset)
         var list: [DetailDTO] = []
         for item in items { list.append(try await detailDTO(item, full: false)) }

@@ -9,14 +9,16 @@ import Hummingbird
 /// opening audited), and the agent's actions under optimistic locking. Also where a centre agent starts an
 /// application for a visitor (assisted digital).
 package struct InboxController: Sendable {
+    /// Far beyond any inbox; a larger offset is a wrong address, not a page.
+    static let maxOffset = 10_000_000
     let service: ApplicationService
     let renderer: Renderer
     let track: TrackController
 
-    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool) {
+    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool, publicURL: String) {
         self.service = service
         self.renderer = renderer
-        self.track = TrackController(service: service, renderer: renderer, secureCookies: secureCookies)
+        self.track = TrackController(service: service, renderer: renderer, secureCookies: secureCookies, publicURL: publicURL)
     }
 
     var store: ApplicationStore { service.store }
@@ -96,7 +98,7 @@ package struct InboxController: Sendable {
         default: filter.assignedTo = nil
         }
         filter.overdueOnly = query.get("overdue") == "1"
-        let offset = max(0, query.get("offset").flatMap(Int.init) ?? 0)
+        let offset = try request.form.integer("offset", in: 0...Self.maxOffset) ?? 0
         let (items, total) = try await store.inbox(filter, limit: 50, offset: offset)
         let repository = CatalogRepository(database: service.database.db)
         let withForms = try await service.forms.procedures()

@@ -11,11 +11,14 @@ package struct TrackController: Sendable {
     let service: ApplicationService
     let renderer: Renderer
     let apply: ApplyController
+    /// The site's address as people type it (`GUICHET_PUBLIC_URL`), printed on documents; never the request's `Host`.
+    let publicURL: String
 
-    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool) {
+    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool, publicURL: String) {
         self.service = service
         self.renderer = renderer
         self.apply = ApplyController(service: service, renderer: renderer, secureCookies: secureCookies)
+        self.publicURL = publicURL
     }
 
     var store: ApplicationStore { service.store }
@@ -170,11 +173,8 @@ package struct TrackController: Sendable {
         return response
     }
 
-    /// The address printed on a document for its verification page: https when the site is served over HTTPS
-    /// (`GUICHET_SECURE_COOKIES=1`), as the person will type it.
-    func host(_ request: Request) -> String {
-        request.head.authority.map { "\(apply.secureCookies ? "https" : "http")://\($0)" } ?? ""
-    }
+    /// The address printed on a document for its verification page: the configured public address, whatever `Host` said.
+    func host(_ request: Request) -> String { publicURL }
 
     // MARK: Verification
 

@@ -61,10 +61,13 @@ package struct EditorAPIController: Sendable {
         return working
     }
 
+    /// A draft is saved far fewer times than this; a larger `If-Match` is a wrong header, not a revision.
+    static let maxRevision = 1_000_000_000
+
     func expectedRevision(_ request: Request) throws -> Int {
         guard let header = request.headers[.ifMatch] else { return 0 }
         let value = header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
-        guard let revision = Int(value), revision >= 0 else { throw AppError.badParameter("If-Match", value: header) }
+        guard let revision = InputParser.natural(value, max: Self.maxRevision) else { throw AppError.badParameter("If-Match", value: header) }
         return revision
     }
 
@@ -88,9 +91,16 @@ package struct EditorAPIController: Sendable {
         do {
             procedure = try JSONDecoder().decode(Procedure.self, from: Data(buffer: body))
         } catch {
-            throw AppError(.badRequest, code: "bad_json", detail: "\(error)".prefix(300).description)
+            throw AppError.decoding(error)
         }
         guard procedure.id == id else { throw AppError.validation(field: "id", code: "id_mismatch") }
+        let repository = CatalogRepository(database: database.db)
+        var validator = CatalogValidator(
+            knownCountries: Set(try await repository.countries().map(\.code)), knownCategories: Set(try await repository.categories().map(\.id)),
+            knownInstitutions: Set(try await repository.allInstitutions().keys))
+        if let issue = validator.validate(procedure: procedure).first {
+            throw AppError(.unprocessableContent, code: "invalid_procedure", field: issue.path, arguments: ["field": issue.path, "problem": issue.message])
+        }
         guard principal.actsFor(institution: procedure.institution) else { throw AppError(.forbidden, code: "forbidden") }
         let working = try await check(id, principal: principal)
         let institutions = try await CatalogRepository(database: database.db).allInstitutions()

@@ -39,6 +39,7 @@ package struct EditorController: Sendable {
         router.get(RouterPath(EditorPaths.procedurePattern)) { request, context in try await procedurePage(request, context: context) }
         router.post(RouterPath(EditorPaths.procedurePattern)) { request, context in try await saveGeneral(request, context: context) }
         router.get(RouterPath(EditorPaths.newStepPattern)) { request, context in try await newStep(request, context: context) }
+        router.post(RouterPath(EditorPaths.newStepPattern)) { request, context in try await saveStep(request, context: context) }
         router.get(RouterPath(EditorPaths.stepPattern)) { request, context in try await stepPage(request, context: context) }
         router.post(RouterPath(EditorPaths.stepPattern)) { request, context in try await saveStep(request, context: context) }
         router.post(RouterPath(EditorPaths.stepActionPattern)) { request, context in try await stepAction(request, context: context) }
@@ -76,7 +77,9 @@ package struct EditorController: Sendable {
     }
 
     func revision(_ context: AppRequestContext) throws -> Int {
-        guard let value = context.postForm["revision"], let revision = Int(value), revision >= 0 else { throw AppError.badParameter("revision") }
+        guard let value = context.postForm["revision"], let revision = InputParser.natural(value, max: EditorAPIController.maxRevision) else {
+            throw AppError.badParameter("revision")
+        }
         return revision
     }
 
@@ -333,7 +336,7 @@ package struct EditorController: Sendable {
                 return [
                     "n": i + 1, "kindName": "cost_kind_\(i)", "kindError": (errors["cost_kind_\(i)"].map { $0 as Any } ?? false),
                     "kinds": costKinds(kindValue, context),
-                    "amount": field("cost_amount_\(i)", cost.amount.map { $0.rounded() == $0 ? String(Int($0)) : String($0) }),
+                    "amount": field("cost_amount_\(i)", cost.amount.map { value in Int(exactly: value).map(String.init) ?? String(value) }),
                     "currencyName": "cost_currency_\(i)", "currencyError": (errors["cost_currency_\(i)"].map { $0 as Any } ?? false),
                     "currencies": CatalogValidator.currencies.sorted().map { ["value": $0, "selected": $0 == currencyValue] },
                     "label": pair("cost_label_\(i)", cost.label, t("editor.step.cost_label", context)), "payment": pair("cost_payment_\(i)", cost.payment, t("editor.step.cost_payment", context)),
@@ -412,7 +415,7 @@ package struct EditorController: Sendable {
         do {
             try await editor.save(
                 procedure, expectedRevision: expected, origin: origin(principal, context),
-                summary: index == nil ? "step added to block \(block + 1)" : "step \(block + 1).\(index! + 1) edited")
+                summary: index.map { "step \(block + 1).\($0 + 1) edited" } ?? "step added to block \(block + 1)")
         } catch let conflict as DraftConflict {
             return try await renderStep(
                 request, context: context, principal: principal, working: try await self.working(context, principal: principal), block: block, index: index, step: step,

@@ -43,7 +43,7 @@ package struct FormReader {
     mutating func int(_ name: String, min: Int = 0, max: Int = 100_000) -> Int? {
         let value = string(name)
         guard !value.isEmpty else { return nil }
-        guard let number = Int(value), number >= min, number <= max else {
+        guard let number = InputParser.integer(value, in: min...max) else {
             fail(name, "whole_number", ["min": "\(min)", "max": "\(max)"])
             return nil
         }
@@ -79,10 +79,7 @@ package struct FormReader {
     mutating func date(_ name: String) -> String? {
         let value = string(name)
         guard !value.isEmpty else { return nil }
-        let parts = value.split(separator: "-")
-        guard value.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1900...2100).contains(year), (1...12).contains(month), (1...31).contains(day)
-        else {
+        guard let day = InputParser.day(value), (1900...2100).contains(day.year) else {
             fail(name, "bad_date")
             return nil
         }
@@ -178,7 +175,7 @@ package struct FormReader {
             cost.payment = text("cost_payment_\(row)", max: 300)
             if kind == .amount {
                 let amountText = string("cost_amount_\(row)").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ",", with: ".")
-                if let amount = Double(amountText), amount >= 0, amount < 1e12 { cost.amount = amount } else { fail("cost_amount_\(row)", "amount") }
+                if let amount = InputParser.decimal(amountText, in: 0...999_999_999_999) { cost.amount = amount } else { fail("cost_amount_\(row)", "amount") }
                 let currency = string("cost_currency_\(row)")
                 if CatalogValidator.currencies.contains(currency) { cost.currency = currency } else { fail("cost_currency_\(row)", "choose") }
             } else if kind != .percentage {

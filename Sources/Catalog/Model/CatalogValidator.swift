@@ -1,4 +1,5 @@
 import Foundation
+import GuichetCore
 
 /// A problem in an imported catalogue, named by its place: `procedures[3] (sn-cni).blocks[0].steps[1].costs[0].currency`.
 package struct CatalogIssue: Error, Equatable, Sendable, CustomStringConvertible {
@@ -84,6 +85,13 @@ package struct CatalogValidator {
         return issues
     }
 
+    /// One procedure on its own (an API draft), against the countries, categories and institutions the validator knows.
+    package mutating func validate(procedure: Procedure) -> [CatalogIssue] {
+        issues = []
+        validate(procedure, path: "procedure", countries: knownCountries, categories: knownCategories, institutions: knownInstitutions)
+        return issues
+    }
+
     private mutating func validate(
         _ procedure: Procedure, path: String, countries: Set<String>, categories: Set<String>, institutions: Set<String>
     ) {
@@ -125,8 +133,8 @@ package struct CatalogValidator {
             text(requirement.name, "\(requirementPath).name")
             for (name, value) in [("originals", requirement.originals), ("copies", requirement.copies),
                 ("certifiedCopies", requirement.certifiedCopies)]
-            where (value ?? 0) < 0 {
-                add("\(requirementPath).\(name)", "cannot be negative")
+            where !(0...1000).contains(value ?? 0) {
+                add("\(requirementPath).\(name)", "must be between 0 and 1000")
             }
         }
         for (index, cost) in (step.costs ?? []).enumerated() {
@@ -144,7 +152,11 @@ package struct CatalogValidator {
                     add("\(costPath).currency", "an amount cost needs a currency")
                 }
             case .percentage:
-                if cost.percentage == nil { add("\(costPath).percentage", "a percentage cost needs a percentage") }
+                if let percentage = cost.percentage {
+                    if !percentage.isFinite || !(0...100).contains(percentage) { add("\(costPath).percentage", "must be between 0 and 100") }
+                } else {
+                    add("\(costPath).percentage", "a percentage cost needs a percentage")
+                }
                 if cost.parameter == nil { add("\(costPath).parameter", "a percentage cost says of what") }
             case .free, .unknown:
                 if cost.amount != nil { add("\(costPath).amount", "a \(cost.kind.rawValue) cost has no amount") }
@@ -190,7 +202,7 @@ package struct CatalogValidator {
 
     private mutating func date(_ value: String?, _ path: String) {
         guard let value else { return }
-        if value.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil { add(path, "\"\(value)\" is not a date YYYY-MM-DD") }
+        if InputParser.day(value) == nil { add(path, "\"\(value)\" is not a day that exists, written YYYY-MM-DD") }
     }
 
     private mutating func unique(_ ids: [String], _ path: String) {
@@ -201,7 +213,6 @@ package struct CatalogValidator {
     }
 
     static func isTime(_ text: String) -> Bool {
-        guard let match = text.wholeMatch(of: /(\d{2}):(\d{2})/), let hours = Int(match.1), let minutes = Int(match.2) else { return false }
-        return hours < 24 && minutes < 60
+        InputParser.timeOfDay(text) != nil
     }
 }

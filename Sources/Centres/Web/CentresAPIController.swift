@@ -20,9 +20,6 @@ package struct CentresAPIController: Sendable {
         ("GET", "/api/v1/tickets/{code}"),
     ]
 
-    static let idempotencyKey = "Idempotency-Key"
-    /// Long enough that nobody guesses another client's key (and so its ticket): a UUID fits.
-    static let keyLengths = 16...128
     static let maxBody = 4096
 
     var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
@@ -88,17 +85,19 @@ package struct CentresAPIController: Sendable {
     /// the same service and priority, 409 when it was used for another. The centre must be open, as for the page.
     @Sendable func takeTicket(_ request: Request, context: AppRequestContext) async throws -> Response {
         let centre = try await directory.requireCentre(try CentresView.id(context))
-        let token = try Self.requestToken(request, context)
         var request = request
         let body = try await request.collectBody(upTo: Self.maxBody)
         let input: TicketRequest
         do {
             input = try JSONDecoder().decode(TicketRequest.self, from: Data(buffer: body))
         } catch {
-            throw AppError(.badRequest, code: "bad_json")
+            throw AppError.decoding(error)
         }
         let priority = try CentresPagesController.priority(input.priority, allowAppointment: false)
         let serviceId = input.service ?? ""
+        // An anonymous caller's key is scoped to what it asks for (never to the phone number, which is not kept).
+        let meaning = IdempotencyKey.hash(Data("\(centre.id)|\(serviceId)|\(priority.rawValue)".utf8))
+        let token = try IdempotencyKey.from(request, principal: context.principal, requestHash: meaning).map { "api:" + $0.scoped }
         if let token, let earlier = try await queue.ticket(centre: centre.id, requestToken: token) {
             return try await answer(Self.replayed(earlier, service: serviceId, priority: priority), status: .ok)
         }
@@ -108,15 +107,6 @@ package struct CentresAPIController: Sendable {
                 centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,
                 actor: context.principal?.actor ?? "api"))
         return try await answer(created ? ticket : Self.replayed(ticket, service: serviceId, priority: priority), status: created ? .created : .ok)
-    }
-
-    /// The key, scoped to the caller (a token's holder, or anyone): stored as the ticket's request token.
-    static func requestToken(_ request: Request, _ context: AppRequestContext) throws -> String? {
-        guard let key = request.headers[.init(idempotencyKey)!] else { return nil }
-        guard keyLengths.contains(key.count), key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
-            throw AppError.badParameter("Idempotency-Key", code: "idempotency_key_invalid", value: key)
-        }
-        return "api:\(context.principal?.actor ?? "anyone"):\(key)"
     }
 
     static func replayed(_ ticket: Ticket, service: String, priority: Priority) throws -> Ticket {

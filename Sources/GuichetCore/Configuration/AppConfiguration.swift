@@ -33,6 +33,14 @@ package struct AppConfiguration: Sendable {
     /// Largest uploaded file, and largest total of one application's files, in bytes.
     package var maxFileBytes: Int = 5 << 20
     package var maxApplicationBytes: Int = 20 << 20
+    /// The site's address as people reach it (`GUICHET_PUBLIC_URL`, e.g. `https://guichet.gouv.sn`), without a trailing
+    /// slash: printed on documents and used for absolute links. Never taken from a request's `Host` header.
+    package var publicURL: String = "http://localhost:8080"
+    /// `/metrics` answers only with `Authorization: Bearer <token>` when set (`GUICHET_METRICS_TOKEN`); unset, it answers
+    /// only to a client on this machine (loopback).
+    package var metricsToken: String?
+    /// The flood limits of public forms (`GUICHET_LIMIT_…`).
+    package var limits = PublicLimits()
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -71,12 +79,41 @@ package struct AppConfiguration: Sendable {
         return nil
     }
 
+    /// `GUICHET_PUBLIC_URL` (http or https, no path), `GUICHET_METRICS_TOKEN` and the `GUICHET_LIMIT_…` numbers.
+    package mutating func applySiteSettings(_ environment: [String: String]) throws {
+        if let url = environment["GUICHET_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil,
+                parsed.path.isEmpty || parsed.path == "/", parsed.query == nil
+            else { throw ConfigurationError.invalid("GUICHET_PUBLIC_URL", url) }
+            publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        } else {
+            publicURL = "\(secureCookies ? "https" : "http")://\(host == "0.0.0.0" || host == "::" ? "localhost" : host):\(port)"
+        }
+        if let token = environment["GUICHET_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw ConfigurationError.invalid("GUICHET_METRICS_TOKEN", "(at least 16 characters)") }
+            metricsToken = token
+        }
+        try limits.apply(environment)
+    }
+
     /// `GUICHET_DATA_DIR`, `GUICHET_MAX_FILE_MB` and `GUICHET_MAX_APPLICATION_MB`.
     package mutating func applyFileSettings(_ environment: [String: String]) {
         if let directory = environment["GUICHET_DATA_DIR"], !directory.isEmpty { dataDirectory = directory }
-        if let megabytes = environment["GUICHET_MAX_FILE_MB"].flatMap(Double.init), megabytes > 0 { maxFileBytes = Int(megabytes * 1_048_576) }
-        if let megabytes = environment["GUICHET_MAX_APPLICATION_MB"].flatMap(Double.init), megabytes > 0 {
-            maxApplicationBytes = Int(megabytes * 1_048_576)
+        if let megabytes = environment["GUICHET_MAX_FILE_MB"].flatMap({ InputParser.decimal($0, in: 0.01...1024) }) {
+            maxFileBytes = InputParser.clampedInt(megabytes * 1_048_576)
+        }
+        if let megabytes = environment["GUICHET_MAX_APPLICATION_MB"].flatMap({ InputParser.decimal($0, in: 0.01...4096) }) {
+            maxApplicationBytes = InputParser.clampedInt(megabytes * 1_048_576)
+        }
+    }
+}
+
+package enum ConfigurationError: Error, CustomStringConvertible {
+    case invalid(String, String)
+
+    package var description: String {
+        switch self {
+        case .invalid(let name, let value): return "\(name): invalid value \(value)"
         }
     }
 }

@@ -4,8 +4,9 @@ import HTTPTypes
 import Hummingbird
 
 /// Guards every form that changes state. A signed-in user's token belongs to their session (set by the session
-/// middleware before this one runs); a visitor gets one in the `guichet_csrf` cookie (the kiosk, feedback and
-/// application forms). A POST, PUT, PATCH or DELETE outside `/api/` must send it back as `_csrf` (form field,
+/// middleware before this one runs); a visitor's is bound to a random id kept in the `guichet_csrf` cookie
+/// (`__Host-guichet_csrf` over HTTPS): the token is an HMAC of that id under the site's secret, so a value chosen by the
+/// client is worth nothing (the kiosk, feedback and application forms). A POST, PUT, PATCH or DELETE outside `/api/` must send it back as `_csrf` (form field,
 /// or `X-CSRF-Token`); a missing or wrong token is a 403 and the handler never runs.
 ///
 /// Form bodies (`application/x-www-form-urlencoded`) are read here once and handed on as `context.postForm`.
@@ -18,11 +19,21 @@ package struct CSRFMiddleware: RouterMiddleware {
     let secureCookies: Bool
     let maxFormSize: Int
     let maxMultipartSize: Int
+    let secret: SymmetricKey
 
-    package init(secureCookies: Bool, maxFormSize: Int = 1 << 20, maxMultipartSize: Int = 32 << 20) {
+    package init(secureCookies: Bool, secret: SymmetricKey, maxFormSize: Int = 1 << 20, maxMultipartSize: Int = 32 << 20) {
         self.secureCookies = secureCookies
+        self.secret = secret
         self.maxFormSize = maxFormSize
         self.maxMultipartSize = maxMultipartSize
+    }
+
+    /// `__Host-` over HTTPS: the browser then refuses the cookie from a subdomain or without `Secure` and `Path=/`.
+    package static func cookieName(secure: Bool) -> String { secure ? "__Host-" + cookieName : cookieName }
+
+    /// The visitor's token for a cookie id.
+    package func visitorToken(_ id: String) -> String {
+        Self.base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("visitor-csrf|\(id)".utf8), using: secret)))
     }
 
     package func handle(
@@ -32,13 +43,14 @@ package struct CSRFMiddleware: RouterMiddleware {
         var context = context
         var request = request
         var newCookie: String?
+        let cookieName = Self.cookieName(secure: secureCookies)
         if context.csrfToken == nil {
-            if let cookie = request.cookies[Self.cookieName]?.value, cookie.count == 43 {
-                context.csrfToken = cookie
+            if let id = request.cookies[cookieName]?.value, id.utf8.count == 43 {
+                context.csrfToken = visitorToken(id)
             } else {
-                let token = Self.newToken()
-                context.csrfToken = token
-                newCookie = token
+                let id = Self.newToken()
+                context.csrfToken = visitorToken(id)
+                newCookie = id
             }
         }
         if [.post, .put, .patch, .delete].contains(request.method) {
@@ -69,15 +81,18 @@ package struct CSRFMiddleware: RouterMiddleware {
         response.headers[Self.usedHeader] = nil
         if let newCookie, used {
             response.setCookie(
-                Cookie(name: Self.cookieName, value: newCookie, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+                Cookie(name: cookieName, value: newCookie, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
     }
 
     /// 32 random bytes, base64url without padding (43 characters).
     package static func newToken() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        base64url(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+
+    static func base64url(_ bytes: Data) -> String {
+        bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 

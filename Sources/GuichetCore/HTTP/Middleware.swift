@@ -118,9 +118,18 @@ package struct ErrorMiddleware: RouterMiddleware {
         } catch {
             let appError = Self.appError(from: error)
             if appError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+                // One clear line per server error: the request id (in the logger's metadata), method, path without its
+                // query, and the error's type — never the body, the query or the error's text (which may quote them).
+                context.logger.error(
+                    "server error",
+                    metadata: [
+                        "status": "\(appError.status.code)", "method": "\(request.method)", "path": "\(request.uri.path)",
+                        "error_type": "\(String(reflecting: type(of: error)))",
+                    ])
             }
-            return try errorResponse(appError, request: request, context: context)
+            var response = try errorResponse(appError, request: request, context: context)
+            for field in appError.headers { response.headers.append(field) }
+            return response
         }
     }
 
@@ -136,7 +145,15 @@ package struct ErrorMiddleware: RouterMiddleware {
                     ? AppError(httpError.status, code: "bad_request") : AppError(.internalServerError, code: "internal")
             }
         }
-        if error is DecodingError { return AppError(.badRequest, code: "bad_request") }
+        if error is DecodingError { return .decoding(error) }
+        // Hummingbird's own (a body over the limit is NIOTooManyBytesError → 413): their 4xx status is kept.
+        if let responseError = error as? any HTTPResponseError {
+            switch responseError.status {
+            case .contentTooLarge: return AppError(.contentTooLarge, code: "too_large")
+            case let status where status.code >= 400 && status.code < 500: return AppError(status, code: "bad_request")
+            default: return AppError(.internalServerError, code: "internal")
+            }
+        }
         return AppError(.internalServerError, code: "internal")
     }
 

@@ -1,0 +1,131 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Limits that hold under concurrency. An attempt is written *first* (one row per bucket, committed), and only then are
+/// the bucket's rows in the window counted: the k-th attempt to commit sees at least k rows, so however many arrive at
+/// once, at most `limit` of them are let through — never "all of them, because each counted before the others wrote".
+/// A refused attempt takes its rows back; an attempt that turns out not to count (a right password) is released.
+package struct AttemptLimiter: Sendable {
+    package struct Rule: Sendable, Equatable {
+        /// What is counted: `signin-account:<sha256>`, `track-ref:<reference>`, `kiosk:<centre>:<device>`…
+        package var bucket: String
+        package var limit: Int
+        package var window: TimeInterval
+
+        package init(bucket: String, limit: Int, window: TimeInterval) {
+            self.bucket = bucket
+            self.limit = limit
+            self.window = window
+        }
+    }
+
+    /// The rows an admitted attempt wrote.
+    package struct Reservation: Sendable {
+        package let ids: [Int]
+    }
+
+    package static let table = "limit_attempts"
+
+    let database: any Database
+    /// SQLite's one-writer queue (nil on PostgreSQL, where writers run side by side).
+    let writeQueue: WriteQueue?
+
+    package init(database: any Database, writeQueue: WriteQueue?) {
+        self.database = database
+        self.writeQueue = writeQueue
+    }
+
+    package init(_ service: DatabaseService) {
+        self.init(database: service.db, writeQueue: service.dialect == .sqlite ? service.writeQueue : nil)
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let writeQueue else { return try await database.transaction(body) }
+        await writeQueue.acquire()
+        do {
+            let result = try await database.transaction(body)
+            await writeQueue.release()
+            return result
+        } catch {
+            await writeQueue.release()
+            throw error
+        }
+    }
+
+    /// Counts the attempt in every rule's bucket; nil (and nothing kept) when any bucket is already full.
+    package func reserve(_ rules: [Rule], now: Date = Date()) async throws -> Reservation? {
+        guard !rules.isEmpty else { return Reservation(ids: []) }
+        let at = now.timeIntervalSince1970
+        let ids = try await write { db -> [Int] in
+            var ids: [Int] = []
+            for rule in rules {
+                // Rows older than their window are of no use to anyone: they go as the bucket is used.
+                try await db.sql.delete(from: Self.table).where("bucket", .equal, rule.bucket).where("at", .lessThanOrEqual, at - rule.window).run()
+                let row = try await db.sql.insert(into: Self.table).columns("bucket", "at").values(SQLBind(rule.bucket), SQLBind(at)).returning("id").first()
+                guard let id = try row?.decode(column: "id", as: Int.self) else { throw AttemptLimiterError.noId }
+                ids.append(id)
+            }
+            return ids
+        }
+        // Counted after the commit: every attempt committed before this one is seen.
+        for rule in rules {
+            let row = try await database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table)
+                .where("bucket", .equal, rule.bucket).where("at", .greaterThan, at - rule.window).first()
+            let count = try row?.decode(column: "n", as: Int.self) ?? 0
+            if count > rule.limit {
+                try await release(Reservation(ids: ids))
+                return nil
+            }
+        }
+        return Reservation(ids: ids)
+    }
+
+    /// The attempt does not count after all (the password was right, the PIN matched).
+    package func release(_ reservation: Reservation) async throws {
+        guard !reservation.ids.isEmpty else { return }
+        _ = try await write { db in
+            try await db.sql.delete(from: Self.table).where("id", .in, reservation.ids).run()
+        }
+    }
+
+    /// Forgets a bucket (a successful sign-in clears the account's failures).
+    package func clear(_ bucket: String) async throws {
+        _ = try await write { db in
+            try await db.sql.delete(from: Self.table).where("bucket", .equal, bucket).run()
+        }
+    }
+
+    /// How many attempts a bucket holds in its window (for tests and dashboards).
+    package func count(_ bucket: String, window: TimeInterval, now: Date = Date()) async throws -> Int {
+        let row = try await database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table)
+            .where("bucket", .equal, bucket).where("at", .greaterThan, now.timeIntervalSince1970 - window).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+}
+
+package enum AttemptLimiterError: Error {
+    case noId
+}
+
+/// The tables GuichetCore itself owns.
+package enum CoreMigrations {
+    package static var all: [any Migration] { [CreateLimitAttempts()] }
+}
+
+struct CreateLimitAttempts: AsyncMigration {
+    var name: String { "2026-12-02-core-limit-attempts" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AttemptLimiter.table)
+            .field("id", .int, .identifier(auto: true))
+            .field("bucket", .string, .required)
+            .field("at", .double, .required)
+            .create()
+        try await database.sql.create(index: "limit_attempts_bucket_at").on(AttemptLimiter.table).column("bucket").column("at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AttemptLimiter.table).delete()
+    }
+}
