@@ -67,6 +67,7 @@ package enum GuichetApplication {
                 try await ApplicationsDemo.seed(service: applications)
             }
             let siteSecret = try SiteSecret.load(dataDirectory: configuration.dataDirectory)
+            try await recordLimits(configuration.limits, database: database)
             let localizer = try Localizer(resourceDirectories: resourceDirectories)
             let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
             let adminStylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/admin.css"), path: CorePaths.adminStylesheet)
@@ -83,6 +84,15 @@ package enum GuichetApplication {
         } catch {
             await database.shutdown()
             throw error
+        }
+    }
+
+    /// The public forms' limits are settings that change what people may do: a change (seen at start) is an audit event.
+    static func recordLimits(_ limits: PublicLimits, database: DatabaseService) async throws {
+        let last = try await AuditLog.search(.init(action: "settings.limits"), limit: 1, on: database.db).first
+        guard last?.entry.summary != limits.summary else { return }
+        _ = try await database.writeTransaction { db in
+            try await AuditLog.append(AuditEntry(actor: "system", action: "settings.limits", entity: "settings", entityId: "limits", summary: limits.summary), on: db)
         }
     }
 
@@ -123,13 +133,14 @@ package enum GuichetApplication {
         AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
         EditorAPIController(database: components.database, cache: components.cache).addRoutes(to: router)
         EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
-        try CentresPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        try AppointmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
+        let limits = components.configuration.limits
+        try CentresPagesController(database: components.database, renderer: components.renderer, limits: limits).addRoutes(to: router)
+        try AppointmentsController(database: components.database, renderer: components.renderer, limits: limits).addRoutes(to: router)
         ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         CommitmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        CentresAPIController(database: components.database).addRoutes(to: router)
+        CentresAPIController(database: components.database, limits: limits).addRoutes(to: router)
         LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
         SolutionAPIController(database: components.database).addRoutes(to: router)

@@ -80,16 +80,17 @@ func serve(
         }
     }
 
-    @Test func tabletAnswersAreRateLimitedPerCentre() async throws {
+    @Test func tabletAnswersAreRateLimitedPerDevice() async throws {
         try await F.withCentres { components in
-            let feedback = FeedbackService(database: components.database)
-            let start = F.date("2026-03-02T09:00:00Z")
-            try await feedback.answerAtTablet(centre: F.dakar, .init(rating: 4), at: start)
-            #expect(await errorCode { try await feedback.answerAtTablet(centre: F.dakar, .init(rating: 1), at: start.addingTimeInterval(5)) } == "rate_limited")
-            // Another centre's tablet is not held back.
-            try await feedback.answerAtTablet(centre: F.brazzaville, .init(rating: 2), at: start.addingTimeInterval(5))
-            try await feedback.answerAtTablet(centre: F.dakar, .init(rating: 1), at: start.addingTimeInterval(FeedbackService.tabletInterval + 1))
-            #expect(try await F.count(components, "centre_feedback", where: "centre_id", F.dakar) == 2)
+            let limits = PublicLimits()
+            let flood = FloodGuard(database: components.database, limits: limits)
+            let start = Date()
+            try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start)
+            #expect(await errorCode { try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start.addingTimeInterval(5)) } == "too_many_requests")
+            // Another device of the same centre, and another centre's tablet, are not held back by it.
+            try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.11", at: start.addingTimeInterval(5))
+            try await flood.tabletAnswer(centre: F.brazzaville, address: "192.0.2.10", at: start.addingTimeInterval(5))
+            try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start.addingTimeInterval(Double(limits.feedbackIntervalSeconds) + 1))
         }
     }
 }

@@ -50,8 +50,9 @@ package struct CatalogAPIController: Sendable {
             let handler = handlers[route.path]!
             // Answers depend only on the catalogue and the address: built once per catalogue change.
             router.get(RouterPath(path)) { request, context in
-                let key = ResponseCache.key(request, language: context.language.rawValue, languageInQuery: false)
-                return try await cache.response(key: key, request: request) { try await handler(request, context) }
+                try await cache.response(request: request, language: context.language.rawValue, languageInQuery: false) { request in
+                    try await handler(request, context)
+                }
             }
         }
     }

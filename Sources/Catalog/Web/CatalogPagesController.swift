@@ -31,9 +31,8 @@ package struct CatalogPagesController: Sendable {
     var repository: CatalogRepository { CatalogRepository(database: database.db, changes: cache.generation) }
 
     /// Pages depend only on the catalogue, the language and the address: rendered once per catalogue change.
-    func cached(_ request: Request, _ context: AppRequestContext, _ make: () async throws -> Response) async throws -> Response {
-        let key = ResponseCache.key(request, language: context.language.rawValue, languageInQuery: context.languageInQuery)
-        return try await cache.response(key: key, request: request, make: make)
+    func cached(_ request: Request, _ context: AppRequestContext, _ make: (Request) async throws -> Response) async throws -> Response {
+        try await cache.response(request: request, language: context.language.rawValue, languageInQuery: context.languageInQuery, make: make)
     }
 
     func presenter(_ context: AppRequestContext) -> Presenter {
@@ -73,7 +72,7 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await cached(request, context) { try await renderList(request, context: context) }
+        try await cached(request, context) { request in try await renderList(request, context: context) }
     }
 
     func renderList(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,7 +81,7 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await cached(request, context) { try await renderCategory(request, context: context) }
+        try await cached(request, context) { request in try await renderCategory(request, context: context) }
     }
 
     func renderCategory(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -118,7 +117,7 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func institution(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await cached(request, context) { try await renderInstitution(request, context: context) }
+        try await cached(request, context) { request in try await renderInstitution(request, context: context) }
     }
 
     func renderInstitution(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -148,7 +147,7 @@ package struct CatalogPagesController: Sendable {
 
     @Sendable func procedure(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try RequestParameters.id(context)
-        let response = try await cached(request, context) { try await renderProcedure(id: id, request, context: context) }
+        let response = try await cached(request, context) { request in try await renderProcedure(id: id, request, context: context) }
         views.record(id)
         return response
     }
@@ -167,7 +166,7 @@ package struct CatalogPagesController: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await cached(request, context) { try await renderSearch(request, context: context) }
+        try await cached(request, context) { request in try await renderSearch(request, context: context) }
     }
 
     func renderSearch(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -5,8 +5,8 @@ import GuichetCore
 import SQLKit
 
 /// Four smileys after service: 4 very satisfied … 1 very dissatisfied, an optional reason and comment.
-/// One answer per ticket; answers from a centre's feedback tablet (no ticket) are limited to one per
-/// `tabletInterval` per centre, against stuffing. Nothing identifies the person.
+/// One answer per ticket; answers from a centre's feedback tablet (no ticket) are limited per device (`FloodGuard`),
+/// against stuffing. Nothing identifies the person.
 package struct FeedbackService: Sendable {
     let database: DatabaseService
 
@@ -16,7 +16,6 @@ package struct FeedbackService: Sendable {
 
     package static let reasons = ["waiting_time", "welcome", "information", "outcome", "premises", "other"]
     package static let maxComment = 500
-    package static let tabletInterval: TimeInterval = 15
 
     package enum Source: String, Sendable { case ticket, tablet }
 
@@ -62,21 +61,13 @@ package struct FeedbackService: Sendable {
         }
     }
 
-    /// An answer from the centre's tablet, without a ticket; 429 within `tabletInterval` of the previous one.
+    /// An answer from the centre's tablet, without a ticket. The interval between two answers is kept per device
+    /// (`FloodGuard.tabletAnswer`, checked by the caller), so a script elsewhere cannot lock the centre's tablet out.
     package func answerAtTablet(centre: String, _ answer: Answer, at date: Date = Date()) async throws {
         let answer = try validated(answer)
         _ = try await DirectoryRepository(database: database.db).requireCentre(centre)
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
-            if database.dialect == .postgres {
-                // Serialise tablet answers of one centre so that the interval check sees the previous answer.
-                try await sql.raw("SELECT id FROM centres WHERE id = \(bind: centre) FOR UPDATE").run()
-            }
-            let since = CentreClock.stamp(date.addingTimeInterval(-Self.tabletInterval))
-            let recent = try await sql.select().column("id").from("centre_feedback").where("centre_id", .equal, centre)
-                .where("source", .equal, Source.tablet.rawValue).where("created_at", .greaterThan, since).first()
-            guard recent == nil else { throw AppError(.tooManyRequests, code: "rate_limited") }
-            let id = try await insert(sql, centre: centre, service: nil, ticket: nil, answer, source: .tablet, date)
+            let id = try await insert(db.sql, centre: centre, service: nil, ticket: nil, answer, source: .tablet, date)
             try await AuditLog.append(
                 AuditEntry(actor: "tablet:\(centre)", action: "feedback.given", entity: "feedback", entityId: id, summary: "rating=\(answer.rating)"),
                 on: db, at: date)

@@ -8,10 +8,13 @@ package struct AppointmentsController: Sendable {
     let renderer: Renderer
     let pages: CentresPagesController
 
-    package init(database: DatabaseService, renderer: Renderer) throws {
+    let flood: FloodGuard
+
+    package init(database: DatabaseService, renderer: Renderer, limits: PublicLimits = PublicLimits()) throws {
         self.database = database
         self.renderer = renderer
-        self.pages = try CentresPagesController(database: database, renderer: renderer)
+        self.pages = try CentresPagesController(database: database, renderer: renderer, limits: limits)
+        self.flood = FloodGuard(database: database, limits: limits)
     }
 
     var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
@@ -60,6 +63,8 @@ package struct AppointmentsController: Sendable {
     @Sendable func book(_ request: Request, context: AppRequestContext) async throws -> Response {
         let v = CentresView(context, renderer.localizer)
         let form = context.postForm
+        _ = try await directory.requireCentre(try CentresView.id(context))
+        try await flood.appointment(address: context.clientAddress)
         do {
             let appointment = try await appointments.book(
                 centre: try CentresView.id(context), service: form["service"] ?? "", slot: form["slot"] ?? "",

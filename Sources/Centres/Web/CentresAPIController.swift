@@ -8,8 +8,11 @@ import Hummingbird
 package struct CentresAPIController: Sendable {
     let database: DatabaseService
 
-    package init(database: DatabaseService) {
+    let flood: FloodGuard
+
+    package init(database: DatabaseService, limits: PublicLimits = PublicLimits()) {
         self.database = database
+        self.flood = FloodGuard(database: database, limits: limits)
     }
 
     /// (method, path as the OpenAPI document writes it).
@@ -102,6 +105,7 @@ package struct CentresAPIController: Sendable {
             return try await answer(Self.replayed(earlier, service: serviceId, priority: priority), status: .ok)
         }
         guard try await directory.isOpen(centre, at: Date()) else { throw AppError.conflict("centre_closed") }
+        try await flood.remoteTicket(address: context.clientAddress)
         let (ticket, created) = try await queue.issueOnce(
             .init(
                 centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,

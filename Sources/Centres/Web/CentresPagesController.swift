@@ -7,11 +7,13 @@ package struct CentresPagesController: Sendable {
     let database: DatabaseService
     let renderer: Renderer
     let screenStylesheet: ScreenStylesheet
+    let flood: FloodGuard
 
-    package init(database: DatabaseService, renderer: Renderer) throws {
+    package init(database: DatabaseService, renderer: Renderer, limits: PublicLimits = PublicLimits()) throws {
         self.database = database
         self.renderer = renderer
         self.screenStylesheet = try ScreenStylesheet(file: CentresResources.directory.appendingPathComponent("Public/centres.css"))
+        self.flood = FloodGuard(database: database, limits: limits)
     }
 
     var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
@@ -173,6 +175,12 @@ package struct CentresPagesController: Sendable {
         let centreId = try CentresView.id(context)
         let form = context.postForm
         let priority = try Self.priority(form["priority"], allowAppointment: false)
+        // A kiosk gives tickets while the centre is open, and no faster than a queue of people can take them.
+        let centre = try await directory.requireCentre(centreId)
+        guard try await directory.isOpen(centre, at: Date()) else {
+            return try await renderKiosk(request, context, error: CentresView(context, renderer.localizer).t("errors.centre_closed"), status: .conflict)
+        }
+        try await flood.kioskTicket(centre: centreId, address: context.clientAddress)
         let ticket = try await queue.issue(
             .init(
                 centreId: centreId, serviceId: form["service"] ?? "", priority: priority, channel: .kiosk, requestToken: Self.token(form["request"]),
@@ -198,6 +206,7 @@ package struct CentresPagesController: Sendable {
         let v = CentresView(context, renderer.localizer)
         let centre = try await directory.requireCentre(try CentresView.id(context))
         guard try await directory.isOpen(centre, at: Date()) else { throw AppError.conflict("centre_closed") }
+        try await flood.remoteTicket(address: context.clientAddress)
         let form = context.postForm
         do {
             let ticket = try await queue.issue(
@@ -297,6 +306,8 @@ package struct CentresPagesController: Sendable {
         let v = CentresView(context, renderer.localizer)
         let centreId = try CentresView.id(context)
         do {
+            _ = try await directory.requireCentre(centreId)
+            try await flood.tabletAnswer(centre: centreId, address: context.clientAddress)
             try await FeedbackService(database: database).answerAtTablet(centre: centreId, Self.answer(context.postForm))
         } catch let error as AppError where error.status == .unprocessableContent {
             let centre = try await directory.requireCentre(centreId)

@@ -20,7 +20,9 @@ package final class ContentGeneration: Sendable {
 }
 
 /// Rendered public GET responses, kept while their content generation is current: a page is rendered once
-/// per change of the catalogue instead of once per request. Bounded; emptied when full.
+/// per change of the catalogue instead of once per request. Keyed only by the query parameters the cached routes
+/// read (`?z=1`, `?z=2`… are one entry, and the handler never sees `z`); bounded in entries and in bytes, emptied
+/// when full.
 package final class ResponseCache: @unchecked Sendable {
     struct Entry {
         let generation: Int
@@ -33,24 +35,57 @@ package final class ResponseCache: @unchecked Sendable {
     package let generation: ContentGeneration
     private let lock = NIOLock()
     private var entries: [String: Entry] = [:]
+    private var bytes = 0
     private let capacity: Int
+    private let maxBytes: Int
     private let enabled: Bool
 
-    package init(generation: ContentGeneration, capacity: Int = 4000, enabled: Bool = true) {
+    /// The query parameters cached routes read; any other is dropped before the handler runs.
+    package static let parameters: Set<String> = ["q", "country", "category", "institution", "page", "per_page", "lang"]
+    /// A query longer than this is not a page anybody links to: it is answered without being kept.
+    static let maxKeyLength = 512
+
+    package init(generation: ContentGeneration, capacity: Int = 4000, maxBytes: Int = 64 << 20, enabled: Bool = true) {
         self.generation = generation
         self.capacity = capacity
+        self.maxBytes = maxBytes
         self.enabled = enabled
     }
 
     package var count: Int { lock.withLock { entries.count } }
+    /// Bytes held (bodies and their gzipped copies).
+    package var size: Int { lock.withLock { bytes } }
 
-    /// The cached response for `key`, or the one `make` builds (kept when it is a 200).
+    /// The request as the handler sees it: the path and, in a fixed order, only the parameters of `parameters`.
+    package static func canonical(_ request: Request) -> Request {
+        let known = FormQuery(request.uri.query).items.filter { parameters.contains($0.name) }
+        var seen = Set<String>()
+        let kept = known.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
+        let query = kept.map { "\(FormQuery.encode($0.name))=\(FormQuery.encode($0.value))" }.joined(separator: "&")
+        let target = request.uri.path + (query.isEmpty ? "" : "?" + query)
+        guard target != request.head.path else { return request }
+        var head = request.head
+        head.path = target
+        return Request(head: head, body: request.body)
+    }
+
+    /// The key of a canonical request.
     package static func key(_ request: Request, language: String, languageInQuery: Bool) -> String {
         "\(language)|\(languageInQuery)|\(request.uri.path)?\(request.uri.query ?? "")"
     }
 
-    package func response(key: String, request: Request, make: () async throws -> Response) async throws -> Response {
-        guard enabled else { return try await make() }
+    /// The cached response for the request, or the one `make` builds from its canonical form (kept when it is a 200).
+    package func response(
+        request original: Request, language: String, languageInQuery: Bool, make: (Request) async throws -> Response
+    ) async throws -> Response {
+        let request = Self.canonical(original)
+        guard enabled else { return try await make(request) }
+        let key = Self.key(request, language: language, languageInQuery: languageInQuery)
+        guard key.utf8.count <= Self.maxKeyLength else { return try await make(request) }
+        return try await response(key: key, request: request) { try await make(request) }
+    }
+
+    func response(key: String, request: Request, make: () async throws -> Response) async throws -> Response {
         let current = generation.current
         let acceptsGzip = request.headers[.acceptEncoding]?.contains("gzip") == true
         if let hit = lock.withLock({ entries[key] }), hit.generation == current {
@@ -64,8 +99,14 @@ package final class ResponseCache: @unchecked Sendable {
         headers[.contentLength] = nil
         let entry = Entry(generation: current, status: response.status, headers: headers, body: collector.buffer ?? ByteBuffer())
         lock.withLock {
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            let size = entry.body.readableBytes
+            if entries.count >= capacity || bytes + size > maxBytes {
+                entries.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+            if let old = entries[key] { bytes -= old.body.readableBytes + (old.gzipped?.readableBytes ?? 0) }
             entries[key] = entry
+            bytes += size
         }
         return respond(entry, key: key, acceptsGzip: acceptsGzip)
     }
@@ -87,7 +128,10 @@ package final class ResponseCache: @unchecked Sendable {
         var source = entry.body
         guard let gzipped = try? source.compress(with: .gzip()) else { return nil }
         lock.withLock {
-            if entries[key]?.generation == entry.generation { entries[key]?.gzipped = gzipped }
+            if entries[key]?.generation == entry.generation, entries[key]?.gzipped == nil {
+                entries[key]?.gzipped = gzipped
+                bytes += gzipped.readableBytes
+            }
         }
         return gzipped
     }
