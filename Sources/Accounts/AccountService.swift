@@ -131,7 +131,7 @@ package struct AccountService: Sendable {
     }
 
     func checkScopes(role: Role, institutions: [String], on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for institution in institutions {
             let found = try await sql.raw("SELECT id FROM institutions WHERE id = \(bind: institution)").first()
             guard found != nil else {

@@ -77,9 +77,9 @@ package struct ProcedureEditor: Sendable {
     package func save(_ procedure: Procedure, expectedRevision: Int, origin: ActionOrigin, summary: String) async throws -> Int {
         let data = try CatalogRepository.encode(procedure)
         let now = AuditLog.timestamp()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let saved: Int? = try await database.transaction { database in
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             let revision: Int?
             if expectedRevision == 0 {
                 let base = try await ProcedureVersionRow.query(on: database).filter(\.$procedureId == procedure.id).max(\.$number)
@@ -146,7 +146,7 @@ package struct ProcedureEditor: Sendable {
         procedure.status = .published
         let document = CatalogDocument(countries: [], categories: [], institutions: [], procedures: [procedure])
         try await repository.importDocument(document, actor: origin.actor, requestId: origin.requestId, note: "published from the editor") { database in
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             let removed = try await sql.raw(
                 "DELETE FROM procedure_drafts WHERE procedure_id = \(bind: id) AND revision = \(bind: expectedRevision) RETURNING revision"
             ).all()

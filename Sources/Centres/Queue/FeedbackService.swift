@@ -51,7 +51,7 @@ package struct FeedbackService: Sendable {
         let answer = try validated(answer)
         guard ticket.ticketStatus == .done else { throw AppError.conflict("feedback_not_served") }
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             guard try await sql.select().column("id").from("centre_feedback").where("ticket_id", .equal, ticket.id).first() == nil else {
                 throw AppError.conflict("feedback_already")
             }
@@ -67,7 +67,7 @@ package struct FeedbackService: Sendable {
         let answer = try validated(answer)
         _ = try await DirectoryRepository(database: database.db).requireCentre(centre)
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if database.dialect == .postgres {
                 // Serialise tablet answers of one centre so that the interval check sees the previous answer.
                 try await sql.raw("SELECT id FROM centres WHERE id = \(bind: centre) FOR UPDATE").run()

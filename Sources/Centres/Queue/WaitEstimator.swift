@@ -11,7 +11,7 @@ package struct WaitEstimator: Sendable {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     package static let defaultServiceMinutes = 6.0

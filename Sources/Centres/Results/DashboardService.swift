@@ -9,7 +9,7 @@ package struct DashboardService: Sendable {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     /// Counts and mean minutes of one group of tickets.
