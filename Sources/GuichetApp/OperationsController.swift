@@ -99,7 +99,7 @@ struct RequestIdMiddleware: RouterMiddleware {
         -> Response
     {
         var response = try await next(request, context)
-        response.headers[HTTPField.Name("X-Request-Id")!] = context.requestId
+        response.headers[.xRequestId] = context.requestId
         return response
     }
 }

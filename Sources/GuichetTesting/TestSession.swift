@@ -26,7 +26,7 @@ package final class TestSession: @unchecked Sendable {
     func headers(_ extra: HTTPFields = [:]) -> HTTPFields {
         var headers = extra
         if !cookies.isEmpty { headers[.cookie] = cookieHeader }
-        headers[HTTPField.Name("X-Forwarded-For")!] = address
+        headers[.xForwardedFor] = address
         return headers
     }
 

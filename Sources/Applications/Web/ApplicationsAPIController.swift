@@ -172,7 +172,7 @@ package struct ApplicationsAPIController: Sendable {
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!], (8...128).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+        guard let key = request.headers[.idempotencyKey], (8...128).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw AppError(.badRequest, code: "idempotency_key_required", field: "Idempotency-Key")
         }
         let input = try await body(request, as: CreateBody.self)
@@ -202,7 +202,7 @@ package struct ApplicationsAPIController: Sendable {
     /// The application named by the address's reference, if the request proves it owns it with the PIN.
     func owned(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationRecord {
         let reference = context.parameters.get("reference") ?? ""
-        return try await service.track(reference: reference, pin: request.headers[HTTPField.Name("X-Tracking-Pin")!] ?? "", address: context.clientAddress)
+        return try await service.track(reference: reference, pin: request.headers[.xTrackingPin] ?? "", address: context.clientAddress)
     }
 
     func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -213,7 +213,7 @@ package struct ApplicationsAPIController: Sendable {
         var request = request
         let buffer = try await request.collectBody(upTo: service.maxFileBytes + 1)
         try await service.attach(
-            record, field: field, filename: request.headers[HTTPField.Name("X-File-Name")!], bytes: Array(buffer.readableBytesView),
+            record, field: field, filename: request.headers[.xFileName], bytes: Array(buffer.readableBytesView),
             origin: origin(context, "applicant:\(record.reference ?? "")"))
         guard let stored = try await store.files(record.id).first(where: { $0.field == field.key }) else { throw AppError(.internalServerError, code: "internal") }
         return try JSONResponse.make(FileDTO(field: stored.field, name: stored.name, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256), status: .created)

@@ -20,7 +20,6 @@ package struct CentresAPIController: Sendable {
         ("GET", "/api/v1/tickets/{code}"),
     ]
 
-    static let idempotencyKey = "Idempotency-Key"
     /// Long enough that nobody guesses another client's key (and so its ticket): a UUID fits.
     static let keyLengths = 16...128
     static let maxBody = 4096
@@ -112,7 +111,7 @@ package struct CentresAPIController: Sendable {
 
     /// The key, scoped to the caller (a token's holder, or anyone): stored as the ticket's request token.
     static func requestToken(_ request: Request, _ context: AppRequestContext) throws -> String? {
-        guard let key = request.headers[.init(idempotencyKey)!] else { return nil }
+        guard let key = request.headers[.idempotencyKey] else { return nil }
         guard keyLengths.contains(key.count), key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
             throw AppError.badParameter("Idempotency-Key", code: "idempotency_key_invalid", value: key)
         }
