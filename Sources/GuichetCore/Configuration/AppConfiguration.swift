@@ -74,9 +74,9 @@ package struct AppConfiguration: Sendable {
     /// `GUICHET_DATA_DIR`, `GUICHET_MAX_FILE_MB` and `GUICHET_MAX_APPLICATION_MB`.
     package mutating func applyFileSettings(_ environment: [String: String]) {
         if let directory = environment["GUICHET_DATA_DIR"], !directory.isEmpty { dataDirectory = directory }
-        if let megabytes = environment["GUICHET_MAX_FILE_MB"].flatMap(Double.init), megabytes > 0 { maxFileBytes = Int(megabytes * 1_048_576) }
+        if let megabytes = environment["GUICHET_MAX_FILE_MB"].flatMap(Double.init), megabytes > 0 { maxFileBytes = (megabytes * 1_048_576).clampedInt(.towardZero) }
         if let megabytes = environment["GUICHET_MAX_APPLICATION_MB"].flatMap(Double.init), megabytes > 0 {
-            maxApplicationBytes = Int(megabytes * 1_048_576)
+            maxApplicationBytes = (megabytes * 1_048_576).clampedInt(.towardZero)
         }
     }
 }
