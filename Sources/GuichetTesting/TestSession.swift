@@ -126,7 +126,14 @@ extension TestApp {
         let user = try await createUser(components, role: role, institutions: institutions, centres: centres)
         let session = TestSession(client: client)
         let response = try await session.signIn(email: user.email, password: user.password)
-        precondition(response.status == .seeOther, "sign-in failed in a test helper: \(response.status)")
+        guard response.status == .seeOther else { throw SignInFailed(status: response.status) }
         return session
     }
+}
+
+/// A test helper's sign-in did not succeed.
+package struct SignInFailed: Error, CustomStringConvertible {
+    package let status: HTTPResponse.Status
+
+    package var description: String { "sign-in failed in a test helper: \(status)" }
 }

@@ -65,9 +65,10 @@ package struct ProcedureEditor: Sendable {
         let published = Set(try await ProcedureRow.query(on: database).all(\.$id))
         return try await ProcedureDraftRow.query(on: database).sort(\.$updatedAt, .descending).all().map { row in
             let procedure = try CatalogRepository.decode(Procedure.self, row.data)
+            let id = try row.requireID()
             return DraftSummary(
-                id: row.id!, title: procedure.title.fr, institution: row.institutionId, revision: row.revision, updatedBy: row.updatedBy,
-                updatedAt: row.updatedAt, isNew: !published.contains(row.id!))
+                id: id, title: procedure.title.fr, institution: row.institutionId, revision: row.revision, updatedBy: row.updatedBy,
+                updatedAt: row.updatedAt, isNew: !published.contains(id))
         }
     }
 
@@ -188,7 +189,7 @@ package struct ProcedureEditor: Sendable {
     package func conflicts(_ id: String) async throws -> [ConflictCopy] {
         try await DraftConflictRow.query(on: database).filter(\.$procedureId == id).sort(\.$id, .descending).all().map {
             ConflictCopy(
-                id: $0.id!, procedure: try CatalogRepository.decode(Procedure.self, $0.data), savedBy: $0.savedBy, savedAt: $0.savedAt,
+                id: try $0.requireID(), procedure: try CatalogRepository.decode(Procedure.self, $0.data), savedBy: $0.savedBy, savedAt: $0.savedAt,
                 revisionSeen: $0.revisionSeen)
         }
     }

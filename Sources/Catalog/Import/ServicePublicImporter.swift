@@ -239,7 +239,7 @@ private struct SPInstitutionBuilder {
             return id
         }
         for (name, office) in offices {
-            let id = officeIds[name]!
+            let id = officeIds[name] ?? SPText.identifier(name)
             // The hierarchy, from the top (the ministry) down to the office's direct parent.
             var parent: String?
             for line in office.hierarchy.reversed() {

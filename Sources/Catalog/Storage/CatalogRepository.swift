@@ -79,7 +79,7 @@ package struct CatalogRepository: Sendable {
             }
             var names: [String: String] = [:]
             for row in try await InstitutionRow.query(on: database).all() {
-                names[row.id!] = try Self.decode(Institution.self, row.data).name.fr
+                names[try row.requireID()] = try Self.decode(Institution.self, row.data).name.fr
             }
             let now = AuditLog.timestamp()
             var reindexed = Set<String>()

@@ -44,7 +44,7 @@ package struct QueueService: Sendable {
     /// Eight characters from an alphabet without look-alikes: about 8.5 × 10¹¹ codes, not guessable in practice.
     static func newCode() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<8).map { _ in codeAlphabet.randomElement(using: &generator)! })
+        return String((0..<8).compactMap { _ in codeAlphabet.randomElement(using: &generator) })
     }
 
     package static func normalisedPhone(_ raw: String) -> String? {
