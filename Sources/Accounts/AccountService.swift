@@ -134,7 +134,7 @@ package struct AccountService: Sendable {
     }
 
     func checkScopes(role: Role, institutions: [String], on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for institution in institutions {
             let found = try await sql.raw("SELECT id FROM institutions WHERE id = \(bind: institution)").first()
             guard found != nil else {
@@ -174,14 +174,14 @@ package struct AccountService: Sendable {
             row.createdAt = AuditLog.timestamp()
             row.updatedAt = row.createdAt
             try await row.create(on: database)
-            try await replaceScopes(userId: row.id!, institutions: institutions, centres: centres, on: database)
+            try await replaceScopes(userId: try row.requireID(), institutions: institutions, centres: centres, on: database)
             try await AuditLog.append(
                 origin.entry(
                     "user.create", entity: "user", id: row.id,
                     summary: "role \(new.role.rawValue); institutions \(institutions.joined(separator: ",")); centres \(centres.joined(separator: ","))"),
                 on: database)
             return UserAccount(
-                id: row.id!, email: email, name: name, role: new.role, institutions: institutions, centres: centres, disabled: false,
+                id: try row.requireID(), email: email, name: name, role: new.role, institutions: institutions, centres: centres, disabled: false,
                 mustChangePassword: new.mustChangePassword, createdAt: row.createdAt)
         }
     }
@@ -212,7 +212,7 @@ package struct AccountService: Sendable {
 
     func account(_ row: UserRow, scopes: [UserScopeRow]) -> UserAccount {
         UserAccount(
-            id: row.id!, email: row.email, name: row.name, role: Role(rawValue: row.role) ?? .analyst,
+            id: row.id ?? "", email: row.email, name: row.name, role: Role(rawValue: row.role) ?? .analyst,
             institutions: scopes.filter { $0.kind == "institution" }.map(\.scopeId).sorted(),
             centres: scopes.filter { $0.kind == "centre" }.map(\.scopeId).sorted(), disabled: row.disabled,
             mustChangePassword: row.mustChangePassword, createdAt: row.createdAt)
@@ -417,7 +417,7 @@ package struct AccountService: Sendable {
         }
         let scopes = try await UserScopeRow.query(on: database).filter(\.$userId == row.userId).all()
         let principal = Principal(
-            kind: .session, id: user.id!, displayName: user.name, role: role,
+            kind: .session, id: try user.requireID(), displayName: user.name, role: role,
             institutions: scopes.filter { $0.kind == "institution" }.map(\.scopeId).sorted(),
             centres: scopes.filter { $0.kind == "centre" }.map(\.scopeId).sorted())
         return ActiveSession(principal: principal, csrfToken: Self.csrfToken(sessionId: id), mustChangePassword: user.mustChangePassword)
@@ -488,7 +488,7 @@ package struct AccountService: Sendable {
 
     func tokenInfo(_ row: APITokenRow) -> TokenInfo {
         TokenInfo(
-            id: row.id!, name: row.name, role: Role(rawValue: row.role) ?? .analyst, institution: row.institution, createdBy: row.createdBy,
+            id: row.id ?? "", name: row.name, role: Role(rawValue: row.role) ?? .analyst, institution: row.institution, createdBy: row.createdBy,
             createdAt: row.createdAt, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt)
     }
 
@@ -517,6 +517,6 @@ package struct AccountService: Sendable {
             row.lastUsedAt = AuditLog.timestamp()
             try await row.save(on: database)
         }
-        return Principal(kind: .token, id: "token:\(row.id!)", displayName: row.name, role: role, institutions: row.institution.map { [$0] } ?? [])
+        return Principal(kind: .token, id: "token:\(try row.requireID())", displayName: row.name, role: role, institutions: row.institution.map { [$0] } ?? [])
     }
 }

@@ -90,7 +90,8 @@ package enum GuichetApplication {
     /// The public forms' limits are settings that change what people may do: a change (seen at start) is an audit event.
     static func recordLimits(_ limits: PublicLimits, database: DatabaseService) async throws {
         let last = try await AuditLog.search(.init(action: "settings.limits"), limit: 1, on: database.db).first
-        guard last?.entry.summary != limits.summary else { return }
+        // The documented defaults, never changed, need no event; any change from what was last in force does.
+        guard last?.entry.summary ?? PublicLimits().summary != limits.summary else { return }
         _ = try await database.writeTransaction { db in
             try await AuditLog.append(AuditEntry(actor: "system", action: "settings.limits", entity: "settings", entityId: "limits", summary: limits.summary), on: db)
         }

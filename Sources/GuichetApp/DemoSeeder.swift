@@ -25,7 +25,7 @@ package enum DemoSeeder {
                 let imported = try await repository.importDocument(result.document, actor: "system:demo")
                 logger.info(
                     "servicepublic.sn catalogue loaded",
-                    metadata: ["created": "\(imported.created)", "seconds": "\(Int(Date().timeIntervalSince(started)))"])
+                    metadata: ["created": "\(imported.created)", "seconds": "\(Date().timeIntervalSince(started).clampedInt(.towardZero))"])
             } catch {
                 logger.error(
                     "servicepublic.sn catalogue not loaded; import it with `guichet catalog import-servicepublic DIR`",

@@ -73,7 +73,7 @@ extension OperationsController {
             guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else { return false }
             return CSRFMiddleware.constantTimeEqual(String(authorization.dropFirst("Bearer ".count)), metricsToken)
         }
-        let proxied = request.headers[HTTPField.Name("X-Forwarded-For")!] != nil  // trap-safe: constant, valid header name
+        let proxied = request.headers[.xForwardedFor] != nil
         return !proxied && ["127.0.0.1", "::1"].contains(context.channelAddress ?? "")
     }
 }
@@ -113,7 +113,7 @@ struct RequestIdMiddleware: RouterMiddleware {
         -> Response
     {
         var response = try await next(request, context)
-        response.headers[HTTPField.Name("X-Request-Id")!] = context.requestId
+        response.headers[.xRequestId] = context.requestId
         return response
     }
 }

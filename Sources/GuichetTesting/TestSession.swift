@@ -26,7 +26,7 @@ package final class TestSession: @unchecked Sendable {
     func headers(_ extra: HTTPFields = [:]) -> HTTPFields {
         var headers = extra
         if !cookies.isEmpty { headers[.cookie] = cookieHeader }
-        headers[HTTPField.Name("X-Forwarded-For")!] = address
+        headers[.xForwardedFor] = address
         return headers
     }
 
@@ -126,7 +126,14 @@ extension TestApp {
         let user = try await createUser(components, role: role, institutions: institutions, centres: centres)
         let session = TestSession(client: client)
         let response = try await session.signIn(email: user.email, password: user.password)
-        precondition(response.status == .seeOther, "sign-in failed in a test helper: \(response.status)")
+        guard response.status == .seeOther else { throw SignInFailed(status: response.status) }
         return session
     }
+}
+
+/// A test helper's sign-in did not succeed.
+package struct SignInFailed: Error, CustomStringConvertible {
+    package let status: HTTPResponse.Status
+
+    package var description: String { "sign-in failed in a test helper: \(status)" }
 }

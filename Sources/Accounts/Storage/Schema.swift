@@ -129,7 +129,7 @@ struct CreateAccountIndexes: AsyncMigration {
     var name: String { "2026-12-01-02-CreateAccountIndexes" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("CREATE INDEX login_failures_key_time ON login_failures (key, occurred_at)").run()
         try await sql.raw("CREATE INDEX sessions_user ON sessions (user_id)").run()
         try await sql.raw("CREATE INDEX user_scopes_user ON user_scopes (user_id)").run()

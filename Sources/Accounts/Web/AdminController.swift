@@ -117,14 +117,14 @@ package struct AdminController: Sendable {
         let fields = context.postForm
         let values = ["email": fields["email"] ?? "", "name": fields["name"] ?? "", "role": fields["role"] ?? "", "institutions": fields["institutions"] ?? "", "centres": fields["centres"] ?? ""]
         var form = FormState(values: values)
-        guard let role = Role(rawValue: values["role"]!) else {
+        guard let role = Role(rawValue: values["role"] ?? "") else {
             form.add("role", t("errors.accounts.bad_role", context))
             return try await userForm(request, context: context, user: nil, form: form, status: .unprocessableContent)
         }
         let password = AccountService.generatePassword()
         do {
             let user = try await accounts.createUser(
-                .init(email: values["email"]!, name: values["name"]!, role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]), password: password, mustChangePassword: true),
+                .init(email: values["email"] ?? "", name: values["name"] ?? "", role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]), password: password, mustChangePassword: true),
                 origin: origin(principal, context))
             return try secretPage(request, context: context, title: t("accounts.users.created", context), secret: password, note: t("accounts.users.created_note", context), back: AccountsPaths.user(user.id))
         } catch let error as AppError where error.status == .unprocessableContent {
@@ -141,14 +141,14 @@ package struct AdminController: Sendable {
         for key in ["name", "role", "institutions", "centres"] { values[key] = fields[key] ?? "" }
         values["disabled"] = fields["disabled"] == "on" ? "on" : ""
         var form = FormState(values: values)
-        guard let role = Role(rawValue: values["role"]!) else {
+        guard let role = Role(rawValue: values["role"] ?? "") else {
             form.add("role", t("errors.accounts.bad_role", context))
             return try await userForm(request, context: context, user: user, form: form, status: .unprocessableContent)
         }
         do {
             try await accounts.updateUser(
                 id: user.id,
-                change: .init(name: values["name"]!, role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]), disabled: values["disabled"] == "on"),
+                change: .init(name: values["name"] ?? "", role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]), disabled: values["disabled"] == "on"),
                 origin: origin(principal, context))
         } catch let error as AppError where error.status == .unprocessableContent {
             form.add(error.field ?? "name", message(for: error, context))
@@ -205,7 +205,7 @@ package struct AdminController: Sendable {
     func auditFilter(_ request: Request) throws -> AuditLog.Filter {
         let query = request.form
         for key in ["from", "to"] {
-            if let day = query[key], !day.isEmpty, day.count != 10 || day.split(separator: "-").count != 3 {
+            if let day = query[key], !day.isEmpty, InputParser.day(day) == nil {
                 throw AppError.badParameter(key, value: day)
             }
         }

@@ -47,7 +47,7 @@ package struct AuthMiddleware: RouterMiddleware {
     }
 
     func clientAddress(_ request: Request, context: AppRequestContext) -> String? {
-        if trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
+        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
             return forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
         }
         return context.channelAddress

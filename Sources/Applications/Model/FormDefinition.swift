@@ -92,6 +92,7 @@ package struct DefinitionProblem: Sendable, Equatable {
 }
 
 extension FormDefinition {
+    // trap-safe: a constant pattern, compiled at first use, which every form definition's check (and its tests) reaches
     static let keyShape = try! NSRegularExpression(pattern: "^[a-z][a-z0-9_]{0,39}$")
 
     static func isKey(_ text: String) -> Bool {

@@ -2,6 +2,7 @@ import Audit
 import Crypto
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 /// The secrets of the applications feature, kept in files outside the database (`<data>/keys`, mode 0600):
@@ -44,7 +45,7 @@ package struct ApplicationKeys: Sendable {
         guard Foundation.rename(temporary.path, file.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         let keys = ApplicationKeys(signingKey: next, keyId: keyId(of: next.publicKey), pinKey: current.pinKey)
         try await database.transaction { database in
-            try await (database as! any SQLDatabase).update("document_keys").set("retired_at", to: AuditLog.timestamp())
+            try await database.sql.update("document_keys").set("retired_at", to: AuditLog.timestamp())
                 .where("key_id", .equal, current.keyId).run()
             try await keys.publish(on: database)
             try await AuditLog.append(
@@ -55,7 +56,7 @@ package struct ApplicationKeys: Sendable {
     }
 
     func publish(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let known = try await sql.select().column("key_id").from("document_keys").where("key_id", .equal, keyId).first()
         guard known == nil else { return }
         try await sql.insert(into: "document_keys").columns("key_id", "public_key", "created_at")

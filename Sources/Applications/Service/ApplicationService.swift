@@ -68,7 +68,7 @@ package struct ApplicationService: Sendable {
         let id = UUID().uuidString.lowercased()
         let now = AuditLog.timestamp()
         try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.insert(into: "applications")
                 .columns(
                     "id", "procedure_id", "form_id", "institution_id", "country", "status", "channel", "centre_id", "ticket_id", "filed_by", "owner_hash",
@@ -108,7 +108,7 @@ package struct ApplicationService: Sendable {
         guard errors.isEmpty else { return (answers, errors) }
         if answers == record.answers { return (answers, []) }
         try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let updated = try await sql.raw(
                 """
                 UPDATE applications SET answers = \(bind: Self.json(answers)), revision = revision + 1, updated_at = \(bind: AuditLog.timestamp())
@@ -142,7 +142,7 @@ package struct ApplicationService: Sendable {
         try files.store(bytes, sha256: sha256)
         let name = FileInspector.safeName(filename, kind: kind)
         try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let updated = try await sql.raw(
                 """
                 UPDATE applications SET revision = revision + 1, updated_at = \(bind: AuditLog.timestamp())
@@ -204,7 +204,7 @@ package struct ApplicationService: Sendable {
         guard missing.isEmpty else { return .incomplete(missing) }
         let dueDays = try await dueDays(record.procedureId)
         let outcome: ApplicationRecord? = try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let now = Date()
             let stamp = AuditLog.timestamp(now)
             let resubmission = record.status == .actionRequired
@@ -303,7 +303,7 @@ package struct ApplicationService: Sendable {
         let checked = answers
         do {
             try await database.writeTransaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 let now = Date()
                 let stamp = AuditLog.timestamp(now)
                 // An API draft gets its reference at once: the client names it to upload files and submit.
@@ -379,7 +379,7 @@ package struct ApplicationService: Sendable {
     /// The browser that proved it knows the reference and PIN becomes the one that may correct the application.
     package func takeOwnership(_ record: ApplicationRecord, ownerHash: String, origin: ActionOrigin) async throws {
         try await database.writeTransaction { db in
-            try await (db as! any SQLDatabase).update("applications").set("owner_hash", to: ownerHash).where("id", .equal, record.id).run()
+            try await db.sql.update("applications").set("owner_hash", to: ownerHash).where("id", .equal, record.id).run()
             try await AuditLog.append(
                 origin.entry("application.resumed", entity: "application", id: record.id, summary: "opened for correction with reference and PIN"), on: db)
         }
@@ -465,7 +465,7 @@ package struct ApplicationService: Sendable {
         let finalRequested = requested
         let finalDocument = document
         return try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let decided = finalStatus.isFinal && !record.status.isFinal ? stamp : record.decidedAt
             let updated = try await sql.raw(
                 """

@@ -64,7 +64,7 @@ package struct FormStore: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let data = String(decoding: try encoder.encode(definition), as: UTF8.self)
         return try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let last = try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
                 .where("procedure_id", .equal, procedure.id).orderBy("number", .descending).first().map(Self.decode)
             if let last, last.definition == definition { return last }

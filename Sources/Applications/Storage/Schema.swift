@@ -1,4 +1,5 @@
 import FluentKit
+import GuichetCore
 import SQLKit
 
 package enum ApplicationsMigrations {
@@ -50,7 +51,7 @@ struct CreateApplicationsTables: AsyncMigration {
             .unique(on: "reference")
             .unique(on: "idempotency_scope", "idempotency_key")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "applications_inbox").on("applications").column("institution_id").column("status").run()
         try await sql.create(index: "applications_owner").on("applications").column("owner_hash").run()
         try await database.schema("application_events")

@@ -201,7 +201,7 @@ package struct ApplicationsAPIController: Sendable {
     /// The application named by the address's reference, if the request proves it owns it with the PIN.
     func owned(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationRecord {
         let reference = context.parameters.get("reference") ?? ""
-        return try await service.track(reference: reference, pin: request.headers[HTTPField.Name("X-Tracking-Pin")!] ?? "", address: context.clientAddress)
+        return try await service.track(reference: reference, pin: request.headers[.xTrackingPin] ?? "", address: context.clientAddress)
     }
 
     func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -212,7 +212,7 @@ package struct ApplicationsAPIController: Sendable {
         var request = request
         let buffer = try await request.collectBody(upTo: service.maxFileBytes + 1)
         try await service.attach(
-            record, field: field, filename: request.headers[HTTPField.Name("X-File-Name")!], bytes: Array(buffer.readableBytesView),
+            record, field: field, filename: request.headers[.xFileName], bytes: Array(buffer.readableBytesView),
             origin: origin(context, "applicant:\(record.reference ?? "")"))
         guard let stored = try await store.files(record.id).first(where: { $0.field == field.key }) else { throw AppError(.internalServerError, code: "internal") }
         return try JSONResponse.make(FileDTO(field: stored.field, name: stored.name, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256), status: .created)

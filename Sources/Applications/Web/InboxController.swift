@@ -271,7 +271,7 @@ package struct InboxController: Sendable {
         headers[.contentType] = stored.mediaType
         headers[.contentDisposition] = "attachment; filename=\"\(stored.name)\""
         headers[.cacheControl] = "no-store"
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[.xContentTypeOptions] = "nosniff"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -213,7 +213,7 @@ package struct TrackController: Sendable {
             "applications-verify", title: v.t("verify.state.\(result.status)"), page: verifyModel(v, code: code, result: result), request: request,
             context: context, status: result == .unknown ? .notFound : .ok)
         response.headers[.cacheControl] = "no-store"
-        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
+        response.headers[.xRobotsTag] = "noindex"
         return response
     }
 

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 /// The one draft of a procedure being edited. `revision` grows at every save: a save that names an older revision
@@ -76,7 +77,7 @@ struct CreateEditingTables: AsyncMigration {
             .field("saved_at", .string, .required)
             .create()
         // What is already published becomes each procedure's first version.
-        try await (database as! any SQLDatabase).raw(
+        try await database.sql.raw(
             """
             INSERT INTO procedure_versions (procedure_id, number, data, published_by, published_at, note)
             SELECT id, 1, data, 'system:migration', updated_at, 'published before versions were kept' FROM procedures

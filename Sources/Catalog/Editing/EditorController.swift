@@ -145,19 +145,19 @@ package struct EditorController: Sendable {
             errors[field] = t("editor.errors.\(key)", context)
         }
         let institutions = try await institutionsById()
-        let institution = institutions[values["institution"]!]
-        if institution == nil || !principal.actsFor(institution: values["institution"]!) { fail("institution", "institution_scope") }
-        let id = values["id"]!
+        let institution = institutions[values["institution"] ?? ""]
+        if institution == nil || !principal.actsFor(institution: values["institution"] ?? "") { fail("institution", "institution_scope") }
+        let id = values["id"] ?? ""
         let slugOK = id.count >= 4 && id.count <= 80 && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") } && !id.hasPrefix("-") && !id.hasSuffix("-")
         if !slugOK { fail("id", "slug") } else if let institution, !id.hasPrefix(institution.country.lowercased() + "-") { fail("id", "slug_country") }
-        if values["title_fr"]!.trimmingCharacters(in: .whitespaces).isEmpty { fail("title_fr", "required_fr") }
+        if (values["title_fr"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty { fail("title_fr", "required_fr") }
         if slugOK, try await editor.working(id) != nil { fail("id", "id_taken") }
         guard errors.isEmpty, let institution else {
             return try await newPage(request, context: context, form: values, errors: errors, order: order, status: .unprocessableContent)
         }
-        let titleEn = values["title_en"]!.trimmingCharacters(in: .whitespaces)
+        let titleEn = (values["title_en"] ?? "").trimmingCharacters(in: .whitespaces)
         let procedure = Procedure(
-            id: id, country: institution.country, title: LocalizedText(fr: values["title_fr"]!.trimmingCharacters(in: .whitespaces), en: titleEn.isEmpty ? nil : titleEn),
+            id: id, country: institution.country, title: LocalizedText(fr: (values["title_fr"] ?? "").trimmingCharacters(in: .whitespaces), en: titleEn.isEmpty ? nil : titleEn),
             summary: nil, audience: [.citizen], categories: [], institution: institution.id, channel: .counter, onlineUrl: nil, keywords: nil,
             eligibility: nil, status: .published, version: 0, lastReviewed: nil, sources: [], blocks: [Block(name: nil, mode: .sequence, optional: nil, steps: [])],
             additionalInfo: nil)
@@ -596,18 +596,16 @@ package struct EditorController: Sendable {
         let id = try context.parameters.require("id")
         guard let institution = try await institutionsById()[id] else { throw AppError.notFound() }
         func value(_ name: String, _ fallback: String?) -> String { values.map { $0[name] ?? "" } ?? (fallback ?? "") }
-        func field(_ name: String, _ fallback: String?) -> [String: Any] { ["name": name, "value": value(name, fallback), "error": (errors[name].map { $0 as Any } ?? false)] }
+        func field(_ name: String, _ fallback: String?) -> [String: Any] {
+            ["name": name, "label": t("editor.institutions.fields.\(name)", context), "value": value(name, fallback), "error": (errors[name].map { $0 as Any } ?? false)]
+        }
         var model = formModel(errors, order)
         model.merge([
             "id": id, "title": institution.name.fr, "action": EditorPaths.institution(id), "back": EditorPaths.institutions,
             "fields": [
                 field("name_fr", institution.name.fr), field("name_en", institution.name.en), field("acronym", institution.acronym),
                 field("address_fr", institution.address?.fr), field("phone", institution.phone), field("email", institution.email), field("website", institution.website),
-            ].map { field -> [String: Any] in
-                var field = field
-                field["label"] = t("editor.institutions.fields.\(field["name"] as! String)", context)
-                return field
-            },
+            ],
         ]) { _, new in new }
         return try renderer.page("editor-record", title: institution.name.fr, page: model, request: request, context: context, status: status)
     }

@@ -65,9 +65,10 @@ package struct ProcedureEditor: Sendable {
         let published = Set(try await ProcedureRow.query(on: database).all(\.$id))
         return try await ProcedureDraftRow.query(on: database).sort(\.$updatedAt, .descending).all().map { row in
             let procedure = try CatalogRepository.decode(Procedure.self, row.data)
+            let id = try row.requireID()
             return DraftSummary(
-                id: row.id!, title: procedure.title.fr, institution: row.institutionId, revision: row.revision, updatedBy: row.updatedBy,
-                updatedAt: row.updatedAt, isNew: !published.contains(row.id!))
+                id: id, title: procedure.title.fr, institution: row.institutionId, revision: row.revision, updatedBy: row.updatedBy,
+                updatedAt: row.updatedAt, isNew: !published.contains(id))
         }
     }
 
@@ -77,9 +78,9 @@ package struct ProcedureEditor: Sendable {
     package func save(_ procedure: Procedure, expectedRevision: Int, origin: ActionOrigin, summary: String) async throws -> Int {
         let data = try CatalogRepository.encode(procedure)
         let now = AuditLog.timestamp()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let saved: Int? = try await database.transaction { database in
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             let revision: Int?
             if expectedRevision == 0 {
                 let base = try await ProcedureVersionRow.query(on: database).filter(\.$procedureId == procedure.id).max(\.$number)
@@ -146,7 +147,7 @@ package struct ProcedureEditor: Sendable {
         procedure.status = .published
         let document = CatalogDocument(countries: [], categories: [], institutions: [], procedures: [procedure])
         try await repository.importDocument(document, actor: origin.actor, requestId: origin.requestId, note: "published from the editor") { database in
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             let removed = try await sql.raw(
                 "DELETE FROM procedure_drafts WHERE procedure_id = \(bind: id) AND revision = \(bind: expectedRevision) RETURNING revision"
             ).all()
@@ -188,7 +189,7 @@ package struct ProcedureEditor: Sendable {
     package func conflicts(_ id: String) async throws -> [ConflictCopy] {
         try await DraftConflictRow.query(on: database).filter(\.$procedureId == id).sort(\.$id, .descending).all().map {
             ConflictCopy(
-                id: $0.id!, procedure: try CatalogRepository.decode(Procedure.self, $0.data), savedBy: $0.savedBy, savedAt: $0.savedAt,
+                id: try $0.requireID(), procedure: try CatalogRepository.decode(Procedure.self, $0.data), savedBy: $0.savedBy, savedAt: $0.savedAt,
                 revisionSeen: $0.revisionSeen)
         }
     }

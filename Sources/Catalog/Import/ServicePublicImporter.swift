@@ -1,4 +1,5 @@
 import Foundation
+import GuichetCore
 
 /// The catalogue read from the open data of servicepublic.gouv.sn, and what the import could and could not map.
 package struct ServicePublicImport: Sendable {
@@ -42,7 +43,7 @@ package struct ServicePublicReport: Sendable, Equatable {
         let width = fieldCounts.map(\.field.count).max() ?? 0
         for count in fieldCounts {
             let padding = String(repeating: " ", count: max(0, width - count.field.count))
-            let percent = fiches > 0 ? Int((Double(count.mapped) * 100 / Double(fiches)).rounded()) : 0
+            let percent = fiches > 0 ? (Double(count.mapped) * 100 / Double(fiches)).clampedInt() : 0
             lines.append("\(count.field):\(padding) \(count.mapped) / \(fiches) fiches (\(percent) %)")
         }
         lines.append("warnings: \(warnings.count)")
@@ -238,7 +239,7 @@ private struct SPInstitutionBuilder {
             return id
         }
         for (name, office) in offices {
-            let id = officeIds[name]!
+            let id = officeIds[name] ?? SPText.identifier(name)
             // The hierarchy, from the top (the ministry) down to the office's direct parent.
             var parent: String?
             for line in office.hierarchy.reversed() {

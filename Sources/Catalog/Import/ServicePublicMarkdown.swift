@@ -502,9 +502,8 @@ struct SPFiche {
     /// Reads one raw line: the cleaned line, or a heading that opens a section (with any text typed after it on the same line).
     static func read(_ raw: String) -> (SPLine?, SPSection?) {
         var body = raw.spTrimmed()
-        guard !body.isEmpty else { return (nil, nil) }
+        guard let first = body.unicodeScalars.first else { return (nil, nil) }
         var bullet = false
-        let first = body.unicodeScalars.first!
         let markers = first.isASCII && !"*-+\\".unicodeScalars.contains(first) ? [] : Self.bulletMarkers
         if !markers.isEmpty, !first.isASCII { body = SPText.collapse(body) }  // "ü\u{A0} Décret …"
         for marker in markers where body.hasPrefix(marker) {

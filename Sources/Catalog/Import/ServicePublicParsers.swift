@@ -22,36 +22,41 @@ struct ServicePublicParsers {
         // 10 000 FCFA, 10.000 F CFA, 1 00 000 FCFA, 5000 F, 100.000 francs, 1 million de FCFA, 2,5 millions FCFA.
         let number = #"(\d{1,3}(?:[ \x{00A0}\x{202F}.](?:\d{3}|\d{2}(?=[ \x{00A0}\x{202F}.]\d{3})))+|\d+)(?:,(\d+))?"#
         let currency = #"\s*(millions?|milliards?)?\s*(?:de\s+)?\.?\s*(?:f\s?\.?\s?cfa|fcfa|francs?\s+cfa|francs?|xof|cfa|f)(?![\p{L}\d])"#
-        amountPattern = try! NSRegularExpression(pattern: #"(?<![\d.,\p{L}])"# + number + currency, options: [.caseInsensitive])
-        rangePattern = try! NSRegularExpression(
-            pattern: #"(?<![\d.,\p{L}])"# + number + #"\s*(?:f\s?cfa|fcfa|francs?)?\s*(?:à|a|-|et)\s*"# + number + currency,
-            options: [.caseInsensitive])
+        amountPattern = Self.regex(#"(?<![\d.,\p{L}])"# + number + currency, [.caseInsensitive])
+        rangePattern = Self.regex(
+            #"(?<![\d.,\p{L}])"# + number + #"\s*(?:f\s?cfa|fcfa|francs?)?\s*(?:à|a|-|et)\s*"# + number + currency,
+            [.caseInsensitive])
         // "10 %", and the lower bound of "entre 5 à 15 %".
-        percentPattern = try! NSRegularExpression(
-            pattern: #"(?:(\d+(?:[.,]\d+)?)\s*%?\s*(?:à|a|-|et)\s*\d+(?:[.,]\d+)?\s*%|(\d+(?:[.,]\d+)?)\s*%)"#, options: [])
+        percentPattern = Self.regex(
+            #"(?:(\d+(?:[.,]\d+)?)\s*%?\s*(?:à|a|-|et)\s*\d+(?:[.,]\d+)?\s*%|(\d+(?:[.,]\d+)?)\s*%)"#, [])
         // Delays are matched on folded text (lower case, no accents).
         let word =
             #"(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt(?:[- ]et[- ]un|[- ](?:deux|trois|quatre|cinq|six|sept|huit|neuf))?|trente|quarante(?:[- ](?:cinq|huit))?|soixante(?:[- ]douze)?|quatre[- ]vingt[- ]dix)(?:\s*\(\d+\))?"#
         let unit = #"(heures?|h|jours?|journees?|semaines?|mois|ans|an|annees?|minutes?|mn)(?![a-z])"#
-        durationRangePattern = try! NSRegularExpression(
-            pattern: #"(?<![a-z\d])("# + word + #")\s*(?:"# + unit + #"\s*)?(?:a|-|et|ou)\s*("# + word + #")\s*"# + unit, options: [])
-        durationPattern = try! NSRegularExpression(pattern: #"(?<![a-z\d])("# + word + #")\s*"# + unit, options: [])
+        durationRangePattern = Self.regex(
+            #"(?<![a-z\d])("# + word + #")\s*(?:"# + unit + #"\s*)?(?:a|-|et|ou)\s*("# + word + #")\s*"# + unit, [])
+        durationPattern = Self.regex(#"(?<![a-z\d])("# + word + #")\s*"# + unit, [])
         // "article 47 du code de la famille", "les articles 305 à 334 du code de la famille", "l'article 29, alinéa 2 du code…".
         let articleNumber = #"(?:[LRD]\.?\s?)?\d+(?:er)?(?:[- ](?:bis|ter))?"#
-        articlePattern = try! NSRegularExpression(
-            pattern: #"\barticles?\s+("# + articleNumber + #"(?:(?:\s*,\s*|\s+et\s+|\s+à\s+|\s+a\s+|\s*-\s*)"# + articleNumber
+        articlePattern = Self.regex(
+            #"\barticles?\s+("# + articleNumber + #"(?:(?:\s*,\s*|\s+et\s+|\s+à\s+|\s+a\s+|\s*-\s*)"# + articleNumber
                 + #")*(?:\s+et\s+suivants)?(?:\s*,?\s*alinéas?\s+\d+(?:\s*(?:,|et)\s*\d+)*)?)\s*,?\s*(?:du|de la|de l['’]|des|de)?\s*((?:nouveau\s+)?(?:code|loi|décret|acte uniforme|ordonnance|arrêté|constitution|traité|(?-i:CGI|COCC|CGCT|CPC|CPP))\b(?:(?!\s+et\s+(?:l['’]|les\s+|de\s+l['’])?articles?\b)[^.;:()\n])*)"#,
-            options: [.caseInsensitive])
-        articleOnlyPattern = try! NSRegularExpression(
-            pattern: #"\(?\s*\barticles?\s*("# + articleNumber + #"(?:(?:\s*,\s*|\s+et\s+|\s+à\s+|\s+a\s+|\s*-\s*)"# + articleNumber
-                + #")*(?:\s+et\s+suivants)?)\s*\)?"#, options: [.caseInsensitive])
+            [.caseInsensitive])
+        articleOnlyPattern = Self.regex(
+            #"\(?\s*\barticles?\s*("# + articleNumber + #"(?:(?:\s*,\s*|\s+et\s+|\s+à\s+|\s+a\s+|\s*-\s*)"# + articleNumber
+                + #")*(?:\s+et\s+suivants)?)\s*\)?"#, [.caseInsensitive])
         // "(Dix) 10 à (Quinze) 15 jours": the number in words is dropped, the figure kept.
-        spelledNumberPattern = try! NSRegularExpression(pattern: #"\([a-z -]+\)\s*(?=\d)"#, options: [])
+        spelledNumberPattern = Self.regex(#"\([a-z -]+\)\s*(?=\d)"#, [])
         // "Loi n° 2011-01 du 24 février 2011", "Décret n°2004 -283 du 05 mars 2004", "loi 61-10".
-        instrumentPattern = try! NSRegularExpression(
-            pattern:
-                #"\b(lois?|décrets?|decrets?|arrêtés?|arretes?|ordonnances?)(?:\s+(?:organique|interministériel|ministériel|présidentiel|d['’]application))?\s*(?:n\s?[°º]\.?|no\.?|numéro)?\s*(\d{2,4}\s*[-–]\s*\d+(?:\s*[-–/]\s*(?-i:[A-Z0-9]+))?)(?:[- ]*du\s+\d{1,2}(?:er)?(?:[ -]+[a-zéû]+[ -]+\d{4}|[-./]\d{1,2}[-./]\d{2,4}))?"#,
-            options: [.caseInsensitive])
+        instrumentPattern = Self.regex(
+            #"\b(lois?|décrets?|decrets?|arrêtés?|arretes?|ordonnances?)(?:\s+(?:organique|interministériel|ministériel|présidentiel|d['’]application))?\s*(?:n\s?[°º]\.?|no\.?|numéro)?\s*(\d{2,4}\s*[-–]\s*\d+(?:\s*[-–/]\s*(?-i:[A-Z0-9]+))?)(?:[- ]*du\s+\d{1,2}(?:er)?(?:[ -]+[a-zéû]+[ -]+\d{4}|[-./]\d{1,2}[-./]\d{2,4}))?"#,
+            [.caseInsensitive])
+    }
+
+    /// Compiles one of the patterns above.
+    private static func regex(_ pattern: String, _ options: NSRegularExpression.Options) -> NSRegularExpression {
+        // trap-safe: the patterns are constants of this file, all compiled by every ServicePublicParsers() in the tests
+        try! NSRegularExpression(pattern: pattern, options: options)
     }
 
     // MARK: - Costs

@@ -63,7 +63,7 @@ package struct ProcedureTotals: Equatable, Sendable, Codable {
                 days = ((days?.min ?? 0) + (optional ? 0 : range.0), (days?.max ?? 0) + range.1)
             }
         }
-        costs = costTotals.keys.sorted().map { CurrencyRange(currency: $0, min: costTotals[$0]!.min, max: costTotals[$0]!.max) }
+        costs = costTotals.sorted { $0.key < $1.key }.map { CurrencyRange(currency: $0.key, min: $0.value.min, max: $0.value.max) }
         minutesAtPlaces = minutes.map { MinMax(min: $0.min, max: $0.max) }
         self.days = days.map { MinMax(min: $0.min, max: $0.max) }
         self.timeIncomplete = timeIncomplete
@@ -97,11 +97,13 @@ package struct ProcedureTotals: Equatable, Sendable, Codable {
 
     static func combine(_ values: [(Int, Int)?], mode: BlockMode) -> (Int, Int)? {
         let known = values.compactMap { $0 }
-        guard !known.isEmpty else { return nil }
+        let lows = known.map(\.0)
+        let highs = known.map(\.1)
+        guard let lowest = lows.min(), let highestLow = lows.max(), let highest = highs.max() else { return nil }
         switch mode {
-        case .sequence: return (known.map(\.0).reduce(0, +), known.map(\.1).reduce(0, +))
-        case .parallel: return (known.map(\.0).max()!, known.map(\.1).max()!)
-        case .alternative: return (known.map(\.0).min()!, known.map(\.1).max()!)
+        case .sequence: return (lows.reduce(0, +), highs.reduce(0, +))
+        case .parallel: return (highestLow, highest)
+        case .alternative: return (lowest, highest)
         }
     }
 }

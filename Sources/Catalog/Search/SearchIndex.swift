@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 /// Full-text search over procedures behind one interface: SQLite FTS5 or PostgreSQL `tsvector`.
@@ -12,7 +13,7 @@ package enum SearchIndex {
     }
 
     static func createTable(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if isPostgres(database) {
             try await sql.raw("CREATE TABLE procedure_search (procedure_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)").run()
         } else {
@@ -26,7 +27,7 @@ package enum SearchIndex {
     }
 
     static func createIndexes(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if isPostgres(database) {
             try await sql.raw("CREATE INDEX procedure_search_document ON procedure_search USING GIN (document)").run()
         }
@@ -37,7 +38,7 @@ package enum SearchIndex {
     }
 
     static func dropTable(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP TABLE IF EXISTS procedure_search").run()
+        try await database.sql.raw("DROP TABLE IF EXISTS procedure_search").run()
     }
 
     /// What is indexed of a procedure: titles; keywords and synonyms; everything a person may type about its steps.
@@ -62,7 +63,7 @@ package enum SearchIndex {
     }
 
     static func replace(procedureId: String, procedure: Procedure, institutionNames: [String], on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.delete(from: table).where("procedure_id", .equal, procedureId).run()
         let fields = fields(of: procedure, institutionNames: institutionNames)
         if isPostgres(database) {
@@ -85,7 +86,7 @@ package enum SearchIndex {
     }
 
     static func remove(procedureId: String, on database: any Database) async throws {
-        try await (database as! any SQLDatabase).delete(from: table).where("procedure_id", .equal, procedureId).run()
+        try await database.sql.delete(from: table).where("procedure_id", .equal, procedureId).run()
     }
 
     struct Hit: Decodable {
@@ -110,7 +111,7 @@ package enum SearchIndex {
     private static func run(terms: [String], all: Bool, country: String?, limit: Int, offset: Int, on database: any Database) async throws
         -> (ids: [String], total: Int)
     {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let countryFilter: SQLQueryString = country.map { "AND p.country = \(bind: $0)" } ?? ""
         let matchFrom: SQLQueryString
         let rank: SQLQueryString

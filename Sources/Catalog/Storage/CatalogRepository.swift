@@ -15,7 +15,7 @@ package struct CatalogRepository: Sendable {
         self.changes = changes
     }
 
-    private var sql: any SQLDatabase { database as! any SQLDatabase }
+    private var sql: any SQLDatabase { database.sql }
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -79,7 +79,7 @@ package struct CatalogRepository: Sendable {
             }
             var names: [String: String] = [:]
             for row in try await InstitutionRow.query(on: database).all() {
-                names[row.id!] = try Self.decode(Institution.self, row.data).name.fr
+                names[try row.requireID()] = try Self.decode(Institution.self, row.data).name.fr
             }
             let now = AuditLog.timestamp()
             var reindexed = Set<String>()
@@ -110,7 +110,7 @@ package struct CatalogRepository: Sendable {
                     summary: "created \(summary.created), updated \(summary.updated), unchanged \(summary.unchanged)", requestId: requestId),
                 on: database)
             if summary.created + summary.updated > 0 {
-                try await (database as! any SQLDatabase).raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
+                try await database.sql.raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
             }
             try await alsoInTransaction?(database)
             return summary
@@ -140,7 +140,7 @@ package struct CatalogRepository: Sendable {
         async throws
     {
         guard !institutions.isEmpty else { return }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let list = SQLList(institutions.map { SQLBind($0) })
         let rows = try await sql.raw(
             """
@@ -157,7 +157,7 @@ package struct CatalogRepository: Sendable {
     }
 
     private func replaceLinks(_ procedure: Procedure, on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.delete(from: "procedure_categories").where("procedure_id", .equal, procedure.id).run()
         try await sql.delete(from: "procedure_institutions").where("procedure_id", .equal, procedure.id).run()
         for category in Set(procedure.categories).sorted() {

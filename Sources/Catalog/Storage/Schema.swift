@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 /// Rows of the catalogue. Each keeps its full description as JSON (`data`, the interchange format) beside the
@@ -108,7 +109,7 @@ struct CreateCatalogState: AsyncMigration {
             .field("id", .int, .identifier(auto: false))
             .field("generation", .int, .required)
             .create()
-        try await (database as! any SQLDatabase).raw("INSERT INTO catalog_state (id, generation) VALUES (1, 0)").run()
+        try await database.sql.raw("INSERT INTO catalog_state (id, generation) VALUES (1, 0)").run()
     }
 
     func revert(on database: any Database) async throws {

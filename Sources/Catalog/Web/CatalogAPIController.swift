@@ -47,7 +47,10 @@ package struct CatalogAPIController: Sendable {
         let cache = self.cache
         for route in Self.routes {
             let path = route.path.replacingOccurrences(of: "{id}", with: ":id")
-            let handler = handlers[route.path]!
+            guard let handler = handlers[route.path] else {
+                assertionFailure("no handler for \(route.path)")
+                continue
+            }
             // Answers depend only on the catalogue and the address: built once per catalogue change.
             router.get(RouterPath(path)) { request, context in
                 try await cache.response(request: request, language: context.language.rawValue, languageInQuery: false) { request in

@@ -131,7 +131,8 @@ package struct CatalogPagesController: Sendable {
         let procedures = try await reference.procedures(ids, repository)
         let parent = institution.parent.flatMap { snapshot.institutions[$0] }
         let countries = snapshot.countries
-        let contact = ContactView(institution: institution, presenter: p, langQuery: Self.langQuery(context))!
+        let name = p.text(institution.name) ?? TextView(text: institution.id, lang: nil)
+        let contact = ContactView(institution: institution, name: name, presenter: p, langQuery: Self.langQuery(context))
         let model = InstitutionPage(
             contact: contact, acronym: institution.acronym,
             country: countries.first { $0.code == institution.country }.map { p.plain($0.name) } ?? institution.country,
@@ -201,7 +202,7 @@ package struct CatalogPagesController: Sendable {
         let institutions = try await reference.current(repository).institutions
         return procedures.map { procedure in
             ProcedureItem(
-                href: CatalogPaths.procedure(procedure.id) + Self.langQuery(context), title: p.text(procedure.title)!,
+                href: CatalogPaths.procedure(procedure.id) + Self.langQuery(context), title: p.text(procedure.title) ?? TextView(text: procedure.id, lang: nil),
                 summary: p.text(procedure.summary).map { TextView(text: Self.shorten($0.text), lang: $0.lang) }, country: procedure.country,
                 institution: institutions[procedure.institution].map { p.plain($0.name) })
         }

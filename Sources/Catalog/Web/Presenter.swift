@@ -116,8 +116,9 @@ final class Presenter {
 
     func hours(_ hours: [OpeningHours]) -> [String] {
         hours.map { slot in
-            let days = Self.dayRanges(slot.days).map { range in
-                range.count == 1 ? t("weekdays.\(range[0])") : "\(t("weekdays.\(range.first!)"))–\(t("weekdays.\(range.last!)"))"
+            let days = Self.dayRanges(slot.days).compactMap { range -> String? in
+                guard let first = range.first, let last = range.last else { return nil }
+                return range.count == 1 ? t("weekdays.\(first)") : "\(t("weekdays.\(first)"))–\(t("weekdays.\(last)"))"
             }.joined(separator: ", ")
             return t("hours_line", ["days": days, "opens": slot.opens, "closes": slot.closes])
         }

@@ -18,7 +18,8 @@ extension ProcedurePage {
         }
 
         id = procedure.id
-        title = p.text(procedure.title)!
+        // A draft (previewed) may have no title yet: its id stands in.
+        title = p.text(procedure.title) ?? TextView(text: procedure.id, lang: nil)
         summary = p.text(procedure.summary)
         eligibility = p.text(procedure.eligibility)
         country = countries[procedure.country].map { p.plain($0.name) } ?? procedure.country
@@ -84,7 +85,7 @@ extension ProcedurePage {
                 let stepLaws = (step.legalBases ?? []).compactMap(law)
                 stepLaws.forEach(collect)
                 return StepView(
-                    number: p.t("step", ["number": String(number)]), title: p.text(step.title)!, optional: step.optional == true,
+                    number: p.t("step", ["number": String(number)]), title: p.text(step.title) ?? TextView(text: "", lang: nil), optional: step.optional == true,
                     institution: link(step.institution), office: p.text(step.office), action: p.text(step.action), online: step.online == true,
                     requirements: requirements, costs: costs, times: times, timeNote: p.text(step.timeframe?.notes),
                     hasTime: !times.isEmpty || step.timeframe?.notes != nil,
@@ -114,8 +115,13 @@ extension ProcedurePage {
 }
 
 extension ContactView {
+    /// nil for an institution without a name in any language.
     init?(institution: Institution, presenter p: Presenter, langQuery: String) {
         guard let name = p.text(institution.name) else { return nil }
+        self.init(institution: institution, name: name, presenter: p, langQuery: langQuery)
+    }
+
+    init(institution: Institution, name: TextView, presenter p: Presenter, langQuery: String) {
         href = CatalogPaths.institution(institution.id) + langQuery
         self.name = name
         kind = p.t("kind.\(institution.kind.rawValue)")

@@ -127,7 +127,7 @@ package struct Centre: Codable, Sendable, Equatable {
     package var sources: [SourceReference]
 
     package var isOpenStatus: Bool { status == "open" }
-    package var timeZone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)! }
+    package var timeZone: TimeZone { TimeZone(identifier: timezone) ?? .gmt }
 }
 
 /// Opening hours of one weekday, in minutes after local midnight.

@@ -39,7 +39,7 @@ package struct DirectoryImporter: Sendable {
         let resolved = try validate(document)
         try await checkReferences(resolved)
         return try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             var summary = Summary()
             for (position, item) in resolved.enumerated() {
                 let exists = try await sql.select().column("id").from("centres").where("id", .equal, item.centre.id).first() != nil
@@ -193,7 +193,7 @@ package struct DirectoryImporter: Sendable {
 
     /// Procedures and institutions named by services must exist in the catalogue.
     func checkReferences(_ resolved: [Resolved]) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         struct IdRow: Decodable { let id: String }
         let procedures = Set(resolved.flatMap { $0.services.flatMap { $0.procedures ?? [] } })
         let institutions = Set(resolved.flatMap { item in item.services.compactMap(\.institution) + [item.centre.institution].compactMap { $0 } })

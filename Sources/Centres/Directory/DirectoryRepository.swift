@@ -9,7 +9,7 @@ package struct DirectoryRepository: Sendable {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     struct DataRow: Decodable { let data: String }

@@ -79,7 +79,7 @@ package struct AppointmentService: Sendable {
         else { throw AppError.validation(field: "slot", code: "slot_unknown") }
         let slotStart = CentreClock.stamp(start)
         return try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if let requestToken, let existing = try await Self.appointment(sql, "centre_id", centre.id, and: "request_token", requestToken) {
                 return existing
             }
@@ -124,7 +124,7 @@ package struct AppointmentService: Sendable {
     package func cancel(code: String, now: Date = Date()) async throws -> Appointment {
         guard let appointment = try await appointment(code: code) else { throw AppError.notFound("appointment_not_found") }
         return try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             guard
                 try await sql.raw(
                     "UPDATE centre_appointments SET status = 'cancelled' WHERE id = \(bind: appointment.id) AND status = 'booked' RETURNING id"
@@ -159,7 +159,7 @@ package struct AppointmentService: Sendable {
                 centreId: centre, serviceId: appointment.serviceId, priority: .appointment, channel: .kiosk, requestToken: "appointment:\(appointment.id)",
                 actor: "kiosk:\(centre)"), at: now)
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.update("centre_appointments").set("status", to: "checked_in").set("ticket_id", to: ticket.id)
                 .where("id", .equal, appointment.id).run()
             try await AuditLog.append(

@@ -50,7 +50,7 @@ package struct FeedbackService: Sendable {
         let answer = try validated(answer)
         guard ticket.ticketStatus == .done else { throw AppError.conflict("feedback_not_served") }
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             guard try await sql.select().column("id").from("centre_feedback").where("ticket_id", .equal, ticket.id).first() == nil else {
                 throw AppError.conflict("feedback_already")
             }

@@ -44,7 +44,7 @@ package struct QueueService: Sendable {
     /// Eight characters from an alphabet without look-alikes: about 8.5 × 10¹¹ codes, not guessable in practice.
     static func newCode() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<8).map { _ in codeAlphabet.randomElement(using: &generator)! })
+        return String((0..<8).compactMap { _ in codeAlphabet.randomElement(using: &generator) })
     }
 
     package static func normalisedPhone(_ raw: String) -> String? {
@@ -85,7 +85,7 @@ package struct QueueService: Sendable {
         _ request: IssueRequest, centre: Centre, service: CentreService, phone: String?, day: String, issuedAt: String, rankAt: String, at date: Date
     ) async throws -> (ticket: Ticket, created: Bool) {
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if let token = request.requestToken, let existing = try await Self.ticket(sql, where: "centre_id", centre.id, and: "request_token", token) {
                 return (existing, false)
             }
@@ -158,7 +158,7 @@ package struct QueueService: Sendable {
         guard !services.isEmpty, services.allSatisfy(known.contains) else { throw AppError.validation(field: "services", code: "services_required") }
         _ = try await directory.counter(counter, centre: centre)
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.update("centre_counters").set("is_open", to: true).set("agent", to: actor).set("service_ids", to: services.joined(separator: ","))
                 .set("opened_at", to: CentreClock.stamp(date)).where("id", .equal, counter).run()
             try await AuditLog.append(
@@ -171,7 +171,7 @@ package struct QueueService: Sendable {
         _ = try await directory.counter(counter, centre: centre)
         guard try await current(counter: counter) == nil else { throw AppError.conflict("counter_busy") }
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.update("centre_counters").set("is_open", to: false).set("agent", to: SQLLiteral.null).where("id", .equal, counter).run()
             try await AuditLog.append(AuditEntry(actor: actor, action: "counter.closed", entity: "counter", entityId: counter, summary: "closed"), on: db, at: date)
         }
@@ -188,7 +188,7 @@ package struct QueueService: Sendable {
         let lock: SQLQueryString = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let now = CentreClock.stamp(date)
         return try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let busy = try await sql.select().column("id").from("centre_tickets").where("counter_id", .equal, counterId)
                 .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue]).first()
             guard busy == nil else { throw AppError.conflict("counter_busy") }
@@ -221,7 +221,7 @@ package struct QueueService: Sendable {
     {
         let now = CentreClock.stamp(date)
         return try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let update: SQLQueryString
             switch action {
             case .recall:
@@ -256,7 +256,7 @@ package struct QueueService: Sendable {
             throw AppError.validation(field: "service", code: "service_unknown")
         }
         return try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let update: SQLQueryString =
                 """
                 UPDATE centre_tickets SET status = 'waiting', service_id = \(bind: service.id), counter_id = NULL, agent = NULL, called_at = NULL, \

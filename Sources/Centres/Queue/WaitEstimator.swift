@@ -11,7 +11,7 @@ package struct WaitEstimator: Sendable {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     package static let defaultServiceMinutes = 6.0
@@ -51,12 +51,12 @@ package struct WaitEstimator: Sendable {
             let (minutes, _) = try await serviceMinutes(service: service, now: now)
             return Self.combine(ahead: ahead, serviceMinutes: minutes, counters: openCounters)
         }
-        return try await recentWaitMinutes(service: service, now: now).map { Int($0.rounded(.up)) }
+        return try await recentWaitMinutes(service: service, now: now).map { $0.clampedInt(.up) }
     }
 
     /// `k × s / c`, rounded up to the minute.
     package static func combine(ahead: Int, serviceMinutes: Double, counters: Int) -> Int {
-        Int((Double(ahead) * serviceMinutes / Double(max(counters, 1))).rounded(.up))
+        (Double(ahead) * serviceMinutes / Double(max(counters, 1))).clampedInt(.up)
     }
 
     /// Open counters per service of a centre.

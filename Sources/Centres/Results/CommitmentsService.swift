@@ -79,7 +79,7 @@ package struct CommitmentsService: Sendable {
         let current = try await DirectoryRepository(database: database.db).commitments()
         guard current != commitments else { return false }
         try await WriteGate.transaction(database) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.delete(from: "centre_commitments").run()
             for (position, commitment) in commitments.enumerated() {
                 try await sql.insert(into: "centre_commitments")

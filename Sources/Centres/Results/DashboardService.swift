@@ -9,7 +9,7 @@ package struct DashboardService: Sendable {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     /// Counts and mean minutes of one group of tickets.
@@ -93,6 +93,6 @@ package struct DashboardService: Sendable {
     }
 
     package static func isDay(_ text: String) -> Bool {
-        text.range(of: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", options: .regularExpression) != nil
+        InputParser.day(text) != nil
     }
 }

@@ -44,7 +44,7 @@ package struct ResultsService: Sendable {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     /// The wait threshold of the commitments (20 minutes unless the network says otherwise).

@@ -11,7 +11,7 @@ package struct TicketMeasures: ProcedureMeasureSource {
     let sql: any SQLDatabase
 
     package init(database: any Database) {
-        self.sql = database as! any SQLDatabase
+        self.sql = database.sql
     }
 
     package var measureKey: String { "measures.tickets" }

@@ -1,4 +1,5 @@
 import FluentKit
+import GuichetCore
 import SQLKit
 
 package enum CentresMigrations {
@@ -108,7 +109,7 @@ struct CreateCentresTables: AsyncMigration {
             .field("target_percent", .int, .required)
             .field("position", .int, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "centre_tickets_queue").on("centre_tickets").column("centre_id").column("status").column("rank_at").run()
         try await sql.create(index: "centre_tickets_service").on("centre_tickets").column("service_id").column("finished_at").run()
         try await sql.create(index: "centre_tickets_month").on("centre_tickets").column("centre_id").column("issued_at").run()

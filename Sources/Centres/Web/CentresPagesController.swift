@@ -268,7 +268,7 @@ package struct CentresPagesController: Sendable {
             kioskHref: v.link(CentresPaths.kiosk(centre.id)), refresh: Self.refreshSeconds, css: screenStylesheet.versionedPath)
         var response = try renderer.page(kiosk ? "centres-kiosk-ticket" : "centres-ticket", title: v.t("ticket_title", ["label": ticket.label]), page: page, request: request, context: context)
         if ticket.ticketStatus == .waiting || ticket.ticketStatus == .called {
-            response.headers[.init("Refresh")!] = String(Self.refreshSeconds)
+            response.headers[.refresh] = String(Self.refreshSeconds)
         }
         // The code is the only key to the ticket: keep the page out of shared caches and referrers.
         response.headers[.cacheControl] = "no-store"
@@ -288,7 +288,7 @@ package struct CentresPagesController: Sendable {
             name: centre.name.text(v.language), rows: rows, empty: rows.isEmpty, waiting: v.t("board_waiting", ["count": String(waiting)]),
             time: CentreClock.localTime(Date(), in: centre.timeZone), refresh: Self.refreshSeconds, css: screenStylesheet.versionedPath)
         var response = try renderer.page("centres-board", title: v.t("board_title"), page: page, request: request, context: context)
-        response.headers[.init("Refresh")!] = String(Self.refreshSeconds)
+        response.headers[.refresh] = String(Self.refreshSeconds)
         return response
     }
 

@@ -22,7 +22,7 @@ struct CentresView {
     func wait(_ minutes: Int?) -> String {
         guard let minutes else { return t("wait.unknown") }
         if minutes < 5 { return t("wait.short") }
-        let rounded = Int((Double(minutes) / 5).rounded(.up)) * 5
+        let rounded = ((Double(minutes) / 5).rounded(.up) * 5).clampedInt()
         return t("wait.minutes", ["minutes": String(rounded)])
     }
 

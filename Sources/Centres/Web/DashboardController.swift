@@ -36,9 +36,9 @@ package struct DashboardController: Sendable {
         let page = DashboardPage(
             name: centre.name.text(v.language), day: day, timezone: "\(centre.timezone) (\(CentreClock.offsetLabel(centre.timeZone, at: Date())))",
             total: line(v.t("dashboard_total"), result.total),
-            hours: result.byHour.keys.sorted().map { line(CentreClock.hhmm($0 * 60) + "–" + CentreClock.hhmm(($0 + 1) * 60), result.byHour[$0]!) },
-            services: result.byService.keys.sorted().map { line(names[$0] ?? $0, result.byService[$0]!) },
-            agents: result.byAgent.keys.sorted().map { line($0, result.byAgent[$0]!) },
+            hours: result.byHour.sorted { $0.key < $1.key }.map { line(CentreClock.hhmm($0.key * 60) + "–" + CentreClock.hhmm(($0.key + 1) * 60), $0.value) },
+            services: result.byService.sorted { $0.key < $1.key }.map { line(names[$0.key] ?? $0.key, $0.value) },
+            agents: result.byAgent.sorted { $0.key < $1.key }.map { line($0.key, $0.value) },
             answers: String(result.answers), satisfaction: result.satisfactionPercent.map { "\(SVG.number($0)) %" } ?? "—",
             console: CentresPaths.console(centre.id), action: CentresPaths.dashboard(centre.id))
         return try renderer.page("centres-dashboard", title: v.t("dashboard_title"), page: page, request: request, context: context)

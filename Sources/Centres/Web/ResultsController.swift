@@ -24,10 +24,10 @@ package struct ResultsController: Sendable {
         let commitments = try await directory.commitments()
         let minutes = ResultsService.waitMinutes(commitments)
         let centres = try await directory.centres()
-        let utc = TimeZone(secondsFromGMT: 0)!
+        let utc = TimeZone.gmt
         let months = ResultsService.months(endingAt: Date(), count: Self.months, in: utc)
-        let month = request.form["month"] ?? months.last!
-        guard CentreClock.monthBounds(month, in: utc) != nil, month.count == 7 else { throw AppError.badParameter("month", value: month) }
+        let month = request.form["month"] ?? months.last ?? ""
+        guard month.utf8.count == 7, InputParser.day(month + "-01") != nil, CentreClock.monthBounds(month, in: utc) != nil else { throw AppError.badParameter("month", value: month) }
         var series: [MonthlyResult] = []
         for item in months { series.append(try await results.network(centres: centres, month: item, waitMinutes: minutes).total) }
         let chosen = try await results.network(centres: centres, month: month, waitMinutes: minutes)

@@ -22,12 +22,16 @@ enum SVG {
     /// Equirectangular projection of the points' bounding box (longitudes shrunk by the cosine of the mean latitude),
     /// with a one-degree graticule for orientation.
     static func map(_ points: [Point], title: String, width: Double = 560) -> String {
-        guard !points.isEmpty else { return "" }
+        let latitudes = points.map(\.latitude)
+        let longitudes = points.map(\.longitude)
+        guard let lowestLat = latitudes.min(), let highestLat = latitudes.max(), let lowestLon = longitudes.min(), let highestLon = longitudes.max() else {
+            return ""
+        }
         let margin = 0.4
-        let minLat = points.map(\.latitude).min()! - margin
-        let maxLat = points.map(\.latitude).max()! + margin
-        let minLon = points.map(\.longitude).min()! - margin
-        let maxLon = points.map(\.longitude).max()! + margin
+        let minLat = lowestLat - margin
+        let maxLat = highestLat + margin
+        let minLon = lowestLon - margin
+        let maxLon = highestLon + margin
         let shrink = cos((minLat + maxLat) / 2 * .pi / 180)
         let spanX = max((maxLon - minLon) * shrink, 0.5)
         let spanY = max(maxLat - minLat, 0.5)
@@ -36,13 +40,13 @@ enum SVG {
         let yScale = height / spanY
         func x(_ lon: Double) -> Double { (lon - minLon) * shrink * scale }
         func y(_ lat: Double) -> Double { (maxLat - lat) * yScale }
-        var out = "<svg class=\"map\" width=\"100%\" viewBox=\"0 0 \(Int(width)) \(Int(height.rounded()))\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
+        var out = "<svg class=\"map\" width=\"100%\" viewBox=\"0 0 \(width.clampedInt(.towardZero)) \(height.clampedInt())\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
         var grid = ""
-        for lon in stride(from: Int(minLon.rounded(.up)), through: Int(maxLon.rounded(.down)), by: 1) {
-            grid += "M\(Int(x(Double(lon)).rounded())) 0V\(Int(height.rounded()))"
+        for lon in stride(from: minLon.clampedInt(.up), through: maxLon.clampedInt(.down), by: 1) {
+            grid += "M\(x(Double(lon)).clampedInt()) 0V\(height.clampedInt())"
         }
-        for lat in stride(from: Int(minLat.rounded(.up)), through: Int(maxLat.rounded(.down)), by: 1) {
-            grid += "M0 \(Int(y(Double(lat)).rounded()))H\(Int(width))"
+        for lat in stride(from: minLat.clampedInt(.up), through: maxLat.clampedInt(.down), by: 1) {
+            grid += "M0 \(y(Double(lat)).clampedInt())H\(width.clampedInt(.towardZero))"
         }
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#eef3f0\"/><path d=\"\(grid)\" stroke=\"#c9d6cf\"/>"
         // One group carries the points' style (hollow: planned), so that 51 points stay small.
@@ -50,7 +54,7 @@ enum SVG {
         for point in points {
             out += "<a href=\"\(escape(point.href))\"><title>\(escape(point.label))</title><circle"
             out += point.filled ? " fill=\"#005a3c\"" : ""
-            out += " cx=\"\(Int(x(point.longitude).rounded()))\" cy=\"\(Int(y(point.latitude).rounded()))\" r=\"6\"/></a>"
+            out += " cx=\"\(x(point.longitude).clampedInt())\" cy=\"\(y(point.latitude).clampedInt())\" r=\"6\"/></a>"
         }
         return out + "</g></svg>"
     }

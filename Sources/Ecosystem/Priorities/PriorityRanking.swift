@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import GuichetCore
 
 /// "What to digitalise first": each procedure gets a score from five parts, each in 0…1, weighted by the analyst's
 /// visible weights: score = 100 × Σ weightᵢ × partᵢ / Σ weightᵢ. Volume, burden and needs are divided by their largest
@@ -217,7 +218,7 @@ package enum PriorityRanking {
                     String(index + 1), field(input.procedureId), field(input.title), input.country, number(row.score), part(row.volume), part(row.burden),
                     part(row.needs), part(row.readiness), part(row.satisfaction), String(input.yearlyVolume), input.volumeSource.rawValue,
                     String(input.declaredVolume), String(input.measuredVolume), field(bySource.joined(separator: ";")), String(input.steps),
-                    String(input.institutions), String(input.documents), String(input.days), input.cost.map { String(Int($0)) } ?? "", String(input.needs),
+                    String(input.institutions), String(input.documents), String(input.days), input.cost.map { String($0.clampedInt(.towardZero)) } ?? "", String(input.needs),
                     input.confirmedSolution ? "yes" : "no", input.online ? "yes" : "no", String(input.satisfied), String(input.rated),
                     row.satisfactionNeutral ? "yes" : "no", weightText,
                 ].joined(separator: ","))

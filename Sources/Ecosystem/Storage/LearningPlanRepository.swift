@@ -2,6 +2,7 @@ import Audit
 import Crypto
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 package enum TermKind: String, Sendable, CaseIterable {
@@ -134,7 +135,7 @@ package struct LearningPlanRepository: Sendable {
 
     /// Values present in the plans, with how many plans have each, per kind.
     package func facets() async throws -> [TermKind: [Facet]] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Count: Decodable { let kind: String; let value: String; let n: Int }
         let rows = try await sql.raw(
             """

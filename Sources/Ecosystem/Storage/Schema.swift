@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 /// A learning plan: its document as exported by the platform (the source of truth, exported back byte for byte)
@@ -62,7 +63,7 @@ struct CreateLearningPlanTables: AsyncMigration {
             .field("position", .int, .required)
             .unique(on: "plan_id", "term_id")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "eco_terms_kind_value").on(TermRow.schema).column("kind").column("value").run()
         try await sql.create(index: "eco_plan_terms_term").on(PlanTermRow.schema).column("term_id").run()
     }
@@ -118,7 +119,7 @@ struct CreateSolutionTables: AsyncMigration {
             .field("position", .int, .required)
             .unique(on: "solution_id", "term_id")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "eco_solution_terms_term").on(SolutionTermRow.schema).column("term_id").run()
     }
 

@@ -1,6 +1,7 @@
 import Audit
 import FluentKit
 import Foundation
+import GuichetCore
 import SQLKit
 
 /// Solutions in the database: imports (all rows of one import in one transaction), lists with filters, one solution.
@@ -116,7 +117,7 @@ package struct SolutionRepository: Sendable {
 
     /// Values used by solutions, with how many solutions have each, per kind.
     package func facets() async throws -> [TermKind: [LearningPlanRepository.Facet]] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Count: Decodable { let kind: String; let value: String; let n: Int }
         let rows = try await sql.raw(
             """

@@ -142,7 +142,7 @@ package struct PrioritiesController: Sendable {
                 [
                     "steps": String(input.steps), "institutions": String(input.institutions), "documents": String(input.documents),
                     "days": String(input.days),
-                ]) + (input.cost.map { " · " + p.t("priorities.reason.cost", ["cost": p.number(Int($0))]) } ?? ""))
+                ]) + (input.cost.map { " · " + p.t("priorities.reason.cost", ["cost": p.number($0.clampedInt(.towardZero))]) } ?? ""))
         if input.confirmedSolution { reasons.append(p.t("priorities.reason.solution")) }
         if input.online { reasons.append(p.t("priorities.reason.online")) }
         let neutralText = String(format: "%.2f", neutral)
@@ -150,7 +150,7 @@ package struct PrioritiesController: Sendable {
             reasons.append(
                 p.t(
                     "priorities.reason.satisfaction",
-                    ["percent": String(Int((100 * (1 - dissatisfaction)).rounded())), "rated": p.number(input.rated)]))
+                    ["percent": String((100 * (1 - dissatisfaction)).clampedInt()), "rated": p.number(input.rated)]))
         } else if input.rated > 0 {
             reasons.append(
                 p.t(

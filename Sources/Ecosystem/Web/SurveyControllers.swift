@@ -45,8 +45,8 @@ package struct SurveyControllers: Sendable {
                 let label = dimension == "age_band" ? group.value : p.t("surveys.value.\(group.value)")
                 let y = index * 28
                 return SurveyBar(
-                    label: label, y: y, textY: y + 18, width: group.internetShare.map { Int(($0 * Double(Self.barWidth)).rounded()) } ?? 0,
-                    valueX: 150 + (group.internetShare.map { Int(($0 * Double(Self.barWidth)).rounded()) } ?? 0) + 6,
+                    label: label, y: y, textY: y + 18, width: group.internetShare.map { ($0 * Double(Self.barWidth)).clampedInt() } ?? 0,
+                    valueX: 150 + (group.internetShare.map { ($0 * Double(Self.barWidth)).clampedInt() } ?? 0) + 6,
                     value: group.internetShare.map { String(format: "%.0f %%", $0 * 100) } ?? p.t("surveys.suppressed"),
                     respondents: group.respondents.map(String.init) ?? "<5",
                     internet: group.internetUsers.map(String.init) ?? "<5",

@@ -100,10 +100,10 @@ package struct AppConfiguration: Sendable {
     package mutating func applyFileSettings(_ environment: [String: String]) {
         if let directory = environment["GUICHET_DATA_DIR"], !directory.isEmpty { dataDirectory = directory }
         if let megabytes = environment["GUICHET_MAX_FILE_MB"].flatMap({ InputParser.decimal($0, in: 0.01...1024) }) {
-            maxFileBytes = InputParser.clampedInt(megabytes * 1_048_576)
+            maxFileBytes = (megabytes * 1_048_576).clampedInt(.towardZero)
         }
         if let megabytes = environment["GUICHET_MAX_APPLICATION_MB"].flatMap({ InputParser.decimal($0, in: 0.01...4096) }) {
-            maxApplicationBytes = InputParser.clampedInt(megabytes * 1_048_576)
+            maxApplicationBytes = (megabytes * 1_048_576).clampedInt(.towardZero)
         }
     }
 }

@@ -14,6 +14,13 @@ package enum SQLDialectKind: Sendable {
     case sqlite, postgres
 }
 
+package enum DatabaseServiceError: Error, CustomStringConvertible {
+    /// FluentKit gave no database for the configuration just made.
+    case noDatabase
+
+    package var description: String { "no database is configured" }
+}
+
 /// Owns FluentKit's `Databases` and `Migrations` for the life of the application: created at start,
 /// shut down with the service group (or by `shutdown()` in tests and commands).
 package final class DatabaseService: Service, @unchecked Sendable {
@@ -23,6 +30,9 @@ package final class DatabaseService: Service, @unchecked Sendable {
     package let logger: Logger
     /// Serialises writers on SQLite (`writeTransaction`).
     package let writeQueue = WriteQueue()
+    /// The database made at start: `db` falls back to it once `databases` is shut down (it then has no database to
+    /// give), so that a late query fails with the pool's shutdown error instead of stopping the process.
+    private let first: any Database
     private let cleanup: (@Sendable (DatabaseService) async -> Void)?
     private let isShutDown = NIOLockedValueBox(false)
 
@@ -58,6 +68,11 @@ package final class DatabaseService: Service, @unchecked Sendable {
                 cleanup = nil
             }
         }
+        guard let first = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else {
+            await databases.shutdownAsync()
+            throw DatabaseServiceError.noDatabase
+        }
+        self.first = first
         if dialect == .sqlite {
             // WAL lets readers go on while one writer commits; it is a property of the file, set once.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
@@ -71,8 +86,10 @@ package final class DatabaseService: Service, @unchecked Sendable {
         let bootstrap = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         bootstrap.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
         do {
-            let database = bootstrap.database(logger: logger, on: bootstrap.eventLoopGroup.any())! as! any SQLDatabase
-            try await database.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            guard let database = bootstrap.database(logger: logger, on: bootstrap.eventLoopGroup.any()) else {
+                throw DatabaseServiceError.noDatabase
+            }
+            try await database.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         } catch {
             await bootstrap.shutdownAsync()
             throw error
@@ -81,11 +98,11 @@ package final class DatabaseService: Service, @unchecked Sendable {
     }
 
     package var db: any Database {
-        databases.database(logger: logger, on: databases.eventLoopGroup.any())!
+        databases.database(logger: logger, on: databases.eventLoopGroup.any()) ?? first
     }
 
     package var sql: any SQLDatabase {
-        db as! any SQLDatabase
+        db.sql
     }
 
     package func add(_ migrations: [any Migration]) {

@@ -15,7 +15,7 @@ package struct CSRFMiddleware: RouterMiddleware {
     package static let cookieName = "guichet_csrf"
     package static let fieldName = "_csrf"
     /// Set by the renderer on a page whose HTML carries the token; removed before the response leaves.
-    package static let usedHeader = HTTPField.Name("X-Guichet-CSRF-Used")!
+    package static let usedHeader = HTTPField.Name.xGuichetCSRFUsed
     let secureCookies: Bool
     let maxFormSize: Int
     let maxMultipartSize: Int
@@ -55,7 +55,7 @@ package struct CSRFMiddleware: RouterMiddleware {
         }
         if [.post, .put, .patch, .delete].contains(request.method) {
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            var sent = request.headers[HTTPField.Name("X-CSRF-Token")!]
+            var sent = request.headers[.xCSRFToken]
             if contentType.hasPrefix("application/x-www-form-urlencoded") {
                 let body = try await request.collectBody(upTo: maxFormSize)
                 let form = FormQuery(String(buffer: body))

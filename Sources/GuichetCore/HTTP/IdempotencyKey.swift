@@ -7,7 +7,7 @@ import Hummingbird
 /// caller — the API token's holder, or, for an anonymous caller, the hash of the request's meaning — so that two
 /// anonymous clients choosing the same key never see each other's answer.
 package struct IdempotencyKey: Sendable, Equatable {
-    package static let header = HTTPField.Name("Idempotency-Key")!  // trap-safe: constant, valid header name
+    package static let header = HTTPField.Name.idempotencyKey
     package static let lengths = 16...128
 
     /// Who may replay it: `by:<actor>` or `anonymous:<request hash>`.

@@ -40,8 +40,8 @@ package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlew
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[.referrerPolicy] = "same-origin"
+        response.headers[.xFrameOptions] = "DENY"
         return response
     }
 }
@@ -89,12 +89,15 @@ final class BodyCollector: @unchecked Sendable {
         let collector: BodyCollector
 
         mutating func write(_ part: ByteBuffer) async throws {
-            if collector.buffer == nil {
+            guard var buffer = collector.buffer else {
                 collector.buffer = part
-            } else {
-                var part = part
-                collector.buffer!.writeBuffer(&part)
+                return
             }
+            // Taken out while written to, so the buffer stays uniquely referenced and is not copied.
+            collector.buffer = nil
+            var part = part
+            buffer.writeBuffer(&part)
+            collector.buffer = buffer
         }
 
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}

@@ -94,15 +94,6 @@ package enum InputParser {
     package static func isDigits(_ text: some StringProtocol) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
-
-    /// A value clamped into `range` after rounding: for amounts read from stored documents, never trapping.
-    package static func clampedInt(_ value: Double, in range: ClosedRange<Int> = -999_999_999_999_999...999_999_999_999_999) -> Int {
-        guard value.isFinite else { return value > 0 ? range.upperBound : range.lowerBound }
-        let rounded = value.rounded()
-        if rounded <= Double(range.lowerBound) { return range.lowerBound }
-        if rounded >= Double(range.upperBound) { return range.upperBound }
-        return Int(exactly: rounded) ?? range.lowerBound
-    }
 }
 
 /// A day of the proleptic Gregorian calendar that exists.
