@@ -158,7 +158,7 @@ package struct AccountService: Sendable {
         let institutions = Array(Set(new.institutions.filter { !$0.isEmpty })).sorted()
         let centres = Array(Set(new.centres.filter { !$0.isEmpty })).sorted()
         let hash = try await hashPassword(new.password)
-        return try await database.transaction { database in
+        return try await limiter.write { database in
             try await checkScopes(role: new.role, institutions: institutions, on: database)
             if try await UserRow.query(on: database).filter(\.$email == email).first() != nil {
                 throw AppError.validation(field: "email", code: "accounts.email_taken")
@@ -240,7 +240,7 @@ package struct AccountService: Sendable {
         guard !name.isEmpty, name.count <= 120 else { throw AppError.validation(field: "name", code: "accounts.bad_name") }
         let institutions = Array(Set(change.institutions.filter { !$0.isEmpty })).sorted()
         let centres = Array(Set(change.centres.filter { !$0.isEmpty })).sorted()
-        try await database.transaction { database in
+        try await limiter.write { database in
             guard let row = try await UserRow.find(id, on: database) else { throw AppError.notFound() }
             if "user:\(id)" == origin.actor, change.disabled || change.role != .administrator {
                 // An administrator cannot lock themselves out.
@@ -277,7 +277,7 @@ package struct AccountService: Sendable {
         guard new.count >= Self.minimumPasswordLength else { throw AppError.validation(field: "password", code: "accounts.short_password") }
         guard new != current else { throw AppError.validation(field: "password", code: "accounts.same_password") }
         let hash = try await hashPassword(new)
-        try await database.transaction { database in
+        try await limiter.write { database in
             row.passwordHash = hash
             row.mustChangePassword = false
             row.updatedAt = AuditLog.timestamp()
@@ -293,7 +293,7 @@ package struct AccountService: Sendable {
     package func resetPassword(userId: String, origin: ActionOrigin) async throws -> String {
         let password = Self.generatePassword()
         let hash = try await hashPassword(password)
-        try await database.transaction { database in
+        try await limiter.write { database in
             guard let row = try await UserRow.find(userId, on: database) else { throw AppError.notFound() }
             row.passwordHash = hash
             row.mustChangePassword = true
@@ -333,10 +333,12 @@ package struct AccountService: Sendable {
             AttemptLimiter.Rule(bucket: "signin-" + $0, limit: settings.maxFailures, window: settings.failureWindow)
         }
         guard let reservation = try await limiter.reserve(rules) else {
-            try await AuditLog.append(
-                AuditEntry(
-                    actor: "anonymous", action: "auth.sign_in_blocked", entity: "session", summary: "too many failed sign-ins",
-                    requestId: requestId, address: address), on: database)
+            _ = try await limiter.write { database in
+                try await AuditLog.append(
+                    AuditEntry(
+                        actor: "anonymous", action: "auth.sign_in_blocked", entity: "session", summary: "too many failed sign-ins",
+                        requestId: requestId, address: address), on: database)
+            }
             return .tooManyAttempts
         }
         let row = try await UserRow.query(on: database).filter(\.$email == email).first()
@@ -345,7 +347,7 @@ package struct AccountService: Sendable {
         let matches = try await verifyPassword(password, hash: storedHash)
         guard let row, matches, !row.disabled else {
             // The reserved attempt stays counted: it is the failure.
-            try await database.transaction { database in
+            try await limiter.write { database in
                 try await AuditLog.append(
                     AuditEntry(
                         actor: "anonymous", action: "auth.sign_in_failed", entity: "user", entityId: row?.id,
@@ -375,7 +377,7 @@ package struct AccountService: Sendable {
         let session = NewSession(id: id, csrfToken: Self.csrfToken(sessionId: id))
         // A successful sign-in clears the account's failures (the address keeps its own).
         try await limiter.clear("signin-account:" + Self.sha256(try await email(of: userId, on: database)))
-        try await database.transaction { database in
+        try await limiter.write { database in
             if let previous { try await SessionRow.query(on: database).filter(\.$id == Self.sha256(previous)).delete() }
             let row = SessionRow()
             row.id = Self.sha256(session.id)
@@ -424,14 +426,14 @@ package struct AccountService: Sendable {
     }
 
     package func endSession(_ id: String, userId: String, origin: ActionOrigin) async throws {
-        try await database.transaction { database in
+        try await limiter.write { database in
             try await SessionRow.query(on: database).filter(\.$id == Self.sha256(id)).delete()
             try await AuditLog.append(origin.entry("auth.sign_out", entity: "user", id: userId, summary: "signed out"), on: database)
         }
     }
 
     package func endAllSessions(userId: String, origin: ActionOrigin) async throws {
-        try await database.transaction { database in
+        try await limiter.write { database in
             let count = try await SessionRow.query(on: database).filter(\.$userId == userId).count()
             try await SessionRow.query(on: database).filter(\.$userId == userId).delete()
             try await AuditLog.append(
@@ -468,7 +470,7 @@ package struct AccountService: Sendable {
         let institution = institution.flatMap { $0.isEmpty ? nil : $0 }
         let id = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
         let secret = "gch_\(id)_\(CSRFMiddleware.newToken())"
-        return try await database.transaction { database in
+        return try await limiter.write { database in
             try await checkScopes(role: role, institutions: institution.map { [$0] } ?? [], on: database)
             let row = APITokenRow()
             row.id = id
@@ -497,7 +499,7 @@ package struct AccountService: Sendable {
     }
 
     package func revokeToken(id: String, origin: ActionOrigin) async throws {
-        try await database.transaction { database in
+        try await limiter.write { database in
             guard let row = try await APITokenRow.find(id, on: database) else { throw AppError.notFound() }
             guard row.revokedAt == nil else { return }
             row.revokedAt = AuditLog.timestamp()

@@ -21,7 +21,7 @@ package final class TestSession: @unchecked Sendable {
         self.client = client
     }
 
-    var cookieHeader: String { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+    package var cookieHeader: String { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
 
     func headers(_ extra: HTTPFields = [:]) -> HTTPFields {
         var headers = extra

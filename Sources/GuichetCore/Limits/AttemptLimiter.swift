@@ -40,7 +40,9 @@ package struct AttemptLimiter: Sendable {
         self.init(database: service.db, writeQueue: service.dialect == .sqlite ? service.writeQueue : nil)
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    /// One transaction; on SQLite behind the database's one-writer queue (a deferred transaction that upgrades to a
+    /// write while another writes fails with SQLITE_BUSY otherwise).
+    package func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard let writeQueue else { return try await database.transaction(body) }
         await writeQueue.acquire()
         do {
