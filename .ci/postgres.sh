@@ -40,7 +40,7 @@ guichet_pg_start() {
     # fsync off: a CI database is thrown away; max_connections: tests run in parallel, each with its own pool.
     (cd "$GUICHET_PG_DIR" && runuser -u postgres -- "$GUICHET_PG_BIN/pg_ctl" -D "$GUICHET_PG_DIR/data" -w -t 60 \
         -l "$GUICHET_PG_DIR/server.log" \
-        -o "-p $GUICHET_PG_PORT -k $GUICHET_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-p $GUICHET_PG_PORT -k $GUICHET_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         start >/dev/null) || {
         tail -n 40 "$GUICHET_PG_DIR/server.log" >&2
         return 1

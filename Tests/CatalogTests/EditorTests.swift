@@ -107,6 +107,31 @@ import Testing
         }
     }
 
+    /// "Add a step" on the procedure page leads to a form that posts to a route (it once answered 404), and the step is added.
+    @Test func addAStepAndRefuseADayThatDoesNotExist() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            let editor = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-centre-etat-civil"])
+            let page = try await editor.get(Self.path)
+            let addStep = EditorPaths.newStep(Self.id) + "?block=0"
+            #expect(page.text.contains("href=\"\(addStep)\"") || page.text.contains("href=\"\(addStep.replacingOccurrences(of: "&", with: "&amp;"))\""))
+            let steps = try #require(try await ProcedureEditor(database: components.database.db).working(Self.id)).procedure.blocks[0].steps.count
+            let form = try await editor.get(addStep)
+            #expect(form.status == .ok)
+            #expect(form.text.contains("action=\"\(addStep)\""))
+            let added = try await editor.post(addStep, form: [("revision", Self.revision(form.text)), ("title_fr", "Retirer l'extrait au guichet")])
+            #expect(added.status == .seeOther)
+            let working = try #require(try await ProcedureEditor(database: components.database.db).working(Self.id))
+            #expect(working.procedure.blocks[0].steps.count == steps + 1)
+            #expect(working.procedure.blocks[0].steps.last?.title.fr == "Retirer l'extrait au guichet")
+            // 30 February is not a day: the field says so and nothing is saved.
+            let general = try await editor.get(Self.path)
+            let revision = Self.revision(general.text)
+            let wrongDay = try await editor.post(Self.path, form: Self.generalForm(general.text, changes: ["last_reviewed": "2026-02-30"]) + [("revision", revision)])
+            #expect(wrongDay.status == .unprocessableContent)
+            #expect(try await ProcedureEditor(database: components.database.db).working(Self.id)?.revision == working.revision)
+        }
+    }
+
     @Test func twoEditorsSavingTheSameDraftLoseNothing() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let first = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-centre-etat-civil"])

@@ -2,10 +2,11 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// Limits that hold under concurrency. An attempt is written *first* (one row per bucket, committed), and only then are
-/// the bucket's rows in the window counted: the k-th attempt to commit sees at least k rows, so however many arrive at
-/// once, at most `limit` of them are let through — never "all of them, because each counted before the others wrote".
-/// A refused attempt takes its rows back; an attempt that turns out not to count (a right password) is released.
+/// Limits that hold under concurrency. Counting and recording an attempt are one transaction, one attempt at a time per
+/// bucket (SQLite's single writer; a PostgreSQL advisory lock on the bucket), so however many arrive at once exactly
+/// `limit` are let through in a window — never "all of them, because each counted before the others wrote". The
+/// attempt is recorded before the expensive or secret check it guards (bcrypt, a PIN); one that turns out not to
+/// count (a right password) is released.
 package struct AttemptLimiter: Sendable {
     package struct Rule: Sendable, Equatable {
         /// What is counted: `signin-account:<sha256>`, `track-ref:<reference>`, `kiosk:<centre>:<device>`…
@@ -59,29 +60,33 @@ package struct AttemptLimiter: Sendable {
     package func reserve(_ rules: [Rule], now: Date = Date()) async throws -> Reservation? {
         guard !rules.isEmpty else { return Reservation(ids: []) }
         let at = now.timeIntervalSince1970
-        let ids = try await write { db -> [Int] in
-            var ids: [Int] = []
-            for rule in rules {
+        // Buckets in a fixed order, so that two attempts locking the same buckets never wait for each other in a circle.
+        let ordered = rules.sorted { $0.bucket < $1.bucket }
+        return try await write { db -> Reservation? in
+            let sql = db.sql
+            for rule in ordered {
+                if sql.dialect.name == "postgresql" {
+                    // One attempt at a time per bucket, until this transaction ends: the count below is then exact.
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: Self.lockSpace), hashtext(\(bind: rule.bucket)))").run()
+                }
                 // Rows older than their window are of no use to anyone: they go as the bucket is used.
-                try await db.sql.delete(from: Self.table).where("bucket", .equal, rule.bucket).where("at", .lessThanOrEqual, at - rule.window).run()
-                let row = try await db.sql.insert(into: Self.table).columns("bucket", "at").values(SQLBind(rule.bucket), SQLBind(at)).returning("id").first()
+                try await sql.delete(from: Self.table).where("bucket", .equal, rule.bucket).where("at", .lessThanOrEqual, at - rule.window).run()
+                let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table)
+                    .where("bucket", .equal, rule.bucket).where("at", .greaterThan, at - rule.window).first()
+                if try row?.decode(column: "n", as: Int.self) ?? 0 >= rule.limit { return nil }
+            }
+            var ids: [Int] = []
+            for rule in ordered {
+                let row = try await sql.insert(into: Self.table).columns("bucket", "at").values(SQLBind(rule.bucket), SQLBind(at)).returning("id").first()
                 guard let id = try row?.decode(column: "id", as: Int.self) else { throw AttemptLimiterError.noId }
                 ids.append(id)
             }
-            return ids
+            return Reservation(ids: ids)
         }
-        // Counted after the commit: every attempt committed before this one is seen.
-        for rule in rules {
-            let row = try await database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table)
-                .where("bucket", .equal, rule.bucket).where("at", .greaterThan, at - rule.window).first()
-            let count = try row?.decode(column: "n", as: Int.self) ?? 0
-            if count > rule.limit {
-                try await release(Reservation(ids: ids))
-                return nil
-            }
-        }
-        return Reservation(ids: ids)
     }
+
+    /// The first key of PostgreSQL's two-key advisory locks taken here (the second is the bucket's hash).
+    static let lockSpace = 0x4755_4943
 
     /// The attempt does not count after all (the password was right, the PIN matched).
     package func release(_ reservation: Reservation) async throws {
