@@ -79,4 +79,23 @@ import Testing
             #expect(try await F.count(components, "centre_tickets") == budget + 1)
         }
     }
+
+    /// Bookings from one address stop at the day's budget, so a script cannot fill every slot of a week.
+    @Test func bookingsFromOneAddressStopAtTheDaysBudget() async throws {
+        try await F.withClient { client, components in
+            var session = FormSession()
+            let page = try await client.execute(uri: CentresPaths.appointments(F.dakar) + "?service=\(F.civil)", method: .get) { $0 }
+            session.read(page)
+            let slots = page.text.matches(of: /<option value="([^"]+)">/).map { String($0.output.1) }
+            let budget = PublicLimits().appointmentsPerDay
+            try #require(slots.count > budget + 5)
+            var codes: [Int] = []
+            for slot in slots.prefix(budget + 5) {
+                codes.append(Int(try await session.post(client, CentresPaths.appointments(F.dakar), [("service", F.civil), ("slot", slot)]).status.code))
+            }
+            #expect(codes.filter { $0 == 303 }.count == budget, "\(codes)")
+            #expect(codes.filter { $0 == 429 }.count == 5, "\(codes)")
+            #expect(try await F.count(components, "centre_appointments") == budget)
+        }
+    }
 }
