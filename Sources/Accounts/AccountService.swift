@@ -56,7 +56,7 @@ package struct AccountService: Sendable {
     package let database: any Database
     package let settings: AccountSettings
     /// Counts sign-in attempts before bcrypt runs, so that parallel guesses cannot pass the limit.
-    let limiter: AttemptLimiter
+    package let limiter: AttemptLimiter
 
     package init(database: any Database, settings: AccountSettings = AccountSettings(), limiter: AttemptLimiter? = nil) {
         self.database = database

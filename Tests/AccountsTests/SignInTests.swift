@@ -98,7 +98,7 @@ import Testing
             let sameAddress = try await attacker.post(AccountsPaths.signIn, form: [("email", other.email), ("password", other.password)])
             #expect(sameAddress.status == .tooManyRequests)
             // Once the window has passed, the right password works again.
-            try await (components.database.db as! any SQLDatabase).raw("UPDATE limit_attempts SET at = at - 3600").run()
+            try await components.accounts.limiter.age(by: 3600)
             #expect(try await owner.signIn(email: user.email, password: user.password).status == .seeOther)
         }
     }

@@ -223,4 +223,24 @@ import Testing
             #expect(components.configuration.publicURL.hasPrefix("http://"))
         }
     }
+
+    /// Over HTTPS every cookie that guards something is a `__Host-` cookie, `Secure`, for the whole site.
+    @Test func cookiesOverHTTPSAreHostCookies() async throws {
+        try await TestApp.withClient(seed: .demo, configure: { $0.secureCookies = true }) { client, _ in
+            let page = try await client.execute(uri: "/track", method: .get) { $0 }
+            let cookie = try #require(page.headers[.setCookie])
+            #expect(cookie.hasPrefix("__Host-guichet_csrf=") && cookie.contains("Secure") && cookie.contains("Path=/"), "\(cookie)")
+            let token = try #require(TestSession.csrfToken(in: page.text))
+            let id = String(cookie.dropFirst("__Host-guichet_csrf=".count).prefix { $0 != ";" })
+            // The token works with its own cookie, and the same cookie without the prefix counts for nothing.
+            let good = try await client.execute(
+                uri: "/track", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "__Host-guichet_csrf=\(id)"],
+                body: ByteBuffer(string: "_csrf=\(token)&reference=SN-26-AAAA-AA&pin=123456")) { $0 }
+            #expect(good.status != .forbidden)
+            let plain = try await client.execute(
+                uri: "/track", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "guichet_csrf=\(id)"],
+                body: ByteBuffer(string: "_csrf=\(token)&reference=SN-26-AAAA-AA&pin=123456")) { $0 }
+            #expect(plain.status == .forbidden)
+        }
+    }
 }

@@ -9,6 +9,8 @@ import Hummingbird
 /// when an agent files for someone at a centre, to the agent), so a dropped connection resumes where it stopped.
 package struct ApplyController: Sendable {
     package static let cookieName = "guichet_apply"
+    /// `__Host-guichet_apply` over HTTPS: no subdomain can set the cookie that ties a draft to its browser.
+    var draftCookie: String { secureCookies ? "__Host-" + Self.cookieName : Self.cookieName }
     let service: ApplicationService
     let renderer: Renderer
     let secureCookies: Bool
@@ -65,7 +67,7 @@ package struct ApplyController: Sendable {
         let procedure = try await procedure(try ApplyView.id(context))
         guard let form = try await service.forms.current(procedure: procedure.id) else { throw AppError.notFound("form_not_found") }
         var resume: String?
-        if let token = request.cookies[Self.cookieName]?.value, let draft = try await store.draft(procedure: procedure.id, ownerHash: ApplicationKeys.ownerHash(token)) {
+        if let token = request.cookies[draftCookie]?.value, let draft = try await store.draft(procedure: procedure.id, ownerHash: ApplicationKeys.ownerHash(token)) {
             resume = v.link(ApplicationsPaths.page(draft.id, firstPage(form.definition, draft)?.key ?? form.definition.pages[0].key))
         }
         let assisted = context.principal.map { $0.role == .centreAgent || $0.isAdministrator } ?? false
@@ -94,7 +96,7 @@ package struct ApplyController: Sendable {
                 filing: .init(channel: .assisted, filedBy: principal.actor, centreId: principal.centres.first, ticketId: ticket), origin: origin(context))
             return ApplyView.redirect(v.link(ApplicationsPaths.page(record.id, form.definition.pages[0].key)))
         }
-        let token = (request.cookies[Self.cookieName]?.value).flatMap { $0.count == 43 ? $0 : nil } ?? CSRFMiddleware.newToken()
+        let token = (request.cookies[draftCookie]?.value).flatMap { $0.count == 43 ? $0 : nil } ?? CSRFMiddleware.newToken()
         let hash = ApplicationKeys.ownerHash(token)
         // One draft per browser and procedure: pressing "start" again resumes it.
         let record: ApplicationRecord
@@ -110,7 +112,7 @@ package struct ApplyController: Sendable {
 
     func setOwnerCookie(_ token: String, on response: inout Response) {
         response.setCookie(
-            Cookie(name: Self.cookieName, value: token, maxAge: 30 * 86_400, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+            Cookie(name: draftCookie, value: token, maxAge: 30 * 86_400, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
     }
 
     // MARK: Ownership and navigation
@@ -118,7 +120,7 @@ package struct ApplyController: Sendable {
     /// The application, if this browser (or this agent) owns it; otherwise a 404, which says nothing about whether it exists.
     func owned(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationRecord {
         guard let record = try await store.application(id: try ApplyView.id(context)) else { throw AppError.notFound("application_not_found") }
-        if let hash = record.ownerHash, let token = request.cookies[Self.cookieName]?.value,
+        if let hash = record.ownerHash, let token = request.cookies[draftCookie]?.value,
             CSRFMiddleware.constantTimeEqual(ApplicationKeys.ownerHash(token), hash)
         {
             return record

@@ -121,7 +121,7 @@ package struct TrackController: Sendable {
         guard record.status == .actionRequired, let form = try await service.forms.form(id: record.formId),
             let first = ApplyController.pages(form.definition, record).first
         else { throw AppError.conflict("nothing_to_correct") }
-        let token = (request.cookies[ApplyController.cookieName]?.value).flatMap { $0.count == 43 ? $0 : nil } ?? CSRFMiddleware.newToken()
+        let token = (request.cookies[apply.draftCookie]?.value).flatMap { $0.count == 43 ? $0 : nil } ?? CSRFMiddleware.newToken()
         let hash = ApplicationKeys.ownerHash(token)
         if record.ownerHash != hash {
             try await service.takeOwnership(

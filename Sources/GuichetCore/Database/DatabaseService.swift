@@ -30,6 +30,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
     package let logger: Logger
     /// Serialises writers on SQLite (`writeTransaction`).
     package let writeQueue = WriteQueue()
+    /// The limits' attempts on SQLite, kept in this process (see `AttemptLimiter`).
+    package let attempts = AttemptMemory()
     /// The database made at start: `db` falls back to it once `databases` is shut down (it then has no database to
     /// give), so that a late query fails with the pool's shutdown error instead of stopping the process.
     private let first: any Database

@@ -27,18 +27,25 @@ package actor WriteQueue {
     }
 }
 
+extension WriteQueue {
+    /// Runs `body` in one transaction on `database`, once every writer queued before it is done.
+    package func transaction<T: Sendable>(on database: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await database.transaction(body)
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+}
+
 extension DatabaseService {
     /// Runs `body` in one transaction; on SQLite, behind this database's write queue.
     package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard dialect == .sqlite else { return try await db.transaction(body) }
-        await writeQueue.acquire()
-        do {
-            let result = try await db.transaction(body)
-            await writeQueue.release()
-            return result
-        } catch {
-            await writeQueue.release()
-            throw error
-        }
+        return try await writeQueue.transaction(on: db, body)
     }
 }

@@ -6,8 +6,9 @@ import Hummingbird
 /// Guards every form that changes state. A signed-in user's token belongs to their session (set by the session
 /// middleware before this one runs); a visitor's is bound to a random id kept in the `guichet_csrf` cookie
 /// (`__Host-guichet_csrf` over HTTPS): the token is an HMAC of that id under the site's secret, so a value chosen by the
-/// client is worth nothing (the kiosk, feedback and application forms). A POST, PUT, PATCH or DELETE outside `/api/` must send it back as `_csrf` (form field,
-/// or `X-CSRF-Token`); a missing or wrong token is a 403 and the handler never runs.
+/// client is worth nothing (the kiosk, feedback and application forms). A POST, PUT, PATCH or DELETE outside `/api/`
+/// must send it back as `_csrf` (form field, or `X-CSRF-Token`); a missing or wrong token is a 403 and the handler
+/// never runs.
 ///
 /// Form bodies (`application/x-www-form-urlencoded`) are read here once and handed on as `context.postForm`.
 /// The JSON API is exempt: its writes take a bearer token, never a cookie.

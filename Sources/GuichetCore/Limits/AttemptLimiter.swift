@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Limits that hold under concurrency. Counting and recording an attempt are one transaction, one attempt at a time per
@@ -31,39 +32,42 @@ package struct AttemptLimiter: Sendable {
     let database: any Database
     /// SQLite's one-writer queue (nil on PostgreSQL, where writers run side by side).
     let writeQueue: WriteQueue?
+    /// On SQLite (one server process per database file) the attempts are kept in the process, under a lock: as exact
+    /// as the table, without two synchronous commits per tracking lookup. PostgreSQL, which several processes share,
+    /// keeps them in `limit_attempts`.
+    let memory: AttemptMemory?
 
-    package init(database: any Database, writeQueue: WriteQueue?) {
+    package init(database: any Database, writeQueue: WriteQueue?, memory: AttemptMemory? = nil) {
         self.database = database
         self.writeQueue = writeQueue
+        self.memory = memory
     }
 
     package init(_ service: DatabaseService) {
-        self.init(database: service.db, writeQueue: service.dialect == .sqlite ? service.writeQueue : nil)
+        let sqlite = service.dialect == .sqlite
+        self.init(database: service.db, writeQueue: sqlite ? service.writeQueue : nil, memory: sqlite ? service.attempts : nil)
     }
 
     /// One transaction; on SQLite behind the database's one-writer queue (a deferred transaction that upgrades to a
     /// write while another writes fails with SQLITE_BUSY otherwise).
     package func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard let writeQueue else { return try await database.transaction(body) }
-        await writeQueue.acquire()
-        do {
-            let result = try await database.transaction(body)
-            await writeQueue.release()
-            return result
-        } catch {
-            await writeQueue.release()
-            throw error
-        }
+        return try await writeQueue.transaction(on: database, body)
     }
 
     /// Counts the attempt in every rule's bucket; nil (and nothing kept) when any bucket is already full.
     package func reserve(_ rules: [Rule], now: Date = Date()) async throws -> Reservation? {
         guard !rules.isEmpty else { return Reservation(ids: []) }
+        if let memory { return memory.reserve(rules, at: now.timeIntervalSince1970) }
         let at = now.timeIntervalSince1970
         // Buckets in a fixed order, so that two attempts locking the same buckets never wait for each other in a circle.
         let ordered = rules.sorted { $0.bucket < $1.bucket }
         return try await write { db -> Reservation? in
             let sql = db.sql
+            if sql.dialect.name == "postgresql" {
+                // An attempt lost in a crash only forgives one try: this commit need not wait for the disk.
+                try await sql.raw("SET LOCAL synchronous_commit TO OFF").run()
+            }
             for rule in ordered {
                 if sql.dialect.name == "postgresql" {
                     // One attempt at a time per bucket, until this transaction ends: the count below is then exact.
@@ -91,6 +95,7 @@ package struct AttemptLimiter: Sendable {
     /// The attempt does not count after all (the password was right, the PIN matched).
     package func release(_ reservation: Reservation) async throws {
         guard !reservation.ids.isEmpty else { return }
+        if let memory { return memory.release(reservation) }
         _ = try await write { db in
             try await db.sql.delete(from: Self.table).where("id", .in, reservation.ids).run()
         }
@@ -98,6 +103,7 @@ package struct AttemptLimiter: Sendable {
 
     /// Forgets a bucket (a successful sign-in clears the account's failures).
     package func clear(_ bucket: String) async throws {
+        if let memory { return memory.clear(bucket) }
         _ = try await write { db in
             try await db.sql.delete(from: Self.table).where("bucket", .equal, bucket).run()
         }
@@ -105,9 +111,78 @@ package struct AttemptLimiter: Sendable {
 
     /// How many attempts a bucket holds in its window (for tests and dashboards).
     package func count(_ bucket: String, window: TimeInterval, now: Date = Date()) async throws -> Int {
+        if let memory { return memory.count(bucket, since: now.timeIntervalSince1970 - window) }
         let row = try await database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table)
             .where("bucket", .equal, bucket).where("at", .greaterThan, now.timeIntervalSince1970 - window).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+}
+
+extension AttemptLimiter {
+    /// Moves every recorded attempt `seconds` into the past (tests: "once the window has passed").
+    package func age(by seconds: TimeInterval) async throws {
+        if let memory { return memory.age(by: seconds) }
+        _ = try await write { db in try await db.sql.raw("UPDATE limit_attempts SET at = at - \(bind: seconds)").run() }
+    }
+}
+
+/// The attempts of one process, for SQLite deployments: buckets of times, pruned as they are used and swept now and then.
+package final class AttemptMemory: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var buckets: [String: [(id: Int, at: Double)]] = [:]
+    private var nextId = 1
+    private var reservesSinceSweep = 0
+    /// No limit looks further back than a day: a bucket idle longer than that is dropped at the next sweep.
+    static let longestWindow: Double = 86_400
+
+    package init() {}
+
+    func reserve(_ rules: [AttemptLimiter.Rule], at: Double) -> AttemptLimiter.Reservation? {
+        lock.withLock {
+            sweepIfDue(at: at)
+            for rule in rules {
+                let kept = (buckets[rule.bucket] ?? []).filter { $0.at > at - rule.window }
+                buckets[rule.bucket] = kept.isEmpty ? nil : kept
+                if kept.count >= rule.limit { return nil }
+            }
+            var ids: [Int] = []
+            for rule in rules {
+                ids.append(nextId)
+                buckets[rule.bucket, default: []].append((nextId, at))
+                nextId += 1
+            }
+            return AttemptLimiter.Reservation(ids: ids)
+        }
+    }
+
+    func release(_ reservation: AttemptLimiter.Reservation) {
+        let ids = Set(reservation.ids)
+        lock.withLock {
+            for (bucket, entries) in buckets where entries.contains(where: { ids.contains($0.id) }) {
+                let kept = entries.filter { !ids.contains($0.id) }
+                buckets[bucket] = kept.isEmpty ? nil : kept
+            }
+        }
+    }
+
+    func clear(_ bucket: String) {
+        lock.withLock { buckets[bucket] = nil }
+    }
+
+    func count(_ bucket: String, since: Double) -> Int {
+        lock.withLock { (buckets[bucket] ?? []).filter { $0.at > since }.count }
+    }
+
+    func age(by seconds: Double) {
+        lock.withLock { buckets = buckets.mapValues { $0.map { ($0.id, $0.at - seconds) } } }
+    }
+
+    /// Every 10,000 attempts, buckets nobody used for a day go (a flood from many addresses must not fill memory).
+    private func sweepIfDue(at: Double) {
+        reservesSinceSweep += 1
+        guard reservesSinceSweep >= 10_000 else { return }
+        reservesSinceSweep = 0
+        buckets = buckets.filter { ($0.value.last?.at ?? 0) > at - Self.longestWindow }
     }
 }
 
