@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -159,7 +160,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GuichetAppTests",
-            dependencies: ["GuichetApp", "Applications", "Catalog", "GuichetCore", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "GuichetApp", "Applications", "Catalog", "Centres", "Ecosystem", "GuichetCore", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
     ]
 )

@@ -149,12 +149,7 @@ package struct ApplicationsAPIController: Sendable {
 
     func body<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
         var request = request
-        let buffer = try await request.collectBody(upTo: maxBody)
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
-        } catch {
-            throw AppError.decoding(error)
-        }
+        return try JSONInput.decode(T.self, from: try await request.collectBody(upTo: maxBody))
     }
 
     // MARK: Filing

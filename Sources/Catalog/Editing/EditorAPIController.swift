@@ -87,12 +87,7 @@ package struct EditorAPIController: Sendable {
         let expected = try expectedRevision(request)
         var request = request
         let body = try await request.collectBody(upTo: maxBody)
-        let procedure: Procedure
-        do {
-            procedure = try JSONDecoder().decode(Procedure.self, from: Data(buffer: body))
-        } catch {
-            throw AppError.decoding(error)
-        }
+        let procedure = try JSONInput.decode(Procedure.self, from: body)
         guard procedure.id == id else { throw AppError.validation(field: "id", code: "id_mismatch") }
         let repository = CatalogRepository(database: database.db)
         var validator = CatalogValidator(

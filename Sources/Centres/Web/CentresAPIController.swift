@@ -90,12 +90,7 @@ package struct CentresAPIController: Sendable {
         let centre = try await directory.requireCentre(try CentresView.id(context))
         var request = request
         let body = try await request.collectBody(upTo: Self.maxBody)
-        let input: TicketRequest
-        do {
-            input = try JSONDecoder().decode(TicketRequest.self, from: Data(buffer: body))
-        } catch {
-            throw AppError.decoding(error)
-        }
+        let input = try JSONInput.decode(TicketRequest.self, from: body)
         let priority = try CentresPagesController.priority(input.priority, allowAppointment: false)
         let serviceId = input.service ?? ""
         // An anonymous caller's key is scoped to what it asks for (never to the phone number, which is not kept).

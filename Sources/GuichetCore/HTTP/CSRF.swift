@@ -75,6 +75,9 @@ package struct CSRFMiddleware: RouterMiddleware {
             guard let sent, let expected = context.csrfToken, Self.constantTimeEqual(sent, expected) else {
                 throw AppError(.forbidden, code: "csrf")
             }
+            if NULCharacter.inForm(context.postForm) || context.multipart?.parts.contains(where: { $0.filename?.utf8.contains(0) == true }) == true {
+                throw NULCharacter.refused
+            }
         }
         var response = try await next(request, context)
         // The visitor's cookie is set only by a page that holds a form: reading the catalogue sets no cookie.

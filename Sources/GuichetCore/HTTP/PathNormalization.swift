@@ -64,21 +64,25 @@ package struct CanonicalPathResponder<Inner: HTTPResponder>: HTTPResponder where
         let raw = request.head.path ?? "/"
         let pathEnd = raw.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? raw.endIndex
         let path = raw[..<pathEnd]
+        // A NUL in the query would reach the database from any handler that reads it (PostgreSQL refuses it: a 500).
+        if NULCharacter.inEncoded(raw[pathEnd...]) { return refusal(request, path: path, code: "bad_character") }
         if PathNormalizer.isPlain(path) { return try await inner.respond(to: request, context: context) }
-        guard let normalized = PathNormalizer.normalize(path) else {
-            let language = Language.negotiate(query: nil, cookie: request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
-            let message = localizer.text("errors.bad_path", language)
-            if path.hasPrefix(CorePaths.apiPrefix) {
-                return JSONError(code: "bad_path", message: message, field: nil).response(status: .badRequest)
-            }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; charset=utf-8"
-            headers[.contentLanguage] = language.rawValue
-            return Response(status: .badRequest, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
-        }
+        guard let normalized = PathNormalizer.normalize(path) else { return refusal(request, path: path, code: "bad_path") }
         var head = request.head
         head.path = normalized + raw[pathEnd...]
         return try await inner.respond(to: Request(head: head, body: request.body), context: context)
+    }
+
+    func refusal(_ request: Request, path: Substring, code: String) -> Response {
+        let language = Language.negotiate(query: nil, cookie: request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        let message = localizer.text("errors.\(code)", language)
+        if path.hasPrefix(CorePaths.apiPrefix) {
+            return JSONError(code: code, message: message, field: nil).response(status: .badRequest)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.contentLanguage] = language.rawValue
+        return Response(status: .badRequest, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
     }
 }
 
