@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -45,6 +46,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -62,6 +64,10 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "ServicePublicImport",
+            dependencies: ["GuichetCore", "Catalog"]
         ),
         .target(
             name: "Ecosystem",
@@ -84,7 +90,7 @@ let package = Package(
         .target(
             name: "Centres",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", .product(name: "Yams", package: "Yams"), .product(name: "FluentKit", package: "fluent-kit"),
+                "GuichetCore", "Audit", .product(name: "Yams", package: "Yams"), .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.copy("Resources")]
@@ -101,7 +107,7 @@ let package = Package(
         .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -120,13 +126,17 @@ let package = Package(
         .executableTarget(
             name: "guichet",
             dependencies: [
-                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications",
+                "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "CatalogTests",
             dependencies: ["Catalog", "GuichetCore", "GuichetApp", "GuichetTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "ServicePublicImportTests",
+            dependencies: ["ServicePublicImport", "Catalog"]
         ),
         .testTarget(
             name: "EcosystemTests",

@@ -25,23 +25,25 @@ package struct AppComponents: Sendable {
     package let adminStylesheet: Stylesheet
     package let cache: ResponseCache
     package let accounts: AccountService
-    package let applications: ApplicationService
+    package let applications: ApplicationsModule
     /// Binds visitors' CSRF tokens to this site.
     package let siteSecret: SymmetricKey
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
     package let demoCredentials: [DemoUsers.Credential]
+    /// The time where it matters (the centres' queues, opening hours and appointments); tests set a `ManualClock`.
+    package var clock: any WallClock = SystemClock()
 }
 
 package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
-        [CoreResources.directory, AccountsResources.directory, CatalogResources.directory, CentresResources.directory, EcosystemResources.directory, ApplicationsResources.directory]
+        [CoreResources.directory, AccountsModule.resources, CatalogResources.directory, CentresModule.resources, EcosystemModule.resources, ApplicationsResources.directory]
     }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsMenu.entries + EditorController.menu + ApplicationsMenu.entries + CentresMenu.entries + EcosystemMenu.entries }
+    package static var menu: [MenuEntry] { AccountsModule.menu + CatalogModule.menu + ApplicationsMenu.entries + CentresModule.menu + EcosystemModule.menu }
 
     package static func migrations() -> [any Migration] {
-        CoreMigrations.all + AuditLog.migrations + CatalogMigrations.all + AccountsMigrations.all + CentresMigrations.all + EcosystemMigrations.all + ApplicationsMigrations.all
+        CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations + EcosystemModule.migrations + ApplicationsMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -55,16 +57,12 @@ package enum GuichetApplication {
             if configuration.runMigrations || configuration.demo {
                 try await database.migrate()
             }
-            let accounts = AccountService(database: database.db, settings: AccountSettings(configuration), limiter: AttemptLimiter(database))
+            let accounts = AccountsModule.service(database: database, configuration: configuration, catalog: CatalogLookupService(database: database.db))
             let keys = try await ApplicationKeys.load(dataDirectory: configuration.dataDirectory, database: database.db)
-            let applications = ApplicationService(
-                database: database, keys: keys, files: FileStore(dataDirectory: configuration.dataDirectory), maxFileBytes: configuration.maxFileBytes,
-                maxApplicationBytes: configuration.maxApplicationBytes)
             var demoCredentials: [DemoUsers.Credential] = []
             if configuration.demo {
                 try await DemoSeeder.seedIfEmpty(database: database, servicePublicDirectory: configuration.servicePublicDirectory, logger: logger)
                 demoCredentials = try await DemoUsers.createIfNone(accounts: accounts)
-                try await ApplicationsDemo.seed(service: applications)
             }
             let siteSecret = try SiteSecret.load(dataDirectory: configuration.dataDirectory)
             try await recordLimits(configuration.limits, database: database)
@@ -75,6 +73,12 @@ package enum GuichetApplication {
                 resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath,
                 adminStylesheetPath: adminStylesheet.versionedPath)
             renderer.menu = menu
+            let applications = ApplicationsModule(
+                database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
+                settings: .init(
+                    dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes, maxApplicationBytes: configuration.maxApplicationBytes,
+                    secureCookies: configuration.secureCookies, publicURL: configuration.publicURL))
+            if configuration.demo { try await ApplicationsDemo.seed(service: applications) }
             let generation = ContentGeneration()
             generation.update(to: try await CatalogRepository(database: database.db).generation())
             return AppComponents(
@@ -109,56 +113,32 @@ package enum GuichetApplication {
         router.add(middleware: LanguageMiddleware(secureCookies: components.configuration.secureCookies))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
         router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
-        router.add(
-            middleware: AuthMiddleware(
-                accounts: components.accounts, trustForwardedFor: components.configuration.trustForwardedFor, secureCookies: components.configuration.secureCookies))
+        let accounts = AccountsModule(service: components.accounts, renderer: components.renderer, configuration: components.configuration)
+        router.add(middleware: accounts.authMiddleware)
         router.add(
             middleware: CSRFMiddleware(
                 secureCookies: components.configuration.secureCookies, secret: components.siteSecret,
-                maxMultipartSize: components.configuration.maxApplicationBytes + (1 << 20)))
+                uploads: UploadRoutes([(ApplicationsRoute.page, components.configuration.maxApplicationBytes + (1 << 20))])))
 
         OperationsController(
             database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet],
             metricsToken: components.configuration.metricsToken)
             .addRoutes(to: router)
-        let reference = ReferenceData(generation: components.cache.generation)
-        CatalogPagesController(
-            database: components.database, renderer: components.renderer, views: components.views, cache: components.cache, reference: reference
-        ).addRoutes(to: router)
-        try CatalogAPIController(
-            database: components.database, maxPageSize: components.configuration.maxPageSize, cache: components.cache, reference: reference,
-            openAPIFragments: [ApplicationsResources.openAPI]
-        ).addRoutes(to: router)
-        AuthController(accounts: components.accounts, renderer: components.renderer, secureCookies: components.configuration.secureCookies)
-            .addRoutes(to: router)
-        AdminController(accounts: components.accounts, renderer: components.renderer, database: components.database.db).addRoutes(to: router)
-        EditorAPIController(database: components.database, cache: components.cache).addRoutes(to: router)
-        EditorController(database: components.database, renderer: components.renderer, cache: components.cache, reference: reference).addRoutes(to: router)
-        let limits = components.configuration.limits
-        try CentresPagesController(database: components.database, renderer: components.renderer, limits: limits).addRoutes(to: router)
-        try AppointmentsController(database: components.database, renderer: components.renderer, limits: limits).addRoutes(to: router)
-        ResultsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        ConsoleController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        DashboardController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        CommitmentsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        CentresAPIController(database: components.database, limits: limits).addRoutes(to: router)
-        LearningPlanPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        SolutionPagesController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        SolutionAPIController(database: components.database).addRoutes(to: router)
-        ActorControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        NeedsController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        PrioritiesController(
-            database: components.database, renderer: components.renderer, measures: [TicketMeasures(database: components.database.db), ApplicationMeasures(database: components.database)]
-        ).addRoutes(to: router)
-        SurveyControllers(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        PlanImportController(database: components.database, renderer: components.renderer).addRoutes(to: router)
-        let secure = components.configuration.secureCookies
-        ApplyController(service: components.applications, renderer: components.renderer, secureCookies: secure).addRoutes(to: router)
-        let publicURL = components.configuration.publicURL
-        TrackController(service: components.applications, renderer: components.renderer, secureCookies: secure, publicURL: publicURL).addRoutes(to: router)
-        InboxController(service: components.applications, renderer: components.renderer, secureCookies: secure, publicURL: publicURL).addRoutes(to: router)
-        FormEditorController(service: components.applications, renderer: components.renderer).addRoutes(to: router)
-        ApplicationsAPIController(service: components.applications, localizer: components.renderer.localizer).addRoutes(to: router)
+        let centres = try CentresModule(
+            database: components.database, renderer: components.renderer, limits: components.configuration.limits, clock: components.clock,
+            catalog: CatalogLookupService(database: components.database.db), visitorActions: [components.applications.visitorActions],
+            procedurePath: { CatalogRoute.procedure.path($0) })
+        let ecosystem = EcosystemModule(
+            database: components.database, renderer: components.renderer, measures: [centres.measures, ApplicationMeasures(database: components.database)]
+        )
+        let catalog = try CatalogModule(
+            database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
+            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI], actionSources: [ecosystem.procedureActions])
+        try catalog.addRoutes(to: router)
+        try accounts.addRoutes(to: router)
+        try centres.addRoutes(to: router)
+        try ecosystem.addRoutes(to: router)
+        try components.applications.addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         routeTable.record(router.routes.map { (path: $0.path.description, method: $0.method) })

@@ -5,6 +5,7 @@ import FluentKit
 import Foundation
 import GuichetCore
 import Logging
+import ServicePublicImport
 
 /// Fills an empty database with the demo catalogue: our own files for Senegal, Togo and Congo, then Senegal's
 /// whole public catalogue when its open data is found.
@@ -16,7 +17,7 @@ package enum DemoSeeder {
         let demo = try CatalogDocument.merged(CatalogResources.demoFiles.map { try CatalogCodec.decode(Data(contentsOf: $0), format: .yaml) })
         let summary = try await repository.importDocument(demo, actor: "system:demo")
         logger.info("demo catalogue loaded", metadata: ["created": "\(summary.created)"])
-        try await CentresDemo.seed(database: database.db, logger: logger)
+        try await CentresModule.seedDemo(database: database, catalog: CatalogLookupService(database: database.db), logger: logger)
         if let servicePublicDirectory {
             // The demo is already committed: a dataset that cannot be read must not keep the site from starting.
             do {

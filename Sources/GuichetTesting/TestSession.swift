@@ -91,10 +91,10 @@ package final class TestSession: @unchecked Sendable {
     /// Reads the sign-in page (for its CSRF token), then signs in.
     @discardableResult
     package func signIn(email: String, password: String) async throws -> TestResponse {
-        try await get(AccountsPaths.signIn)
-        let response = try await post(AccountsPaths.signIn, form: [("email", email), ("password", password)])
+        try await get(AccountsRoute.signIn.path())
+        let response = try await post(AccountsRoute.signIn.path(), form: [("email", email), ("password", password)])
         // The next page read gives the session's own CSRF token.
-        if response.status == .seeOther { try await get(AccountsPaths.home) }
+        if response.status == .seeOther { try await get(AccountsRoute.home.path()) }
         return response
     }
 }

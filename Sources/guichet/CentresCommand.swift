@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Centres
 import Foundation
 
@@ -15,7 +16,8 @@ struct CentresCommand: AsyncParsableCommand {
         func run() async throws {
             let document = CentresDocument.merged(try files.map { try CentresDocument.decode(file: URL(fileURLWithPath: $0)) })
             let summary = try await withDatabase(database) { database in
-                try await DirectoryImporter(database: database.db).importDocument(document, actor: "cli:\(NSUserName())")
+                try await DirectoryImporter(database: database, catalog: CatalogLookupService(database: database.db))
+                    .importDocument(document, actor: "cli:\(NSUserName())")
             }
             print("created \(summary.created), updated \(summary.updated)")
         }

@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import ServicePublicImport
 
 @main
 struct Guichet: AsyncParsableCommand {

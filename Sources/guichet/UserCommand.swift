@@ -1,6 +1,7 @@
 import Audit
 import Accounts
 import ArgumentParser
+import Catalog
 import Foundation
 import GuichetApp
 import GuichetCore
@@ -37,7 +38,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = given ?? AccountService.generatePassword()
             let user = try await withDatabase(database) { database in
                 do {
-                    return try await AccountService(database: database.db).createUser(
+                    return try await AccountService(database: database.db, catalog: CatalogLookupService(database: database.db)).createUser(
                         .init(email: email, name: name, role: role, institutions: institution, centres: centre, password: password, mustChangePassword: given == nil),
                         origin: ActionOrigin(actor: "cli:\(NSUserName())"))
                 } catch let error as AppError {

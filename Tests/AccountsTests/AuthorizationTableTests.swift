@@ -60,9 +60,13 @@ import Testing
             Route(method: .post, path: "/admin/account/password", form: [("current", "")], rule: .anyone, allowed: .unprocessableContent),
             Route(method: .get, path: "/admin/users", form: [], rule: .admin, allowed: .ok),
             Route(method: .get, path: "/admin/users/new", form: [], rule: .admin, allowed: .ok),
-            Route(method: .post, path: "/admin/users", form: [("email", ""), ("name", ""), ("role", "analyst")], rule: .admin, allowed: .unprocessableContent),
+            Route(
+                method: .post, path: "/admin/users", form: [("email", ""), ("name", ""), ("role", "analyst")], rule: .admin,
+                allowed: .unprocessableContent),
             Route(method: .get, path: "/admin/users/\(userId)", form: [], rule: .admin, allowed: .ok),
-            Route(method: .post, path: "/admin/users/\(userId)", form: [("name", ""), ("role", "analyst")], rule: .admin, allowed: .unprocessableContent),
+            Route(
+                method: .post, path: "/admin/users/\(userId)", form: [("name", ""), ("role", "analyst")], rule: .admin, allowed: .unprocessableContent
+            ),
             Route(method: .get, path: "/admin/tokens", form: [], rule: .admin, allowed: .ok),
             Route(method: .post, path: "/admin/tokens", form: [("name", ""), ("role", "analyst")], rule: .admin, allowed: .unprocessableContent),
             Route(method: .post, path: "/admin/tokens/\(tokenId)x/revoke", form: [], rule: .admin, allowed: .notFound),
@@ -70,7 +74,8 @@ import Testing
             Route(method: .get, path: "/admin/audit/export.jsonl", form: [], rule: .admin, allowed: .ok),
             Route(method: .get, path: "/admin/catalog/institutions", form: [], rule: .admin, allowed: .ok),
             Route(method: .get, path: "/admin/catalog/institutions/sn-mairie", form: [], rule: .admin, allowed: .ok),
-            Route(method: .post, path: "/admin/catalog/institutions/sn-mairie", form: [("name_fr", "")], rule: .admin, allowed: .unprocessableContent),
+            Route(
+                method: .post, path: "/admin/catalog/institutions/sn-mairie", form: [("name_fr", "")], rule: .admin, allowed: .unprocessableContent),
             Route(method: .get, path: "/admin/catalog/categories", form: [], rule: .admin, allowed: .ok),
             Route(method: .get, path: "/admin/catalog/categories/naissance", form: [], rule: .admin, allowed: .ok),
             Route(method: .post, path: "/admin/catalog/categories/naissance", form: [("name_fr", "")], rule: .admin, allowed: .unprocessableContent),
@@ -80,7 +85,9 @@ import Testing
             Route(method: .get, path: procedure, form: [], rule: .ownEditors, allowed: .ok),
             Route(method: .post, path: procedure, form: [("revision", "0"), ("title_fr", "")], rule: .ownEditors, allowed: .unprocessableContent),
             Route(method: .get, path: procedure + "/steps/0/0", form: [], rule: .ownEditors, allowed: .ok),
-            Route(method: .post, path: procedure + "/steps/0/0", form: [("revision", "0"), ("title_fr", "")], rule: .ownEditors, allowed: .unprocessableContent),
+            Route(
+                method: .post, path: procedure + "/steps/0/0", form: [("revision", "0"), ("title_fr", "")], rule: .ownEditors,
+                allowed: .unprocessableContent),
             Route(method: .get, path: procedure + "/steps/new?block=0", form: [], rule: .ownEditors, allowed: .ok),
             Route(method: .post, path: procedure + "/steps/0/0/up", form: [("revision", "0")], rule: .ownEditors, allowed: .badRequest),
             Route(method: .get, path: procedure + "/preview", form: [], rule: .ownEditors, allowed: .ok),
@@ -115,15 +122,17 @@ import Testing
                     browser = try await TestApp.signedIn(client, components, role: role, institutions: caller.institutions)
                 } else {
                     browser = TestSession(client: client)
-                    try await browser.get(AccountsPaths.signIn)
+                    try await browser.get(AccountsRoute.signIn.path())
                 }
                 for route in routes {
                     if route.method == .post { try await browser.get(route.method == .post ? "/admin/account/password" : route.path) }
                     let response = route.method == .get ? try await browser.get(route.path) : try await browser.post(route.path, form: route.form)
                     let want = Self.expected(route, caller, api: false)
-                    if response.status != want { failures.append("\(route.method) \(route.path) as \(caller): \(response.status.code), expected \(want.code)") }
+                    if response.status != want {
+                        failures.append("\(route.method) \(route.path) as \(caller): \(response.status.code), expected \(want.code)")
+                    }
                     if caller == .signedOut, response.status == .seeOther {
-                        #expect(response.headers[.location]?.hasPrefix(AccountsPaths.signIn) == true)
+                        #expect(response.headers[.location]?.hasPrefix(AccountsRoute.signIn.path()) == true)
                     }
                 }
             }
@@ -169,15 +178,20 @@ import Testing
                     if let ifMatch = call.ifMatch { headers[.ifMatch] = ifMatch }
                     let response = try await client.executeRequest(uri: call.path, method: call.method, headers: headers, body: call.body)
                     let rule: Rule = .ownEditors
-                    let want = Self.expected(Route(method: call.method, path: call.path, form: [], rule: rule, allowed: call.allowed), caller, api: true)
-                    if response.status != want { failures.append("\(call.method) \(call.path) as \(caller): \(response.status.code), expected \(want.code)") }
+                    let want = Self.expected(
+                        Route(method: call.method, path: call.path, form: [], rule: rule, allowed: call.allowed), caller, api: true)
+                    if response.status != want {
+                        failures.append("\(call.method) \(call.path) as \(caller): \(response.status.code), expected \(want.code)")
+                    }
                 }
             }
             // A revoked token and a made-up one are refused.
-            let (revoked, revokedSecret) = try await components.accounts.createToken(name: "old", role: .administrator, institution: nil, origin: .init(actor: "test"))
+            let (revoked, revokedSecret) = try await components.accounts.createToken(
+                name: "old", role: .administrator, institution: nil, origin: .init(actor: "test"))
             try await components.accounts.revokeToken(id: revoked.id, origin: .init(actor: "test"))
             for bad in [revokedSecret, "gch_nothing_here", "not-even-a-token"] {
-                let response = try await client.executeRequest(uri: base + "/draft", method: .get, headers: [.authorization: "Bearer \(bad)"], body: nil)
+                let response = try await client.executeRequest(
+                    uri: base + "/draft", method: .get, headers: [.authorization: "Bearer \(bad)"], body: nil)
                 if response.status != .unauthorized { failures.append("token \(bad.prefix(8))…: \(response.status.code)") }
             }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")

@@ -24,9 +24,11 @@ import Testing
             secrets.append(try #require(browser.csrf))
             try await browser.get("/admin/account/password")
             let newPassword = "another passphrase \(UUID().uuidString.prefix(6))"
-            try await browser.post("/admin/account/password", form: [("current", user.password), ("password", newPassword), ("confirmation", newPassword)])
+            try await browser.post(
+                "/admin/account/password", form: [("current", user.password), ("password", newPassword), ("confirmation", newPassword)])
             secrets.append(newPassword)
-            let (_, token) = try await components.accounts.createToken(name: "client", role: .catalogEditor, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
+            let (_, token) = try await components.accounts.createToken(
+                name: "client", role: .catalogEditor, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
             secrets.append(token)
             let api = try await client.executeRequest(
                 uri: "/api/v1/procedures/sn-declaration-naissance/draft", method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)

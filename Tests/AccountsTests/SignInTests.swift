@@ -43,7 +43,7 @@ import Testing
             #expect(try await old.get("/admin").status == .seeOther)
 
             #expect(try await browser.get("/admin").status == .ok)
-            let out = try await browser.post(AccountsPaths.signOut, form: [])
+            let out = try await browser.post(AccountsRoute.signOut.path(), form: [])
             #expect(out.status == .seeOther)
             #expect(try await browser.get("/admin").status == .seeOther)
             let actions = try await AuditLog.records(on: components.database.db).map(\.entry.action)
@@ -56,9 +56,10 @@ import Testing
         try await TestApp.withClient { client, components in
             let user = try await TestApp.createUser(components, role: .analyst)
             let browser = TestSession(client: client)
-            try await browser.get(AccountsPaths.signIn)
-            let wrong = try await browser.post(AccountsPaths.signIn, form: [("email", user.email), ("password", "not-the-password")])
-            let unknown = try await browser.post(AccountsPaths.signIn, form: [("email", "nobody@test.example"), ("password", "not-the-password")])
+            try await browser.get(AccountsRoute.signIn.path())
+            let wrong = try await browser.post(AccountsRoute.signIn.path(), form: [("email", user.email), ("password", "not-the-password")])
+            let unknown = try await browser.post(
+                AccountsRoute.signIn.path(), form: [("email", "nobody@test.example"), ("password", "not-the-password")])
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == .unauthorized)
             func message(_ html: String) -> String? {
@@ -79,13 +80,13 @@ import Testing
         try await TestApp.withClient { client, components in
             let user = try await TestApp.createUser(components, role: .analyst)
             let attacker = TestSession(client: client)
-            try await attacker.get(AccountsPaths.signIn)
+            try await attacker.get(AccountsRoute.signIn.path())
             for _ in 0..<5 {
-                let response = try await attacker.post(AccountsPaths.signIn, form: [("email", user.email), ("password", "guess-guess-guess")])
+                let response = try await attacker.post(AccountsRoute.signIn.path(), form: [("email", user.email), ("password", "guess-guess-guess")])
                 #expect(response.status == .unauthorized)
             }
             // Now even the right password waits, from this address…
-            let blocked = try await attacker.post(AccountsPaths.signIn, form: [("email", user.email), ("password", user.password)])
+            let blocked = try await attacker.post(AccountsRoute.signIn.path(), form: [("email", user.email), ("password", user.password)])
             #expect(blocked.status == .tooManyRequests)
             #expect(attacker.cookies[SessionCookie.name] == nil)
             // …and for this account from another address.
@@ -95,7 +96,7 @@ import Testing
             #expect(fromElsewhere.status == .tooManyRequests)
             // Another account from the attacker's address is blocked too (5 failures counted per address).
             let other = try await TestApp.createUser(components, role: .analyst)
-            let sameAddress = try await attacker.post(AccountsPaths.signIn, form: [("email", other.email), ("password", other.password)])
+            let sameAddress = try await attacker.post(AccountsRoute.signIn.path(), form: [("email", other.email), ("password", other.password)])
             #expect(sameAddress.status == .tooManyRequests)
             // Once the window has passed, the right password works again.
             try await components.accounts.limiter.age(by: 3600)
@@ -123,19 +124,19 @@ import Testing
     @Test func aMissingOrWrongCSRFTokenChangesNothing() async throws {
         try await TestApp.withClient { client, components in
             let admin = try await TestApp.signedIn(client, components, role: .administrator)
-            try await admin.get(AccountsPaths.newUser)
+            try await admin.get(AccountsRoute.newUser.path())
             let form = [("email", "new.agent@test.example"), ("name", "New Agent"), ("role", "analyst")]
-            let missing = try await admin.post(AccountsPaths.users, form: form, withToken: false)
+            let missing = try await admin.post(AccountsRoute.users.path(), form: form, withToken: false)
             #expect(missing.status == .forbidden)
-            let wrong = try await admin.post(AccountsPaths.users, form: form, token: String(repeating: "x", count: 43))
+            let wrong = try await admin.post(AccountsRoute.users.path(), form: form, token: String(repeating: "x", count: 43))
             #expect(wrong.status == .forbidden)
             // A visitor's own token is not the session's.
             let visitor = TestSession(client: client)
-            try await visitor.get(AccountsPaths.signIn)
-            let foreign = try await admin.post(AccountsPaths.users, form: form, token: visitor.csrf)
+            try await visitor.get(AccountsRoute.signIn.path())
+            let foreign = try await admin.post(AccountsRoute.users.path(), form: form, token: visitor.csrf)
             #expect(foreign.status == .forbidden)
             #expect(try await components.accounts.users().count == 1)
-            let created = try await admin.post(AccountsPaths.users, form: form)
+            let created = try await admin.post(AccountsRoute.users.path(), form: form)
             #expect(created.status == .ok)
             #expect(try await components.accounts.users().count == 2)
         }
@@ -148,12 +149,14 @@ import Testing
             try await browser.signIn(email: user.email, password: user.password)
             let elsewhere = TestSession(client: client)
             try await elsewhere.signIn(email: user.email, password: user.password)
-            try await browser.get(AccountsPaths.password)
-            let short = try await browser.post(AccountsPaths.password, form: [("current", user.password), ("password", "short"), ("confirmation", "short")])
+            try await browser.get(AccountsRoute.password.path())
+            let short = try await browser.post(
+                AccountsRoute.password.path(), form: [("current", user.password), ("password", "short"), ("confirmation", "short")])
             #expect(short.status == .unprocessableContent)
             #expect(short.text.contains("id=\"password-error\""))
             let changed = try await browser.post(
-                AccountsPaths.password, form: [("current", user.password), ("password", "a new long passphrase"), ("confirmation", "a new long passphrase")])
+                AccountsRoute.password.path(),
+                form: [("current", user.password), ("password", "a new long passphrase"), ("confirmation", "a new long passphrase")])
             #expect(changed.status == .ok)
             // The other session ended; this one goes on.
             #expect(try await elsewhere.get("/admin").status == .seeOther)
@@ -161,17 +164,18 @@ import Testing
 
             // The administrator resets it: the user must choose a new one before anything else.
             let admin = try await TestApp.signedIn(client, components, role: .administrator)
-            try await admin.get(AccountsPaths.user(user.id))
-            let reset = try await admin.post(AccountsPaths.userReset(user.id), form: [])
+            try await admin.get(AccountsRoute.user.path(user.id))
+            let reset = try await admin.post(AccountsRoute.userReset.path(user.id), form: [])
             #expect(reset.status == .ok)
             #expect(reset.headers[.cacheControl] == "no-store")
-            let temporary = try #require(reset.text.range(of: "<p class=\"secret\">").map { String(reset.text[$0.upperBound...].prefix { $0 != "<" }) })
+            let temporary = try #require(
+                reset.text.range(of: "<p class=\"secret\">").map { String(reset.text[$0.upperBound...].prefix { $0 != "<" }) })
             #expect(try await browser.get("/admin").status == .seeOther)
             let again = TestSession(client: client)
             let signIn = try await again.signIn(email: user.email, password: temporary)
-            #expect(signIn.headers[.location] == AccountsPaths.password)
+            #expect(signIn.headers[.location] == AccountsRoute.password.path())
             let forced = try await again.get("/admin")
-            #expect(forced.headers[.location] == AccountsPaths.password)
+            #expect(forced.headers[.location] == AccountsRoute.password.path())
         }
     }
 }

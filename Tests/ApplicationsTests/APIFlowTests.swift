@@ -1,4 +1,3 @@
-@testable import Applications
 import Audit
 import Foundation
 import GuichetApp
@@ -9,6 +8,8 @@ import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
+
+@testable import Applications
 
 @Suite struct APIFlowTests {
     static let answers: [String: String] = [
@@ -22,7 +23,9 @@ import Testing
 
     static func create(_ client: any TestClientProtocol, key: String, bytes: ByteBuffer) async throws -> TestResponse {
         try await client.execute(
-            uri: "/api/v1/applications", method: .post, headers: [.contentType: "application/json", HTTPField.Name("Idempotency-Key")!: key], body: bytes) { $0 }
+            uri: ApplicationsRoute.api.path(), method: .post, headers: [.contentType: "application/json", HTTPField.Name("Idempotency-Key")!: key],
+            body: bytes
+        ) { $0 }
     }
 
     /// The same Idempotency-Key twice (and many times at once) makes one application. An anonymous caller's key is
@@ -66,62 +69,93 @@ import Testing
 
     @Test func draftUploadSubmitTrackAndAgentActions() async throws {
         try await Apply.withApp { client, components in
-            let created = try Apply.json(try await Self.create(client, key: "flow-key-00000001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
+            let created = try Apply.json(
+                try await Self.create(client, key: "flow-key-00000001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
             let reference = try #require(created["reference"] as? String)
             let pin = try #require(created["pin"] as? String)
             #expect(created["status"] as? String == "draft")
             // Submitting without the required file names it.
-            let early = try await client.execute(uri: "/api/v1/applications/\(reference)/submit", method: .post, headers: [HTTPField.Name("X-Tracking-Pin")!: pin]) { $0 }
+            let early = try await client.execute(
+                uri: ApplicationsRoute.apiSubmit.path(reference), method: .post, headers: [HTTPField.Name("X-Tracking-Pin")!: pin]
+            ) { $0 }
             #expect(early.status == .unprocessableContent)
             #expect((try Apply.json(early)["error"] as? [String: Any])?["field"] as? String == "record_proof")
             // A text file passed off as a PDF is refused by its content.
             let fake = try await client.execute(
-                uri: "/api/v1/applications/\(reference)/files/record_proof", method: .put, headers: [HTTPField.Name("X-Tracking-Pin")!: pin],
-                body: ByteBuffer(string: "just text, named .pdf")) { $0 }
+                uri: ApplicationsRoute.apiFile.path(reference, "record_proof"), method: .put, headers: [HTTPField.Name("X-Tracking-Pin")!: pin],
+                body: ByteBuffer(string: "just text, named .pdf")
+            ) { $0 }
             #expect(fake.status == .unsupportedMediaType)
             let upload = try await client.execute(
-                uri: "/api/v1/applications/\(reference)/files/record_proof", method: .put,
-                headers: [HTTPField.Name("X-Tracking-Pin")!: pin, HTTPField.Name("X-File-Name")!: "../../etc/passwd.pdf"], body: ByteBuffer(bytes: Apply.pdf)) { $0 }
+                uri: ApplicationsRoute.apiFile.path(reference, "record_proof"), method: .put,
+                headers: [HTTPField.Name("X-Tracking-Pin")!: pin, HTTPField.Name("X-File-Name")!: "../../etc/passwd.pdf"],
+                body: ByteBuffer(bytes: Apply.pdf)
+            ) { $0 }
             #expect(upload.status == .created)
             #expect(try Apply.json(upload)["name"] as? String == "passwd.pdf")
-            let wrongPin = try await client.execute(uri: "/api/v1/applications/\(reference)/submit", method: .post, headers: [HTTPField.Name("X-Tracking-Pin")!: "000000"]) { $0 }
+            let wrongPin = try await client.execute(
+                uri: ApplicationsRoute.apiSubmit.path(reference), method: .post, headers: [HTTPField.Name("X-Tracking-Pin")!: "000000"]
+            ) { $0 }
             #expect(wrongPin.status == .unprocessableContent || pin == "000000")
-            let submitted = try await client.execute(uri: "/api/v1/applications/\(reference)/submit", method: .post, headers: [HTTPField.Name("X-Tracking-Pin")!: pin]) { $0 }
+            let submitted = try await client.execute(
+                uri: ApplicationsRoute.apiSubmit.path(reference), method: .post, headers: [HTTPField.Name("X-Tracking-Pin")!: pin]
+            ) { $0 }
             #expect(submitted.status == .ok)
             #expect(try Apply.json(submitted)["govstackStatus"] as? String == "PENDING")
-            let tracked = try await client.execute(uri: "/api/v1/track", method: .post, headers: [.contentType: "application/json"], body: try Apply.jsonBody(["reference": reference, "pin": pin])) { $0 }
+            let tracked = try await client.execute(
+                uri: ApplicationsRoute.apiTrack.path(), method: .post, headers: [.contentType: "application/json"],
+                body: try Apply.jsonBody(["reference": reference, "pin": pin])
+            ) { $0 }
             #expect(tracked.status == .ok)
             #expect(!tracked.text.contains("APITEST") && !tracked.text.contains("770000001"))
 
             // A back-office token of the institution lists, reads (audited) and acts with If-Match.
-            let (_, token) = try await components.accounts.createToken(name: "bo", role: .backOfficeAgent, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
+            let (_, token) = try await components.accounts.createToken(
+                name: "bo", role: .backOfficeAgent, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
             let auth: HTTPFields = [.authorization: "Bearer \(token)"]
-            let list = try Apply.json(try await client.execute(uri: "/api/v1/applications?status=submitted", method: .get, headers: auth) { $0 })
+            let list = try Apply.json(
+                try await client.execute(uri: ApplicationsRoute.api.path() + "?status=submitted", method: .get, headers: auth) { $0 })
             #expect(list["total"] as? Int == 1)
-            let read = try await client.execute(uri: "/api/v1/applications/\(reference)", method: .get, headers: auth) { $0 }
+            let read = try await client.execute(uri: ApplicationsRoute.apiItem.path(reference), method: .get, headers: auth) { $0 }
             #expect((try Apply.json(read)["answers"] as? [String: String])?["last_name"] == "APITEST")
             let etag = read.headers[.eTag] ?? ""
             var headers = auth
             headers[.contentType] = "application/json"
             headers[.ifMatch] = etag
-            let approved = try await client.execute(uri: "/api/v1/applications/\(reference)/actions", method: .post, headers: headers, body: try Apply.jsonBody(["action": "approve"])) { $0 }
+            let approved = try await client.execute(
+                uri: ApplicationsRoute.apiActions.path(reference), method: .post, headers: headers, body: try Apply.jsonBody(["action": "approve"])
+            ) { $0 }
             #expect(approved.status == .ok)
             #expect(try Apply.json(approved)["status"] as? String == "document_issued")
             // The same revision again: someone acted since, a 409.
-            let stale = try await client.execute(uri: "/api/v1/applications/\(reference)/actions", method: .post, headers: headers, body: try Apply.jsonBody(["action": "reject", "note": "x"])) { $0 }
+            let stale = try await client.execute(
+                uri: ApplicationsRoute.apiActions.path(reference), method: .post, headers: headers,
+                body: try Apply.jsonBody(["action": "reject", "note": "x"])
+            ) { $0 }
             #expect(stale.status == .conflict)
             var noMatch = headers
             noMatch[.ifMatch] = nil
-            #expect(try await client.execute(uri: "/api/v1/applications/\(reference)/actions", method: .post, headers: noMatch, body: try Apply.jsonBody(["action": "reject"])) { $0 }.status == .preconditionRequired)
+            #expect(
+                try await client.execute(
+                    uri: ApplicationsRoute.apiActions.path(reference), method: .post, headers: noMatch, body: try Apply.jsonBody(["action": "reject"])
+                ) { $0 }.status == .preconditionRequired)
             // Another institution's token does not see it.
-            let (_, other) = try await components.accounts.createToken(name: "tg", role: .backOfficeAgent, institution: "tg-centres-etat-civil", origin: .init(actor: "test"))
-            #expect(try await client.execute(uri: "/api/v1/applications/\(reference)", method: .get, headers: [.authorization: "Bearer \(other)"]) { $0 }.status == .notFound)
-            let otherList = try Apply.json(try await client.execute(uri: "/api/v1/applications", method: .get, headers: [.authorization: "Bearer \(other)"]) { $0 })
+            let (_, other) = try await components.accounts.createToken(
+                name: "tg", role: .backOfficeAgent, institution: "tg-centres-etat-civil", origin: .init(actor: "test"))
+            #expect(
+                try await client.execute(uri: ApplicationsRoute.apiItem.path(reference), method: .get, headers: [.authorization: "Bearer \(other)"]) {
+                    $0
+                }.status == .notFound)
+            let otherList = try Apply.json(
+                try await client.execute(uri: ApplicationsRoute.api.path(), method: .get, headers: [.authorization: "Bearer \(other)"]) { $0 })
             #expect(otherList["total"] as? Int == 0)
             // No token: 401; a catalogue editor's token: 403.
-            #expect(try await client.execute(uri: "/api/v1/applications", method: .get) { $0 }.status == .unauthorized)
-            let (_, editor) = try await components.accounts.createToken(name: "ed", role: .catalogEditor, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
-            #expect(try await client.execute(uri: "/api/v1/applications", method: .get, headers: [.authorization: "Bearer \(editor)"]) { $0 }.status == .forbidden)
+            #expect(try await client.execute(uri: ApplicationsRoute.api.path(), method: .get) { $0 }.status == .unauthorized)
+            let (_, editor) = try await components.accounts.createToken(
+                name: "ed", role: .catalogEditor, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
+            #expect(
+                try await client.execute(uri: ApplicationsRoute.api.path(), method: .get, headers: [.authorization: "Bearer \(editor)"]) { $0 }.status
+                    == .forbidden)
             let opened = try await AuditLog.records(on: components.database.db).filter { $0.entry.action == "application.opened" }
             #expect(opened.count == 1)
         }
@@ -129,16 +163,23 @@ import Testing
 
     @Test func wrongPinsAreRateLimited() async throws {
         try await Apply.withApp { client, _ in
-            let created = try Apply.json(try await Self.create(client, key: "pin-key-000000001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
+            let created = try Apply.json(
+                try await Self.create(client, key: "pin-key-000000001", body: ["procedure": Apply.extract, "answers": Self.answers, "submit": false]))
             let reference = try #require(created["reference"] as? String)
             let pin = try #require(created["pin"] as? String)
             let wrong = pin == "111111" ? "222222" : "111111"
             for _ in 0..<5 {
-                let response = try await client.execute(uri: "/api/v1/track", method: .post, headers: [.contentType: "application/json"], body: try Apply.jsonBody(["reference": reference, "pin": wrong])) { $0 }
+                let response = try await client.execute(
+                    uri: ApplicationsRoute.apiTrack.path(), method: .post, headers: [.contentType: "application/json"],
+                    body: try Apply.jsonBody(["reference": reference, "pin": wrong])
+                ) { $0 }
                 #expect(response.status == .unprocessableContent)
             }
             // Blocked now, even with the right PIN.
-            let blocked = try await client.execute(uri: "/api/v1/track", method: .post, headers: [.contentType: "application/json"], body: try Apply.jsonBody(["reference": reference, "pin": pin])) { $0 }
+            let blocked = try await client.execute(
+                uri: ApplicationsRoute.apiTrack.path(), method: .post, headers: [.contentType: "application/json"],
+                body: try Apply.jsonBody(["reference": reference, "pin": pin])
+            ) { $0 }
             #expect(blocked.status == .tooManyRequests)
         }
     }

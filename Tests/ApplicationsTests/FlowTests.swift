@@ -1,4 +1,3 @@
-@testable import Applications
 import Audit
 import Foundation
 import GuichetApp
@@ -10,6 +9,8 @@ import HummingbirdTesting
 import SQLKit
 import Testing
 
+@testable import Applications
+
 /// The whole story in HTML: apply from a browser without JavaScript, follow by reference, an agent asks for a
 /// missing document, the person fixes it, the agent approves, and the document verifies.
 @Suite struct FlowTests {
@@ -20,69 +21,77 @@ import Testing
             #expect(ApplicationReference.normalise(reference) == reference)
             #expect(pin.count == 6)
             // A second press of "send" (a retry) lands on the same confirmation: one application, one reference.
-            let count = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM applications WHERE status <> 'draft'").first()?.decode(column: "n", as: Int.self)
+            let count = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM applications WHERE status <> 'draft'").first()?.decode(
+                column: "n", as: Int.self)
             #expect(count == 1)
 
             // Tracking, in English, shows the status and no answer of the person's.
             let tracker = TestSession(client: client)
-            try await tracker.get("/track?lang=en")
-            let tracked = try await tracker.post("/track?lang=en", form: [("reference", reference.lowercased()), ("pin", pin)])
+            try await tracker.get(ApplicationsRoute.track.path() + "?lang=en")
+            let tracked = try await tracker.post(
+                ApplicationsRoute.track.path() + "?lang=en", form: [("reference", reference.lowercased()), ("pin", pin)])
             #expect(tracked.status == .ok)
             #expect(tracked.text.contains("Application status"))
-            for personal in ["TESTDIOP", "Awa", "Mariama", "77 123", "771234567", "volet.pdf"] { #expect(!tracked.text.contains(personal), "\(personal) on the tracking page") }
+            for personal in ["TESTDIOP", "Awa", "Mariama", "77 123", "771234567", "volet.pdf"] {
+                #expect(!tracked.text.contains(personal), "\(personal) on the tracking page")
+            }
 
             // The agent of the institution claims it and asks for a better document.
             let agent = try await TestApp.signedIn(client, components, role: .backOfficeAgent, institutions: ["sn-centre-etat-civil"])
-            let inbox = try await agent.get("/admin/applications")
+            let inbox = try await agent.get(ApplicationsRoute.inbox.path())
             #expect(inbox.text.contains(reference))
-            let page = try await agent.get("/admin/applications/\(id)")
+            let page = try await agent.get(ApplicationsRoute.item.path(id))
             #expect(page.text.contains("TESTDIOP"))
             var revision = Apply.value(of: "revision", in: page.text) ?? ""
-            #expect(try await agent.post("/admin/applications/\(id)/actions", form: [("revision", revision), ("action", "claim")]).status == .seeOther)
-            revision = Apply.value(of: "revision", in: try await agent.get("/admin/applications/\(id)").text) ?? ""
+            #expect(
+                try await agent.post(ApplicationsRoute.actions.path(id), form: [("revision", revision), ("action", "claim")]).status == .seeOther)
+            revision = Apply.value(of: "revision", in: try await agent.get(ApplicationsRoute.item.path(id)).text) ?? ""
             let asked = try await agent.post(
-                "/admin/applications/\(id)/actions",
+                ApplicationsRoute.actions.path(id),
                 form: [("revision", revision), ("action", "request_changes"), ("note", "Document illisible"), ("fields", "record_proof")])
             #expect(asked.status == .seeOther)
 
             // The person sees what to fix, corrects it with reference and PIN, and sends it back.
             let fixing = TestSession(client: client)
-            try await fixing.get("/track")
-            let told = try await fixing.post("/track", form: [("reference", reference), ("pin", pin)])
+            try await fixing.get(ApplicationsRoute.track.path())
+            let told = try await fixing.post(ApplicationsRoute.track.path(), form: [("reference", reference), ("pin", pin)])
             #expect(told.text.contains("Document illisible"))
-            let correct = try await fixing.post("/track/correct", form: [("reference", reference), ("pin", pin)])
+            let correct = try await fixing.post(ApplicationsRoute.trackCorrect.path(), form: [("reference", reference), ("pin", pin)])
             #expect(correct.status == .seeOther)
             let documentsPage = correct.headers[.location] ?? ""
             #expect(documentsPage.hasSuffix("/pages/documents"))
             // Only the field to fix can change: another page is not offered.
-            #expect(try await fixing.get("/applications/\(id)/pages/record").status == .notFound)
+            #expect(try await fixing.get(ApplicationsRoute.page.path(id, "record")).status == .notFound)
             let fixed = try await fixing.postMultipart(documentsPage, fields: [], files: [("record_proof", "scan.png", Apply.png)])
             #expect(fixed.status == .seeOther)
-            let declaration = try await fixing.get("/applications/\(id)/declaration")
-            let resent = try await fixing.post("/applications/\(id)/declaration", form: [("token", Apply.value(of: "token", in: declaration.text) ?? ""), ("confirm", "yes")])
+            let declaration = try await fixing.get(ApplicationsRoute.declaration.path(id))
+            let resent = try await fixing.post(
+                ApplicationsRoute.declaration.path(id), form: [("token", Apply.value(of: "token", in: declaration.text) ?? ""), ("confirm", "yes")])
             #expect(resent.status == .seeOther)
             let after = try #require(try await components.applications.store.application(id: id))
             #expect(after.status == .inReview)
             #expect(after.reference == reference)
 
             // The agent approves: the document is issued, signed, and verifies on the public page.
-            revision = Apply.value(of: "revision", in: try await agent.get("/admin/applications/\(id)").text) ?? ""
-            #expect(try await agent.post("/admin/applications/\(id)/actions", form: [("revision", revision), ("action", "approve")]).status == .seeOther)
+            revision = Apply.value(of: "revision", in: try await agent.get(ApplicationsRoute.item.path(id)).text) ?? ""
+            #expect(
+                try await agent.post(ApplicationsRoute.actions.path(id), form: [("revision", revision), ("action", "approve")]).status == .seeOther)
             let issued = try #require(try await components.applications.store.document(applicationId: id))
-            let verified = try await client.execute(uri: "/verify/\(issued.code)?lang=en", method: .get) { $0 }
+            let verified = try await client.execute(uri: ApplicationsRoute.verify.path(issued.code) + "?lang=en", method: .get) { $0 }
             #expect(verified.status == .ok)
             #expect(verified.text.contains("Genuine document"))
             #expect(verified.text.contains("TESTDIOP"))
             // The person's own document page, printable.
-            let document = try await fixing.get("/applications/\(id)/document")
+            let document = try await fixing.get(ApplicationsRoute.document.path(id))
             #expect(document.status == .ok)
             #expect(document.text.contains(issued.code))
 
             // Every step is in the audit log, and the chain holds.
             let actions = Set(try await AuditLog.records(on: components.database.db).map(\.entry.action))
-            for action in ["application.started", "application.answers_saved", "application.file_attached", "application.submitted", "application.opened",
-                "application.claim", "application.request_changes", "application.resumed", "application.resubmitted", "application.approve"]
-            {
+            for action in [
+                "application.started", "application.answers_saved", "application.file_attached", "application.submitted", "application.opened",
+                "application.claim", "application.request_changes", "application.resumed", "application.resubmitted", "application.approve",
+            ] {
                 #expect(actions.contains(action), "\(action) not audited")
             }
             let events = try await AuditLog.records(on: components.database.db).count
@@ -94,16 +103,19 @@ import Testing
         try await Apply.withApp { client, components in
             let person = TestSession(client: client)
             let id = try await Apply.start(person, lang: "?lang=en")
-            let empty = try await person.post("/applications/\(id)/pages/requester?lang=en", form: [("requester", "")])
+            let empty = try await person.post(ApplicationsRoute.page.path(id, "requester") + "?lang=en", form: [("requester", "")])
             #expect(empty.status == .unprocessableContent)
             #expect(empty.text.contains("There is a problem"))
             #expect(empty.text.contains("Choose an answer for"))
             #expect(empty.text.contains("<title>Error:"))
-            try await person.post("/applications/\(id)/pages/requester", form: Apply.answers["requester"]!)
+            try await person.post(ApplicationsRoute.page.path(id, "requester"), form: Apply.answers["requester"]!)
             let wrong = try await person.post(
-                "/applications/\(id)/pages/record",
-                form: [("last_name", "X"), ("first_names", "Y"), ("birth_date", "31/02/2019"), ("birth_place", "Z"), ("registry_centre", "W"), ("mother_name", "V"),
-                    ("registry_year", "12")])
+                ApplicationsRoute.page.path(id, "record"),
+                form: [
+                    ("last_name", "X"), ("first_names", "Y"), ("birth_date", "31/02/2019"), ("birth_place", "Z"), ("registry_centre", "W"),
+                    ("mother_name", "V"),
+                    ("registry_year", "12"),
+                ])
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.text.contains("must be a real date"))
             #expect(wrong.text.contains("must be at least 1900"))
@@ -120,19 +132,19 @@ import Testing
         try await Apply.withApp { client, components in
             let person = TestSession(client: client)
             let id = try await Apply.start(person)
-            try await person.post("/applications/\(id)/pages/requester", form: Apply.answers["requester"]!)
+            try await person.post(ApplicationsRoute.page.path(id, "requester"), form: Apply.answers["requester"]!)
             // Coming back to the start page offers the draft, and starting again resumes it rather than making a second one.
-            let start = try await person.get("/procedures/\(Apply.extract)/apply")
+            let start = try await person.get(ApplicationsRoute.apply.path(Apply.extract))
             #expect(start.text.contains("/applications/\(id)/pages/"))
-            let again = try await person.post("/procedures/\(Apply.extract)/apply", form: [])
+            let again = try await person.post(ApplicationsRoute.apply.path(Apply.extract), form: [])
             #expect((again.headers[.location] ?? "").contains(id))
             let drafts = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM applications").first()?.decode(column: "n", as: Int.self)
             #expect(drafts == 1)
             // Another browser cannot open it.
             let stranger = TestSession(client: client)
-            try await stranger.get("/track")
-            #expect(try await stranger.get("/applications/\(id)/pages/record").status == .notFound)
-            #expect(try await stranger.post("/applications/\(id)/pages/record", form: Apply.answers["record"]!).status == .notFound)
+            try await stranger.get(ApplicationsRoute.track.path())
+            #expect(try await stranger.get(ApplicationsRoute.page.path(id, "record")).status == .notFound)
+            #expect(try await stranger.post(ApplicationsRoute.page.path(id, "record"), form: Apply.answers["record"]!).status == .notFound)
         }
     }
 }

@@ -1,4 +1,3 @@
-@testable import Applications
 import Accounts
 import Audit
 import Catalog
@@ -11,6 +10,8 @@ import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
+
+@testable import Applications
 
 /// The exact requests that once stopped the server or slipped past a limit: each now gets a clean 4xx, and the
 /// server keeps answering afterwards.
@@ -25,15 +26,17 @@ import Testing
     @Test func datesThatOnceCrashedTheServer() async throws {
         try await Apply.withApp { client, _ in
             for (index, bad) in ["2020-99999999999999999999-01", "٢٠٢٠-٠١-٠١", "２０２０-01-01", "2026-02-30", "+2020-01-01"].enumerated() {
-                let body: [String: Any] = ["procedure": Apply.extract, "answers": APIFlowTests.answers.merging(["birth_date": bad]) { $1 }, "submit": true]
+                let body: [String: Any] = [
+                    "procedure": Apply.extract, "answers": APIFlowTests.answers.merging(["birth_date": bad]) { $1 }, "submit": true,
+                ]
                 let response = try await APIFlowTests.create(client, key: "hardening-date-\(index)-0000", body: body)
                 #expect(response.status == .unprocessableContent, "\(bad): \(response.status)")
             }
             let browser = TestSession(client: client)
             let id = try await Apply.start(browser)
-            _ = try await browser.post("/applications/\(id)/pages/requester", form: Apply.answers["requester"] ?? [])
+            _ = try await browser.post(ApplicationsRoute.page.path(id, "requester"), form: Apply.answers["requester"] ?? [])
             let record = (Apply.answers["record"] ?? []).map { $0.0 == "birth_date" ? ($0.0, "٢٠٢٠-٠١-٠١") : $0 }
-            let page = try await browser.post("/applications/\(id)/pages/record", form: record)
+            let page = try await browser.post(ApplicationsRoute.page.path(id, "record"), form: record)
             #expect(page.status == .unprocessableContent)
             try await Self.alive(client)
         }
@@ -42,10 +45,13 @@ import Testing
     @Test func signedInRequestsThatOnceCrashedTheServer() async throws {
         try await Apply.withApp { client, components in
             let agent = try await TestApp.signedIn(client, components, role: .backOfficeAgent, institutions: ["sn-centre-etat-civil"])
-            #expect(try await agent.get("/admin/applications?offset=9223372036854775807").status == .badRequest)
-            #expect(try await agent.get("/admin/applications?offset=-1").status == .badRequest)
-            let (_, token) = try await components.accounts.createToken(name: "api", role: .backOfficeAgent, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
-            let list = try await client.execute(uri: "/api/v1/applications?offset=9223372036854775807", method: .get, headers: [.authorization: "Bearer \(token)"]) { $0 }
+            #expect(try await agent.get(ApplicationsRoute.inbox.path() + "?offset=9223372036854775807").status == .badRequest)
+            #expect(try await agent.get(ApplicationsRoute.inbox.path() + "?offset=-1").status == .badRequest)
+            let (_, token) = try await components.accounts.createToken(
+                name: "api", role: .backOfficeAgent, institution: "sn-centre-etat-civil", origin: .init(actor: "test"))
+            let list = try await client.execute(
+                uri: ApplicationsRoute.api.path() + "?offset=9223372036854775807", method: .get, headers: [.authorization: "Bearer \(token)"]
+            ) { $0 }
             #expect(list.status == .badRequest)
 
             let (_, editorToken) = try await components.accounts.createToken(
@@ -105,7 +111,8 @@ import Testing
             let other = try await TestApp.createUser(components, role: .analyst)
             let visitor = TestSession(client: client)
             try await visitor.get("/admin/sign-in?next=/admin/..//evil.example")
-            let next = try await visitor.post("/admin/sign-in", form: [("email", other.email), ("password", other.password), ("next", "/admin/..//evil.example")])
+            let next = try await visitor.post(
+                "/admin/sign-in", form: [("email", other.email), ("password", other.password), ("next", "/admin/..//evil.example")])
             #expect(next.status == .seeOther && next.headers[.location] == AccountsPaths.home)
             try await Self.alive(client)
         }
@@ -124,9 +131,13 @@ import Testing
             // A body over the limit: 413, in JSON under /api/.
             let big = ByteBuffer(repeating: UInt8(ascii: "a"), count: 2 << 20)
             let tooLarge = try await client.execute(
-                uri: "/api/v1/applications", method: .post, headers: [.contentType: "application/json", .idempotencyKey: "hardening-big-body-0001"], body: big) { $0 }
+                uri: ApplicationsRoute.api.path(), method: .post,
+                headers: [.contentType: "application/json", .idempotencyKey: "hardening-big-body-0001"], body: big
+            ) { $0 }
             #expect(tooLarge.status == .contentTooLarge)
-            let form = try await client.execute(uri: "/track", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: big) { $0 }
+            let form = try await client.execute(
+                uri: ApplicationsRoute.track.path(), method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: big
+            ) { $0 }
             #expect(form.status == .contentTooLarge)
             // JSON errors name the field in plain words, never Swift's decoder internals.
             let wrongType = try await APIFlowTests.create(client, key: "hardening-json-0000001", body: ["procedure": 5])
@@ -162,7 +173,8 @@ import Testing
                         return try await client.execute(
                             uri: "/admin/sign-in", method: .post,
                             headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookies, .xForwardedFor: "198.51.100.\(n % 200)"],
-                            body: ByteBuffer(string: body)) { Int($0.status.code) }
+                            body: ByteBuffer(string: body)
+                        ) { Int($0.status.code) }
                     }
                 }
                 var codes: [Int] = []
@@ -180,7 +192,9 @@ import Testing
     /// 50 tracking tries at once on one reference: at most 5 PINs are compared.
     @Test func trackingLimitHoldsUnderConcurrency() async throws {
         try await Apply.withApp { client, _ in
-            let created = try Apply.json(try await APIFlowTests.create(client, key: "hardening-track-00001", body: ["procedure": Apply.extract, "answers": APIFlowTests.answers, "submit": false]))
+            let created = try Apply.json(
+                try await APIFlowTests.create(
+                    client, key: "hardening-track-00001", body: ["procedure": Apply.extract, "answers": APIFlowTests.answers, "submit": false]))
             let reference = try #require(created["reference"] as? String)
             let pin = try #require(created["pin"] as? String)
             let wrong = pin == "111111" ? "222222" : "111111"
@@ -188,16 +202,18 @@ import Testing
                 for n in 0..<50 {
                     group.addTask {
                         try await client.execute(
-                            uri: "/api/v1/track", method: .post, headers: [.contentType: "application/json", .xForwardedFor: "203.0.113.\(n)"],
-                            body: try Apply.jsonBody(["reference": reference, "pin": wrong])) { Int($0.status.code) }
+                            uri: ApplicationsRoute.apiTrack.path(), method: .post,
+                            headers: [.contentType: "application/json", .xForwardedFor: "203.0.113.\(n)"],
+                            body: try Apply.jsonBody(["reference": reference, "pin": wrong])
+                        ) { Int($0.status.code) }
                     }
                 }
                 var codes: [Int] = []
                 for try await code in group { codes.append(code) }
                 return codes
             }
-            #expect(codes.filter { $0 == 422 }.count <= ApplicationService.failuresPerReference, "\(codes)")
-            #expect(codes.filter { $0 == 429 }.count >= 50 - ApplicationService.failuresPerReference, "\(codes)")
+            #expect(codes.filter { $0 == 422 }.count <= Tracking.failuresPerReference, "\(codes)")
+            #expect(codes.filter { $0 == 429 }.count >= 50 - Tracking.failuresPerReference, "\(codes)")
             try await Self.alive(client)
         }
     }
@@ -207,8 +223,10 @@ import Testing
         try await Apply.withApp { client, _ in
             let chosen = String(repeating: "A", count: 43)
             let response = try await client.execute(
-                uri: "/track", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "guichet_csrf=\(chosen)"],
-                body: ByteBuffer(string: "_csrf=\(chosen)&reference=SN-26-AAAA-AA&pin=123456")) { $0 }
+                uri: ApplicationsRoute.track.path(), method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "guichet_csrf=\(chosen)"],
+                body: ByteBuffer(string: "_csrf=\(chosen)&reference=SN-26-AAAA-AA&pin=123456")
+            ) { $0 }
             #expect(response.status == .forbidden)
         }
     }
@@ -216,7 +234,7 @@ import Testing
     /// The verification address on documents comes from the configuration, never from the request's Host.
     @Test func documentsNeverPrintTheRequestsHost() async throws {
         try await Apply.withApp { client, components in
-            let track = TrackController(service: components.applications, renderer: components.renderer, secureCookies: false, publicURL: "https://guichet.example.sn")
+            let track = TrackController(module: components.applications, publicURL: "https://guichet.example.sn")
             let request = Request(
                 head: HTTPRequest(method: .get, scheme: "http", authority: "evil.example", path: "/x"), body: .init(buffer: ByteBuffer()))
             #expect(track.host(request) == "https://guichet.example.sn")
@@ -227,19 +245,23 @@ import Testing
     /// Over HTTPS every cookie that guards something is a `__Host-` cookie, `Secure`, for the whole site.
     @Test func cookiesOverHTTPSAreHostCookies() async throws {
         try await TestApp.withClient(seed: .demo, configure: { $0.secureCookies = true }) { client, _ in
-            let page = try await client.execute(uri: "/track", method: .get) { $0 }
+            let page = try await client.execute(uri: ApplicationsRoute.track.path(), method: .get) { $0 }
             let cookie = try #require(page.headers[.setCookie])
             #expect(cookie.hasPrefix("__Host-guichet_csrf=") && cookie.contains("Secure") && cookie.contains("Path=/"), "\(cookie)")
             let token = try #require(TestSession.csrfToken(in: page.text))
             let id = String(cookie.dropFirst("__Host-guichet_csrf=".count).prefix { $0 != ";" })
             // The token works with its own cookie, and the same cookie without the prefix counts for nothing.
             let good = try await client.execute(
-                uri: "/track", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "__Host-guichet_csrf=\(id)"],
-                body: ByteBuffer(string: "_csrf=\(token)&reference=SN-26-AAAA-AA&pin=123456")) { $0 }
+                uri: ApplicationsRoute.track.path(), method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "__Host-guichet_csrf=\(id)"],
+                body: ByteBuffer(string: "_csrf=\(token)&reference=SN-26-AAAA-AA&pin=123456")
+            ) { $0 }
             #expect(good.status != .forbidden)
             let plain = try await client.execute(
-                uri: "/track", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "guichet_csrf=\(id)"],
-                body: ByteBuffer(string: "_csrf=\(token)&reference=SN-26-AAAA-AA&pin=123456")) { $0 }
+                uri: ApplicationsRoute.track.path(), method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "guichet_csrf=\(id)"],
+                body: ByteBuffer(string: "_csrf=\(token)&reference=SN-26-AAAA-AA&pin=123456")
+            ) { $0 }
             #expect(plain.status == .forbidden)
         }
     }

@@ -9,7 +9,8 @@ import Testing
         let boundary = "----Guichet-Test-\(UUID().uuidString)"
         var body = ByteBuffer()
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n")
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\nContent-Type: application/octet-stream\r\n\r\n")
         body.writeBytes(Array("%PDF-1.4\r\n--not-the-boundary\r\n".utf8))
         body.writeString("\r\n--\(boundary)--\r\n")
         let form = try #require(MultipartForm(body: body, contentType: "multipart/form-data; boundary=\(boundary)"))

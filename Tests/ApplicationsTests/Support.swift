@@ -1,4 +1,3 @@
-@testable import Applications
 import Foundation
 import GuichetApp
 import GuichetCore
@@ -7,6 +6,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+
+@testable import Applications
 
 /// The demo catalogue with the demo forms, and helpers that drive the apply flow as a browser would.
 enum Apply {
@@ -34,8 +35,8 @@ enum Apply {
 
     /// Starts an application in `browser` and returns its id (from the first page's address).
     static func start(_ browser: TestSession, procedure: String = extract, lang: String = "") async throws -> String {
-        try await browser.get("/procedures/\(procedure)/apply\(lang)")
-        let response = try await browser.post("/procedures/\(procedure)/apply\(lang)", form: [])
+        try await browser.get(ApplicationsRoute.apply.path(procedure) + lang)
+        let response = try await browser.post(ApplicationsRoute.apply.path(procedure) + lang, form: [])
         precondition(response.status == .seeOther, "start failed: \(response.status)")
         let location = response.headers[.location] ?? ""
         return String(location.split(separator: "/")[1])
@@ -45,16 +46,17 @@ enum Apply {
     static func fileExtract(_ browser: TestSession) async throws -> (id: String, reference: String, pin: String) {
         let id = try await start(browser)
         for page in ["requester", "record", "contact"] {
-            let response = try await browser.post("/applications/\(id)/pages/\(page)", form: answers[page]!)
+            let response = try await browser.post(ApplicationsRoute.page.path(id, page), form: answers[page]!)
             precondition(response.status == .seeOther, "page \(page): \(response.status) \(response.text.prefix(300))")
         }
-        let upload = try await browser.postMultipart("/applications/\(id)/pages/documents", fields: [], files: [("record_proof", "volet.pdf", pdf)])
+        let upload = try await browser.postMultipart(
+            ApplicationsRoute.page.path(id, "documents"), fields: [], files: [("record_proof", "volet.pdf", pdf)])
         precondition(upload.status == .seeOther, "upload: \(upload.status) \(upload.text.components(separatedBy: "<main").last?.prefix(400) ?? "")")
-        let declaration = try await browser.get("/applications/\(id)/declaration")
+        let declaration = try await browser.get(ApplicationsRoute.declaration.path(id))
         let token = value(of: "token", in: declaration.text) ?? ""
-        let sent = try await browser.post("/applications/\(id)/declaration", form: [("token", token), ("confirm", "yes")])
+        let sent = try await browser.post(ApplicationsRoute.declaration.path(id), form: [("token", token), ("confirm", "yes")])
         precondition(sent.status == .seeOther, "submit: \(sent.status)")
-        let confirmation = try await browser.get("/applications/\(id)/confirmation").text
+        let confirmation = try await browser.get(ApplicationsRoute.confirmation.path(id)).text
         let codes = confirmation.components(separatedBy: "<strong class=\"big\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
         return (id, codes[0], codes[1])
     }

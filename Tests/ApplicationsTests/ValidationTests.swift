@@ -1,4 +1,3 @@
-@testable import Applications
 import Catalog
 import Foundation
 import GuichetApp
@@ -10,10 +9,13 @@ import Logging
 import SQLKit
 import Testing
 
+@testable import Applications
+
 @Suite struct ValidationTests {
     func field(_ kind: FieldKind, _ configure: (inout FormField) -> Void = { _ in }) -> FormField {
         var field = FormField(
-            key: "f", kind: kind, label: LocalizedText(fr: "F"), hint: nil, required: true, minLength: nil, maxLength: nil, pattern: nil, min: nil, max: nil,
+            key: "f", kind: kind, label: LocalizedText(fr: "F"), hint: nil, required: true, minLength: nil, maxLength: nil, pattern: nil, min: nil,
+            max: nil,
             notAfterToday: nil, choices: nil, showIf: nil)
         configure(&field)
         return field
@@ -30,8 +32,18 @@ import Testing
         #expect(check(field(.date), "29/02/2023") == nil)
         #expect(check(field(.date), "29/02/2024") == "2024-02-29")
         #expect(check(field(.date) { $0.notAfterToday = true }, "01/01/2099") == nil)
-        #expect(check(field(.number) { $0.min = 1; $0.max = 10 }, "2,0") == "2")
-        #expect(check(field(.number) { $0.min = 1; $0.max = 10 }, "11") == nil)
+        #expect(
+            check(
+                field(.number) {
+                    $0.min = 1
+                    $0.max = 10
+                }, "2,0") == "2")
+        #expect(
+            check(
+                field(.number) {
+                    $0.min = 1
+                    $0.max = 10
+                }, "11") == nil)
         #expect(check(field(.number), "deux") == nil)
         #expect(check(field(.phone), "+221 77 123 45 67") == "+221771234567")
         #expect(check(field(.phone), "00228 90 00 00 00") == "+22890000000")
@@ -53,7 +65,10 @@ import Testing
     @Test func hiddenFieldsAreNeitherAskedNorKept() {
         let definition = try! ApplicationsDemo.forms().first { $0.procedure == "sn-carte-nationale-identite" }!.form
         let page = definition.pages[0]
-        var input = ["reason": "first", "previous_number": "ZZ", "last_name": "A", "first_names": "B", "birth_date": "01/01/1990", "phone": "771234567", "enrolment_centre": "C"]
+        var input = [
+            "reason": "first", "previous_number": "ZZ", "last_name": "A", "first_names": "B", "birth_date": "01/01/1990", "phone": "771234567",
+            "enrolment_centre": "C",
+        ]
         let first = AnswerValidator.validate(page: page, input: input, previous: [:])
         #expect(first.errors.isEmpty)
         #expect(first.answers["previous_number"] == nil)
@@ -62,7 +77,9 @@ import Testing
         #expect(renewal.errors.map(\.field) == ["previous_number"])
         // Files depend on the answers too: a first card needs the nationality certificate, a renewal does not.
         #expect(AnswerValidator.missing(definition, answers: first.answers, files: ["birth_extract"]) == ["nationality_certificate"])
-        #expect(AnswerValidator.missing(definition, answers: renewal.answers.merging(["previous_number": "AB12345"]) { $1 }, files: ["birth_extract"]).isEmpty)
+        #expect(
+            AnswerValidator.missing(definition, answers: renewal.answers.merging(["previous_number": "AB12345"]) { $1 }, files: ["birth_extract"])
+                .isEmpty)
     }
 
     @Test func everyDemoFormIsValidAndFindsItsProcedure() throws {
@@ -93,28 +110,37 @@ import Testing
         try await Apply.withApp { client, components in
             let person = TestSession(client: client)
             let id = try await Apply.start(person)
-            for page in ["requester", "record", "contact"] { try await person.post("/applications/\(id)/pages/\(page)", form: Apply.answers[page]!) }
+            for page in ["requester", "record", "contact"] {
+                try await person.post(ApplicationsRoute.page.path(id, page), form: Apply.answers[page]!)
+            }
             // Named .pdf, but HTML inside: refused, nothing stored.
-            let fake = try await person.postMultipart("/applications/\(id)/pages/documents", fields: [], files: [("record_proof", "acte.pdf", Array("<html>".utf8))])
+            let fake = try await person.postMultipart(
+                ApplicationsRoute.page.path(id, "documents"), fields: [], files: [("record_proof", "acte.pdf", Array("<html>".utf8))])
             #expect(fake.status == .unprocessableContent)
             #expect(fake.text.contains("doit être un PDF, un JPEG ou un PNG"))
             // Over the per-file limit (64 KB in tests).
             let big = Apply.pdf + [UInt8](repeating: 32, count: 70 * 1024)
-            let tooBig = try await person.postMultipart("/applications/\(id)/pages/documents", fields: [], files: [("record_proof", "big.pdf", big)])
+            let tooBig = try await person.postMultipart(
+                ApplicationsRoute.page.path(id, "documents"), fields: [], files: [("record_proof", "big.pdf", big)])
             #expect(tooBig.status == .unprocessableContent)
             #expect(tooBig.text.contains("dépasse"))
-            let stored = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM application_files").first()?.decode(column: "n", as: Int.self)
+            let stored = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM application_files").first()?.decode(
+                column: "n", as: Int.self)
             #expect(stored == 0)
             // No file at all on a required field.
-            let none = try await person.postMultipart("/applications/\(id)/pages/documents", fields: [], files: [])
+            let none = try await person.postMultipart(ApplicationsRoute.page.path(id, "documents"), fields: [], files: [])
             #expect(none.text.contains("Joignez"))
             // A JPEG passes, is kept outside the web root under its SHA-256, and only an agent can read it back.
             let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 1, count: 100)
-            #expect(try await person.postMultipart("/applications/\(id)/pages/documents", fields: [], files: [("record_proof", "photo.jpg", jpeg)]).status == .seeOther)
+            #expect(
+                try await person.postMultipart(ApplicationsRoute.page.path(id, "documents"), fields: [], files: [("record_proof", "photo.jpg", jpeg)])
+                    .status == .seeOther)
             let file = try #require(try await components.applications.store.files(id).first)
             #expect(file.mediaType == "image/jpeg")
             #expect(file.sha256 == FileInspector.sha256(jpeg))
-            let path = URL(fileURLWithPath: components.configuration.dataDirectory).appendingPathComponent("uploads/\(file.sha256.prefix(2))/\(file.sha256)").path
+            let path = URL(fileURLWithPath: components.configuration.dataDirectory).appendingPathComponent(
+                "uploads/\(file.sha256.prefix(2))/\(file.sha256)"
+            ).path
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try await client.execute(uri: "/uploads/\(file.sha256.prefix(2))/\(file.sha256)", method: .get) { $0 }.status == .notFound)
         }
@@ -123,17 +149,24 @@ import Testing
     @Test func theWholeApplicationHasATotalLimit() async throws {
         try await Apply.withApp { _, components in
             let service = components.applications
-            let procedure = try #require(try await CatalogRepository(database: components.database.db).procedures(ids: ["sn-declaration-naissance"]).first)
+            let procedure = try #require(
+                try await CatalogRepository(database: components.database.db).procedures(ids: ["sn-declaration-naissance"]).first)
             let form = try #require(try await service.forms.current(procedure: procedure.id))
-            let (record, _) = try await service.create(
-                .init(procedure: procedure, form: form, answers: ["birth_place": "facility"], submit: false, scope: "t", idempotencyKey: "total-1", requestHash: "h",
+            let (record, _) = try await service.submissions.create(
+                .init(
+                    procedure: procedure, form: form, answers: ["birth_place": "facility"], submit: false, scope: "t", idempotencyKey: "total-1",
+                    requestHash: "h",
                     filing: .init(channel: .api)), origin: .init(actor: "test"))
             let chunk = Apply.pdf + [UInt8](repeating: 32, count: 60 * 1024)
-            try await service.attach(record, field: try #require(form.definition.field("delivery_certificate")), filename: "a.pdf", bytes: chunk, origin: .init(actor: "t"))
-            try await service.attach(record, field: try #require(form.definition.field("witnesses_ids")), filename: "b.pdf", bytes: chunk, origin: .init(actor: "t"))
+            try await service.drafts.attach(
+                record, field: try #require(form.definition.field("delivery_certificate")), filename: "a.pdf", bytes: chunk, origin: .init(actor: "t")
+            )
+            try await service.drafts.attach(
+                record, field: try #require(form.definition.field("witnesses_ids")), filename: "b.pdf", bytes: chunk, origin: .init(actor: "t"))
             // 3 × 60 KB > 160 KB in tests.
             await #expect(throws: AppError.self) {
-                try await service.attach(record, field: try #require(form.definition.field("declarant_id")), filename: "c.pdf", bytes: chunk, origin: .init(actor: "t"))
+                try await service.drafts.attach(
+                    record, field: try #require(form.definition.field("declarant_id")), filename: "c.pdf", bytes: chunk, origin: .init(actor: "t"))
             }
             #expect(try await service.store.files(record.id).count == 2)
         }
@@ -147,22 +180,26 @@ import Testing
         try await Apply.withApp(logger: log.logger()) { client, components in
             let person = TestSession(client: client)
             let (_, reference, pin) = try await Apply.fileExtract(person)
-            try await person.get("/track")
-            try await person.post("/track", form: [("reference", reference), ("pin", pin)])
-            try await person.post("/track", form: [("reference", reference), ("pin", "000001")])
+            try await person.get(ApplicationsRoute.track.path())
+            try await person.post(ApplicationsRoute.track.path(), form: [("reference", reference), ("pin", pin)])
+            try await person.post(ApplicationsRoute.track.path(), form: [("reference", reference), ("pin", "000001")])
             let agent = try await TestApp.signedIn(client, components, role: .backOfficeAgent, institutions: ["sn-centre-etat-civil"])
-            try await agent.get("/admin/applications")
+            try await agent.get(ApplicationsRoute.inbox.path())
         }
         let text = log.text
         #expect(!text.isEmpty)
-        for secret in ["TESTDIOP", "Testdiop", "Mariama", "771234567", "77 123 45 67", "volet.pdf"] { #expect(!text.contains(secret), "\(secret) in the log") }
+        for secret in ["TESTDIOP", "Testdiop", "Mariama", "771234567", "77 123 45 67", "volet.pdf"] {
+            #expect(!text.contains(secret), "\(secret) in the log")
+        }
     }
 
     /// The audit log names what changed, never the person's answers.
     @Test func auditSummariesCarryNoAnswers() async throws {
         try await Apply.withApp { client, components in
             _ = try await Apply.fileExtract(TestSession(client: client))
-            let records = try await components.database.sql.raw("SELECT summary FROM audit_events").all().map { try $0.decode(column: "summary", as: String.self) }
+            let records = try await components.database.sql.raw("SELECT summary FROM audit_events").all().map {
+                try $0.decode(column: "summary", as: String.self)
+            }
             for summary in records { #expect(!summary.contains("TESTDIOP") && !summary.contains("771234567"), "\(summary)") }
         }
     }

@@ -14,7 +14,7 @@ import Testing
 /// Editors change a procedure on a draft, preview it, publish it; the public site shows only what is published.
 @Suite struct EditorTests {
     static let id = "sn-declaration-naissance"
-    static let path = EditorPaths.procedure(id)
+    static let path = CatalogRoute.editorProcedure.path(id)
 
     /// The form fields of the general form as the page shows them, with some changed.
     static func generalForm(_ html: String, changes: [String: String]) -> [(String, String)] {
@@ -55,48 +55,61 @@ import Testing
             #expect(page.status == .ok)
             #expect(Self.revision(page.text) == "0")
             let newTitle = "Déclarer la naissance d'un enfant"
-            let saved = try await editor.post(Self.path, form: Self.generalForm(page.text, changes: ["title_fr": newTitle, "revision": "0"]) + [("revision", "0")])
+            let saved = try await editor.post(
+                Self.path, form: Self.generalForm(page.text, changes: ["title_fr": newTitle, "revision": "0"]) + [("revision", "0")])
             #expect(saved.status == .seeOther)
 
             // The public page and API still show the published version.
-            let publicBefore = try await client.executeRequest(uri: CatalogPaths.procedure(Self.id), method: .get, headers: [:], body: nil)
+            let publicBefore = try await client.executeRequest(uri: CatalogRoute.procedure.path(Self.id), method: .get, headers: [:], body: nil)
             #expect(!publicBefore.text.contains(newTitle.replacingOccurrences(of: "'", with: "&#39;")))
             #expect(publicBefore.text.contains("Déclarer une naissance"))
             // The preview shows the draft under its banner.
-            let preview = try await editor.get(EditorPaths.preview(Self.id))
+            let preview = try await editor.get(CatalogRoute.editorPreview.path(Self.id))
             #expect(preview.status == .ok)
             #expect(preview.text.contains("class=\"banner\""))
             #expect(preview.text.contains("noindex"))
             #expect(preview.text.contains("Déclarer la naissance d&#39;un enfant") || preview.text.contains("Déclarer la naissance d'un enfant"))
 
             // A step: add a cost with a wrong amount → field-level error; then a right one.
-            let stepPath = EditorPaths.step(Self.id, 0, 0)
+            let stepPath = CatalogRoute.editorStep.path(Self.id, "0", "0")
             let step = try await editor.get(stepPath)
             #expect(step.status == .ok)
             let revision = Self.revision(step.text)
             #expect(revision == "1")
-            let title = step.text.firstMatch(of: /name="title_fr" type="text" lang="fr" value="([^"]*)"/).map { Self.decode(String($0.output.1)) } ?? ""
+            let title =
+                step.text.firstMatch(of: /name="title_fr" type="text" lang="fr" value="([^"]*)"/).map { Self.decode(String($0.output.1)) } ?? ""
             let costRow = step.text.matches(of: /name="cost_kind_(\d+)"/).count - 1
-            let wrong = try await editor.post(stepPath, form: [("revision", revision), ("title_fr", title), ("cost_kind_\(costRow)", "amount"), ("cost_amount_\(costRow)", "deux mille"), ("cost_currency_\(costRow)", "XOF")])
+            let wrong = try await editor.post(
+                stepPath,
+                form: [
+                    ("revision", revision), ("title_fr", title), ("cost_kind_\(costRow)", "amount"), ("cost_amount_\(costRow)", "deux mille"),
+                    ("cost_currency_\(costRow)", "XOF"),
+                ])
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.text.contains("id=\"cost_amount_\(costRow)-error\""))
             #expect(wrong.text.contains("value=\"deux mille\""))
-            let right = try await editor.post(stepPath, form: [("revision", revision), ("title_fr", title), ("cost_kind_\(costRow)", "amount"), ("cost_amount_\(costRow)", "2 000"), ("cost_currency_\(costRow)", "XOF"), ("cost_label_\(costRow)_fr", "Timbre fiscal")])
+            let right = try await editor.post(
+                stepPath,
+                form: [
+                    ("revision", revision), ("title_fr", title), ("cost_kind_\(costRow)", "amount"), ("cost_amount_\(costRow)", "2 000"),
+                    ("cost_currency_\(costRow)", "XOF"), ("cost_label_\(costRow)_fr", "Timbre fiscal"),
+                ])
             #expect(right.status == .seeOther)
 
             // Publish: the public page changes, the history keeps both versions, the difference names the change.
             let before = try await editor.get(Self.path)
-            let published = try await editor.post(EditorPaths.publish(Self.id), form: [("revision", Self.revision(before.text))])
+            let published = try await editor.post(CatalogRoute.editorPublish.path(Self.id), form: [("revision", Self.revision(before.text))])
             #expect(published.status == .seeOther)
-            let publicAfter = try await client.executeRequest(uri: CatalogPaths.procedure(Self.id), method: .get, headers: [:], body: nil)
-            #expect(publicAfter.text.contains("Déclarer la naissance d&#39;un enfant") || publicAfter.text.contains("Déclarer la naissance d'un enfant"))
+            let publicAfter = try await client.executeRequest(uri: CatalogRoute.procedure.path(Self.id), method: .get, headers: [:], body: nil)
+            #expect(
+                publicAfter.text.contains("Déclarer la naissance d&#39;un enfant") || publicAfter.text.contains("Déclarer la naissance d'un enfant"))
             #expect(publicAfter.text.contains("Timbre fiscal"))
-            let api = try await client.executeRequest(uri: CatalogPaths.apiProcedure(Self.id), method: .get, headers: [:], body: nil)
+            let api = try await client.executeRequest(uri: CatalogRoute.apiProcedure.path(Self.id), method: .get, headers: [:], body: nil)
             #expect(api.text.contains("Timbre fiscal"))
-            let history = try await editor.get(EditorPaths.history(Self.id))
+            let history = try await editor.get(CatalogRoute.editorHistory.path(Self.id))
             #expect(history.text.contains("<td>2</td>"))
             #expect(history.text.contains("<td>1</td>"))
-            let diff = try await editor.get(EditorPaths.diff(Self.id, from: "1", to: "2").replacingOccurrences(of: "&", with: "&"))
+            let diff = try await editor.get(CatalogRoute.editorDiffLink(Self.id, from: "1", to: "2").replacingOccurrences(of: "&", with: "&"))
             #expect(diff.status == .ok)
             #expect(diff.text.contains("<th scope=\"row\">title.fr</th>"))
             #expect(diff.text.contains("blocks[0].steps[0].costs["))
@@ -112,8 +125,9 @@ import Testing
         try await TestApp.withClient(seed: .demo) { client, components in
             let editor = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-centre-etat-civil"])
             let page = try await editor.get(Self.path)
-            let addStep = EditorPaths.newStep(Self.id) + "?block=0"
-            #expect(page.text.contains("href=\"\(addStep)\"") || page.text.contains("href=\"\(addStep.replacingOccurrences(of: "&", with: "&amp;"))\""))
+            let addStep = CatalogRoute.editorNewStepLink(Self.id, block: 0)
+            #expect(
+                page.text.contains("href=\"\(addStep)\"") || page.text.contains("href=\"\(addStep.replacingOccurrences(of: "&", with: "&amp;"))\""))
             let steps = try #require(try await ProcedureEditor(database: components.database.db).working(Self.id)).procedure.blocks[0].steps.count
             let form = try await editor.get(addStep)
             #expect(form.status == .ok)
@@ -126,7 +140,8 @@ import Testing
             // 30 February is not a day: the field says so and nothing is saved.
             let general = try await editor.get(Self.path)
             let revision = Self.revision(general.text)
-            let wrongDay = try await editor.post(Self.path, form: Self.generalForm(general.text, changes: ["last_reviewed": "2026-02-30"]) + [("revision", revision)])
+            let wrongDay = try await editor.post(
+                Self.path, form: Self.generalForm(general.text, changes: ["last_reviewed": "2026-02-30"]) + [("revision", revision)])
             #expect(wrongDay.status == .unprocessableContent)
             #expect(try await ProcedureEditor(database: components.database.db).working(Self.id)?.revision == working.revision)
         }
@@ -138,9 +153,11 @@ import Testing
             let second = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-centre-etat-civil"])
             let pageA = try await first.get(Self.path)
             let pageB = try await second.get(Self.path)
-            let a = try await first.post(Self.path, form: Self.generalForm(pageA.text, changes: ["title_fr": "Titre de l'éditeur A"]) + [("revision", "0")])
+            let a = try await first.post(
+                Self.path, form: Self.generalForm(pageA.text, changes: ["title_fr": "Titre de l'éditeur A"]) + [("revision", "0")])
             #expect(a.status == .seeOther)
-            let b = try await second.post(Self.path, form: Self.generalForm(pageB.text, changes: ["title_fr": "Titre de l'éditeur B"]) + [("revision", "0")])
+            let b = try await second.post(
+                Self.path, form: Self.generalForm(pageB.text, changes: ["title_fr": "Titre de l'éditeur B"]) + [("revision", "0")])
             #expect(b.status == .conflict)
             // B sees the conflict and still has its own text in the form; A's is the draft.
             #expect(b.text.contains("Titre de l&#39;éditeur B") || b.text.contains("Titre de l'éditeur B"))
@@ -162,12 +179,12 @@ import Testing
         try await TestApp.withClient(seed: .demo) { client, components in
             let outsider = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-dgpn"])
             #expect(try await outsider.get(Self.path).status == .forbidden)
-            try await outsider.get(EditorPaths.home)
+            try await outsider.get(CatalogRoute.editorHome.path())
             let post = try await outsider.post(Self.path, form: [("revision", "0"), ("title_fr", "Pirate")])
             #expect(post.status == .forbidden)
             #expect(try await ProcedureEditor(database: components.database.db).drafts().isEmpty)
             // Their list shows only their own institution's procedures.
-            let home = try await outsider.get(EditorPaths.home)
+            let home = try await outsider.get(CatalogRoute.editorHome.path())
             #expect(!home.text.contains(Self.id))
         }
     }
@@ -175,18 +192,22 @@ import Testing
     @Test func aNewProcedureIsPublishedOnlyWhenComplete() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let editor = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-mairie"])
-            try await editor.get(EditorPaths.new)
-            let bad = try await editor.post(EditorPaths.new, form: [("institution", "sn-mairie"), ("id", "tg-oops"), ("title_fr", "")])
+            try await editor.get(CatalogRoute.editorNew.path())
+            let bad = try await editor.post(CatalogRoute.editorNew.path(), form: [("institution", "sn-mairie"), ("id", "tg-oops"), ("title_fr", "")])
             #expect(bad.status == .unprocessableContent)
             #expect(bad.text.contains("id=\"id-error\""))
             #expect(bad.text.contains("id=\"title_fr-error\""))
-            let created = try await editor.post(EditorPaths.new, form: [("institution", "sn-mairie"), ("id", "sn-certificat-vie"), ("title_fr", "Obtenir un certificat de vie")])
+            let created = try await editor.post(
+                CatalogRoute.editorNew.path(),
+                form: [("institution", "sn-mairie"), ("id", "sn-certificat-vie"), ("title_fr", "Obtenir un certificat de vie")])
             #expect(created.status == .seeOther)
-            let page = try await editor.get(EditorPaths.procedure("sn-certificat-vie"))
+            let page = try await editor.get(CatalogRoute.editorProcedure.path("sn-certificat-vie"))
             // No step yet: publishing is refused with the reason, and nothing is public.
-            let refused = try await editor.post(EditorPaths.publish("sn-certificat-vie"), form: [("revision", Self.revision(page.text))])
+            let refused = try await editor.post(CatalogRoute.editorPublish.path("sn-certificat-vie"), form: [("revision", Self.revision(page.text))])
             #expect(refused.status == .unprocessableContent)
-            #expect(try await client.executeRequest(uri: CatalogPaths.procedure("sn-certificat-vie"), method: .get, headers: [:], body: nil).status == .notFound)
+            #expect(
+                try await client.executeRequest(uri: CatalogRoute.procedure.path("sn-certificat-vie"), method: .get, headers: [:], body: nil).status
+                    == .notFound)
         }
     }
 

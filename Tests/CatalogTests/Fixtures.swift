@@ -31,7 +31,11 @@ enum Fixtures {
             status: .published, version: 1, lastReviewed: "2026-11-22",
             sources: [Source(title: "Code de la famille", url: "https://example.org/code", date: "2026-11-22")],
             blocks: blocks ?? [
-                Block(mode: .sequence, steps: [step("Déclarer", costs: [Cost(kind: .free)], minutes: MinMax(min: 10, max: 30), requirements: ["Certificat d'accouchement"])])
+                Block(
+                    mode: .sequence,
+                    steps: [
+                        step("Déclarer", costs: [Cost(kind: .free)], minutes: MinMax(min: 10, max: 30), requirements: ["Certificat d'accouchement"])
+                    ])
             ])
     }
 

@@ -1,9 +1,11 @@
-@testable import Catalog
 import Foundation
+import GuichetCore
 import GuichetTesting
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import Catalog
 
 @Suite struct PagesTests {
     func firstProcedureHref(_ html: String) -> String? {
@@ -184,13 +186,14 @@ import Testing
         }
     }
 
-    /// A discreet footer link starts a digitalisation need from the procedure; the page is the same for every visitor
-    /// (it is cached per language), so the link never depends on who is signed in.
     @Test func metricsNeedTheirToken() async throws {
         let token = "metrics-token-for-tests-0123456789"
-        try await TestApp.withClient(configure: { $0.metricsToken = token }) { client, _ in
+        let configure: @Sendable (inout AppConfiguration) -> Void = { $0.metricsToken = token }
+        try await TestApp.withClient(configure: configure) { client, _ in
             #expect(try await client.execute(uri: "/metrics", method: .get) { $0.status } == .notFound)
-            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong-token-0123456789"]) { $0.status } == .notFound)
+            #expect(
+                try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong-token-0123456789"]) { $0.status }
+                    == .notFound)
             try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -198,26 +201,33 @@ import Testing
         }
     }
 
-    @Test func procedurePageLinksToReportingANeed() async throws {
+    /// What other features offer about a procedure ends its last line (a digitalisation need, from the ecosystem); the
+    /// page is the same for every visitor (it is cached per language), so its links never depend on who is signed in.
+    @Test func procedurePageShowsTheActionsOfferedTheSameToEveryone() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
             let id = "sn-casier-judiciaire"
             // Rendered first for a signed-in editor, kept, then served to a visitor: nothing of the editor's in it.
             let editor = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: ["sn-centre-etat-civil"])
-            let signedIn = try await editor.get(CatalogPaths.procedure(id)).text
+            let signedIn = try await editor.get(CatalogRoute.procedure.path(id)).text
             #expect(!signedIn.contains("sign-out") && !signedIn.contains("Test catalog_editor"))
-            let anonymous = try await client.execute(uri: CatalogPaths.procedure(id), method: .get) { response in
+            let anonymous = try await client.execute(uri: CatalogRoute.procedure.path(id), method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.body.readableBytes + css <= 20_480, "\(response.body.readableBytes) + \(css) bytes")
                 return response.text
             }
-            #expect(anonymous.contains("<a href=\"/admin/ecosystem/needs/new/\(id)\">Signaler un besoin de numérisation</a></p>"))
             #expect(signedIn == anonymous)
-            let english = try await client.execute(uri: CatalogPaths.procedure(id) + "?lang=en", method: .get) { response in
+            // After the link to the procedure's data, at the end of its last line.
+            let footer = /\/api\/v1\/procedures\/[^"]+">[^<]+<\/a> · <a href="([^"]+)">([^<]+)<\/a><\/p>/
+            let french = try #require(anonymous.firstMatch(of: footer).map { (String($0.1), String($0.2)) })
+            #expect(french.0.contains(id), "the footer's action is about the procedure: \(french.0)")
+            let english = try await client.execute(uri: CatalogRoute.procedure.path(id) + "?lang=en", method: .get) { response in
                 #expect(response.body.readableBytes + css <= 20_480)
                 return response.text
             }
-            #expect(english.contains("<a href=\"/admin/ecosystem/needs/new/\(id)?lang=en\">Report a digitalisation need</a>"))
+            let translated = try #require(english.firstMatch(of: footer).map { (String($0.1), String($0.2)) })
+            #expect(translated.0 == french.0 + "?lang=en")
+            #expect(translated.1 != french.1, "the action's label is translated")
         }
     }
 
@@ -268,7 +278,9 @@ import Testing
             #expect(components.cache.generation.current == before)
             let watcher = CatalogGenerationWatcher(database: components.database, generation: components.cache.generation)
             let task = Task { try await watcher.run() }
-            for _ in 0..<50 where components.cache.generation.current == before {
+            // The watcher polls every second: wait for what it learns (on a slow machine, up to 10 s), then say what it saw.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while components.cache.generation.current == before, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
             task.cancel()

@@ -1,7 +1,8 @@
-@testable import Catalog
 import Foundation
 import GuichetTesting
 import Testing
+
+@testable import Catalog
 
 /// Search forgives case, accents and plurals, on SQLite FTS5 and on PostgreSQL alike (DATABASE_URL chooses).
 @Suite struct SearchTests {

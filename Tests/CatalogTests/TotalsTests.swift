@@ -5,11 +5,15 @@ import Testing
 @Suite struct TotalsTests {
     @Test func sequenceAddsCostsAndTimes() {
         let procedure = Fixtures.procedure(blocks: [
-            Block(mode: .sequence, steps: [
-                Fixtures.step("A", costs: [Fixtures.amount(2000)], minutes: MinMax(min: 10, max: 20), days: MinMax(min: 1, max: 2), requirements: ["Photo"]),
-                Fixtures.step("B", institution: "sn-tribunal-test", costs: [Fixtures.amount(500)], minutes: MinMax(min: 5, max: 5),
-                    days: MinMax(min: 3, max: 7), requirements: ["Photo", "Acte"]),
-            ])
+            Block(
+                mode: .sequence,
+                steps: [
+                    Fixtures.step(
+                        "A", costs: [Fixtures.amount(2000)], minutes: MinMax(min: 10, max: 20), days: MinMax(min: 1, max: 2), requirements: ["Photo"]),
+                    Fixtures.step(
+                        "B", institution: "sn-tribunal-test", costs: [Fixtures.amount(500)], minutes: MinMax(min: 5, max: 5),
+                        days: MinMax(min: 3, max: 7), requirements: ["Photo", "Acte"]),
+                ])
         ])
         let totals = ProcedureTotals(procedure: procedure)
         #expect(totals.steps == 2)
@@ -23,14 +27,18 @@ import Testing
 
     @Test func parallelTakesTheLongestAndAlternativeGivesARange() {
         let procedure = Fixtures.procedure(blocks: [
-            Block(mode: .parallel, steps: [
-                Fixtures.step("A", costs: [Fixtures.amount(1000)], days: MinMax(min: 2, max: 3)),
-                Fixtures.step("B", costs: [Fixtures.amount(1000)], days: MinMax(min: 5, max: 10)),
-            ]),
-            Block(mode: .alternative, steps: [
-                Fixtures.step("Online", costs: [Fixtures.amount(0)], days: MinMax(min: 0, max: 1)),
-                Fixtures.step("Counter", costs: [Fixtures.amount(3000)], days: MinMax(min: 2, max: 4)),
-            ]),
+            Block(
+                mode: .parallel,
+                steps: [
+                    Fixtures.step("A", costs: [Fixtures.amount(1000)], days: MinMax(min: 2, max: 3)),
+                    Fixtures.step("B", costs: [Fixtures.amount(1000)], days: MinMax(min: 5, max: 10)),
+                ]),
+            Block(
+                mode: .alternative,
+                steps: [
+                    Fixtures.step("Online", costs: [Fixtures.amount(0)], days: MinMax(min: 0, max: 1)),
+                    Fixtures.step("Counter", costs: [Fixtures.amount(3000)], days: MinMax(min: 2, max: 4)),
+                ]),
         ])
         let totals = ProcedureTotals(procedure: procedure)
         #expect(totals.costs == [.init(currency: "XOF", min: 2000, max: 5000)])
@@ -40,10 +48,12 @@ import Testing
 
     @Test func unknownCostsAndMissingTimesAreFlagged() {
         let procedure = Fixtures.procedure(blocks: [
-            Block(mode: .sequence, steps: [
-                Fixtures.step("A", costs: [Cost(kind: .unknown)], days: MinMax(min: 1, max: 1)),
-                Fixtures.step("B", costs: [Fixtures.amount(100)]),
-            ])
+            Block(
+                mode: .sequence,
+                steps: [
+                    Fixtures.step("A", costs: [Cost(kind: .unknown)], days: MinMax(min: 1, max: 1)),
+                    Fixtures.step("B", costs: [Fixtures.amount(100)]),
+                ])
         ])
         let totals = ProcedureTotals(procedure: procedure)
         #expect(totals.costIncomplete)

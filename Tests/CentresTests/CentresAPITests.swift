@@ -1,5 +1,4 @@
 import Audit
-@testable import Centres
 import Foundation
 import GuichetCore
 import GuichetTesting
@@ -8,6 +7,8 @@ import HummingbirdTesting
 import NIOCore
 import SQLKit
 import Testing
+
+@testable import Centres
 
 @Suite struct CentresAPITests {
     typealias F = CentresFixtures
@@ -20,7 +21,8 @@ import Testing
     func post(_ client: any TestClientProtocol, _ centre: String, _ body: String, key: String? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let key { headers[Self.key] = key }
-        return try await client.executeRequest(uri: CentresPaths.apiTickets(centre), method: .post, headers: headers, body: ByteBuffer(string: body))
+        return try await client.executeRequest(
+            uri: CentresRoute.apiTickets.path(centre), method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
     /// The JSON error's code and field, after checking its status and that it is JSON.
@@ -34,27 +36,27 @@ import Testing
 
     @Test func directoryWithHoursServicesAndWaits() async throws {
         try await F.withClient { client, components in
-            let queue = QueueService(database: components.database)
+            let queue = F.queue(components)
             try await queue.openCounter(centre: F.dakar, counter: F.counter(1), services: [F.civil], actor: "agent")
             for _ in 0..<3 { _ = try await queue.issue(.init(centreId: F.dakar, serviceId: F.civil, channel: .kiosk, actor: "test")) }
 
-            let list = try await client.execute(uri: CentresPaths.apiCentres, method: .get) { try json($0) }
+            let list = try await client.execute(uri: CentresRoute.apiCentres.path(), method: .get) { try json($0) }
             let items = try #require(list["items"] as? [[String: Any]])
             #expect(Set(items.compactMap { $0["id"] as? String }) == [F.dakar, F.brazzaville])
             #expect(list["total"] as? Int == 2)
-            let congo = try await client.execute(uri: CentresPaths.apiCentres + "?country=cg", method: .get) { try json($0) }
+            let congo = try await client.execute(uri: CentresRoute.apiCentres.path() + "?country=cg", method: .get) { try json($0) }
             #expect((congo["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [F.brazzaville])
-            let unknown = try await client.execute(uri: CentresPaths.apiCentres + "?country=ZZ", method: .get) { try error($0, .badRequest) }
+            let unknown = try await client.execute(uri: CentresRoute.apiCentres.path() + "?country=ZZ", method: .get) { try error($0, .badRequest) }
             #expect(unknown.code == "bad_parameter" && unknown.field == "country")
 
-            let dakar = try await client.execute(uri: CentresPaths.apiCentre(F.dakar), method: .get) { response in
+            let dakar = try await client.execute(uri: CentresRoute.apiCentre.path(F.dakar), method: .get) { response in
                 #expect(response.status == .ok)
                 return try json(response)
             }
             #expect(dakar["id"] as? String == F.dakar && dakar["timezone"] as? String == "Africa/Dakar" && dakar["openNow"] as? Bool == true)
             #expect((dakar["name"] as? [String: Any])?["en"] as? String == "Dakar test centre")
             let hours = try #require(dakar["hours"] as? [[String: Any]])
-            #expect(hours.count == 7 && hours.first?["opens"] as? String == "00:00" && hours.first?["closes"] as? String == "24:00")
+            #expect(hours.count == 6 && hours.first?["opens"] as? String == "08:00" && hours.first?["closes"] as? String == "18:00")
             let services = try #require(dakar["services"] as? [[String: Any]])
             #expect(services.map { $0["id"] as? String } == [F.civil, F.identity])
             // Three waiting, one counter, fewer than five services measured: 3 × 6 minutes.
@@ -62,10 +64,10 @@ import Testing
             #expect(services[0]["estimatedWaitMinutes"] as? Int == 18)
             #expect(services[1]["waiting"] as? Int == 0 && services[1]["estimatedWaitMinutes"] == nil, "no counter and no recent call: not known")
 
-            let brazzaville = try await client.execute(uri: CentresPaths.apiCentre(F.brazzaville), method: .get) { try json($0) }
+            let brazzaville = try await client.execute(uri: CentresRoute.apiCentre.path(F.brazzaville), method: .get) { try json($0) }
             #expect((brazzaville["closures"] as? [[String: Any]])?.contains { $0["day"] as? String == "2099-01-05" } == true)
             #expect(brazzaville["hoursConfirmed"] as? Bool == false && brazzaville["status"] as? String == "planned")
-            let missing = try await client.execute(uri: CentresPaths.apiCentre("nowhere"), method: .get) { try error($0, .notFound) }
+            let missing = try await client.execute(uri: CentresRoute.apiCentre.path("nowhere"), method: .get) { try error($0, .notFound) }
             #expect(missing.code == "centre_not_found")
         }
     }
@@ -78,11 +80,11 @@ import Testing
             #expect(first.status == .created)
             let ticket = try json(first)
             let code = try #require(ticket["code"] as? String)
-            #expect(first.headers[.location] == CentresPaths.apiTicket(code))
+            #expect(first.headers[.location] == CentresRoute.apiTicket.path(code))
             #expect(first.headers[.cacheControl] == "no-store")
             #expect(ticket["label"] as? String == "A001" && ticket["status"] as? String == "waiting" && ticket["priority"] as? String == "elderly")
             #expect(ticket["channel"] as? String == "remote" && ticket["position"] as? Int == 1 && ticket["peopleAhead"] as? Int == 0)
-            #expect(ticket["url"] as? String == CentresPaths.ticket(code))
+            #expect(ticket["url"] as? String == CentresRoute.ticket.path(code))
 
             let retry = try await post(client, F.dakar, body, key: key)
             #expect(retry.status == .ok)
@@ -109,7 +111,7 @@ import Testing
             let stored = try await components.database.sql.select().column("phone").from("centre_tickets").where("code", .equal, code)
                 .first(decoding: Phone.self)
             #expect(stored?.phone == "+221771234567")
-            let read = try await client.execute(uri: CentresPaths.apiTicket(code.lowercased()), method: .get) { response in
+            let read = try await client.execute(uri: CentresRoute.apiTicket.path(code.lowercased()), method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.cacheControl] == "no-store")
                 return response.text
@@ -120,12 +122,12 @@ import Testing
             #expect(!first.text.contains("agent") && !first.text.contains("\"id\""))
 
             // Called and served: no place in the queue any more.
-            try await QueueService(database: components.database).openCounter(centre: F.dakar, counter: F.counter(2), services: [F.civil], actor: "agent")
-            _ = try await QueueService(database: components.database).callNext(centre: F.dakar, counter: F.counter(2), actor: "agent")
-            let called = try await client.execute(uri: CentresPaths.apiTicket(code), method: .get) { try json($0) }
+            try await F.queue(components).openCounter(centre: F.dakar, counter: F.counter(2), services: [F.civil], actor: "agent")
+            _ = try await F.queue(components).callNext(centre: F.dakar, counter: F.counter(2), actor: "agent")
+            let called = try await client.execute(uri: CentresRoute.apiTicket.path(code), method: .get) { try json($0) }
             #expect(called["status"] as? String == "called" && called["counter"] as? String == "2" && called["calledAt"] is String)
             #expect(called["position"] == nil && called["estimatedWaitMinutes"] == nil)
-            let unknown = try await client.execute(uri: CentresPaths.apiTicket("NOPE2345"), method: .get) { try error($0, .notFound) }
+            let unknown = try await client.execute(uri: CentresRoute.apiTicket.path("NOPE2345"), method: .get) { try error($0, .notFound) }
             #expect(unknown.code == "ticket_not_found")
         }
     }
@@ -148,7 +150,7 @@ import Testing
             let missing = try error(try await post(client, "nowhere", #"{"service": "x"}"#), .notFound)
             #expect(missing.code == "centre_not_found")
             // A centre closed today takes no remote ticket.
-            let today = CentreClock.day(Date(), in: TimeZone(identifier: "Africa/Brazzaville")!)
+            let today = CentreClock.day(try F.clock(components).now, in: TimeZone(identifier: "Africa/Brazzaville")!)
             try await components.database.sql.insert(into: "centre_closures").columns("centre_id", "day", "reason_fr", "reason_en")
                 .values(SQLBind(F.brazzaville), SQLBind(today), SQLBind("Test"), SQLBind("Test")).run()
             let closed = try error(try await post(client, F.brazzaville, #"{"service": "\#(F.record)"}"#), .conflict)
@@ -168,14 +170,14 @@ import Testing
                 #expect(Set(object.keys).isSubset(of: Set(properties.keys)), "\(schema): \(Set(object.keys).subtracting(properties.keys))")
                 for required in schemas[schema]?["required"] as? [String] ?? [] { #expect(object[required] != nil, "\(schema).\(required)") }
             }
-            try await QueueService(database: components.database).openCounter(centre: F.dakar, counter: F.counter(1), services: [F.civil], actor: "a")
-            let centre = try await client.execute(uri: CentresPaths.apiCentre(F.brazzaville), method: .get) { try json($0) }
+            try await F.queue(components).openCounter(centre: F.dakar, counter: F.counter(1), services: [F.civil], actor: "a")
+            let centre = try await client.execute(uri: CentresRoute.apiCentre.path(F.brazzaville), method: .get) { try json($0) }
             check(centre, "CentreDetail")
             for closure in centre["closures"] as? [[String: Any]] ?? [] { check(closure, "CentreClosure") }
             for hours in centre["hours"] as? [[String: Any]] ?? [] { check(hours, "CentreHours") }
-            let dakar = try await client.execute(uri: CentresPaths.apiCentre(F.dakar), method: .get) { try json($0) }
+            let dakar = try await client.execute(uri: CentresRoute.apiCentre.path(F.dakar), method: .get) { try json($0) }
             for service in dakar["services"] as? [[String: Any]] ?? [] { check(service, "CentreService") }
-            let list = try await client.execute(uri: CentresPaths.apiCentres, method: .get) { try json($0) }
+            let list = try await client.execute(uri: CentresRoute.apiCentres.path(), method: .get) { try json($0) }
             for item in list["items"] as? [[String: Any]] ?? [] { check(item, "CentreSummary") }
             let ticket = try json(try await post(client, F.dakar, #"{"service": "\#(F.civil)"}"#))
             check(ticket, "Ticket")

@@ -1,5 +1,4 @@
 import Audit
-@testable import Centres
 import Foundation
 import GuichetApp
 import GuichetCore
@@ -7,6 +6,8 @@ import GuichetTesting
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import Centres
 
 @Suite struct CommitmentsTests {
     typealias F = CentresFixtures
@@ -34,42 +35,43 @@ import Testing
             let manager = TestSession(client: client)
             #expect(try await manager.signIn(email: user.email, password: user.password).status == .seeOther)
             let home = try await manager.get("/admin")
-            #expect(home.text.contains("href=\"\(CentresPaths.commitments)\""), "the back-office menu leads to the form")
-            let page = try await manager.get(CentresPaths.commitments)
+            #expect(home.text.contains("href=\"\(CentresRoute.commitments.path())\""), "the back-office menu leads to the form")
+            let page = try await manager.get(CentresRoute.commitments.path())
             #expect(page.status == .ok)
             #expect(page.text.contains("name=\"wait_target\" type=\"number\" min=\"0\" max=\"100\" value=\"80\""))
             #expect(page.text.contains("name=\"wait_minutes\" type=\"number\" min=\"1\" value=\"20\""))
             let importedEvents = try await Self.events(components).count
 
-            let saved = try await manager.post(CentresPaths.commitments, form: Self.form())
-            #expect(saved.status == .seeOther && saved.headers[.location] == CentresPaths.commitments + "?saved=1")
-            #expect(try await manager.get(CentresPaths.commitments + "?saved=1").text.contains("Engagements enregistrés"))
+            let saved = try await manager.post(CentresRoute.commitments.path(), form: Self.form())
+            #expect(saved.status == .seeOther && saved.headers[.location] == CentresRoute.commitments.path() + "?saved=1")
+            #expect(try await manager.get(CentresRoute.commitments.path() + "?saved=1").text.contains("Engagements enregistrés"))
             let stored = try await DirectoryRepository(database: components.database.db).commitments()
-            #expect(stored == [
-                Commitment(kind: .wait, minutes: 15, target: 90, label: LocalText(fr: "Accueil rapide", en: "Quick welcome")),
-                Commitment(kind: .satisfaction, minutes: nil, target: 75, label: LocalText(fr: "Usagers satisfaits", en: "Satisfied users")),
-            ])
+            #expect(
+                stored == [
+                    Commitment(kind: .wait, minutes: 15, target: 90, label: LocalText(fr: "Accueil rapide", en: "Quick welcome")),
+                    Commitment(kind: .satisfaction, minutes: nil, target: 75, label: LocalText(fr: "Usagers satisfaits", en: "Satisfied users")),
+                ])
             let events = try await Self.events(components)
             #expect(events.count == importedEvents + 1)
             #expect(events.last?.entry.actor == "user:\(user.id)")
             #expect(events.last?.entry.summary == "wait 90% within 15 min; satisfaction 75%")
 
-            let french = try await client.execute(uri: CentresPaths.results, method: .get) { $0.text }
+            let french = try await client.execute(uri: CentresRoute.results.path(), method: .get) { $0.text }
             #expect(french.contains("<li><strong>Accueil rapide</strong> — 90 % des usagers appelés au guichet en 15 minutes au plus.</li>"))
             #expect(french.contains("Au moins 75 % d&#39;usagers satisfaits ou très satisfaits."))
             #expect(french.contains("15 min</th>"), "the table's column follows the new threshold")
-            let english = try await client.execute(uri: CentresPaths.results + "?lang=en", method: .get) { $0.text }
+            let english = try await client.execute(uri: CentresRoute.results.path() + "?lang=en", method: .get) { $0.text }
             #expect(english.contains("<li><strong>Quick welcome</strong> — 90% of visitors called to a counter within 15 minutes.</li>"))
 
             // The same values again: nothing is written, no event.
-            let again = try await manager.post(CentresPaths.commitments, form: Self.form())
-            #expect(again.headers[.location] == CentresPaths.commitments + "?saved=0")
+            let again = try await manager.post(CentresRoute.commitments.path(), form: Self.form())
+            #expect(again.headers[.location] == CentresRoute.commitments.path() + "?saved=0")
             #expect(try await Self.events(components).count == importedEvents + 1)
 
             // A commitment no longer published leaves the public page.
-            #expect(try await manager.post(CentresPaths.commitments, form: Self.form(satisfaction: false)).status == .seeOther)
+            #expect(try await manager.post(CentresRoute.commitments.path(), form: Self.form(satisfaction: false)).status == .seeOther)
             #expect(try await DirectoryRepository(database: components.database.db).commitments().map(\.kind) == [.wait])
-            let after = try await client.execute(uri: CentresPaths.results, method: .get) { $0.text }
+            let after = try await client.execute(uri: CentresRoute.results.path(), method: .get) { $0.text }
             #expect(!after.contains("Usagers satisfaits") && !after.contains("d&#39;usagers satisfaits ou très satisfaits."))
         }
     }
@@ -77,21 +79,22 @@ import Testing
     @Test func wrongFieldsAreNamedAndNothingIsWritten() async throws {
         try await F.withClient { client, components in
             let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.brazzaville])
-            try await manager.get(CentresPaths.commitments)
+            try await manager.get(CentresRoute.commitments.path())
             let before = try await DirectoryRepository(database: components.database.db).commitments()
             let eventsBefore = try await Self.events(components).count
-            let refused = try await manager.post(CentresPaths.commitments, form: Self.form(waitTarget: "101", minutes: "0", waitLabelEn: "  "))
+            let refused = try await manager.post(CentresRoute.commitments.path(), form: Self.form(waitTarget: "101", minutes: "0", waitLabelEn: "  "))
             #expect(refused.status == .unprocessableContent)
             let html = refused.text
             #expect(html.contains("<a href=\"#wait-target\">L&#39;objectif doit être un nombre entier de 0 à 100.</a>"))
-            #expect(html.contains("<span class=\"error\" id=\"wait-minutes-error\">Le délai doit être un nombre entier de minutes, de 1 à 1440.</span>"))
+            #expect(
+                html.contains("<span class=\"error\" id=\"wait-minutes-error\">Le délai doit être un nombre entier de minutes, de 1 à 1440.</span>"))
             #expect(html.contains("<a href=\"#wait-label-en\">Écrivez l&#39;intitulé en anglais.</a>"))
             #expect(html.contains("value=\"101\""), "what was typed stays in the form")
             #expect(!html.contains("#satisfaction-"), "the right fields are not flagged")
             #expect(try await DirectoryRepository(database: components.database.db).commitments() == before)
             #expect(try await Self.events(components).count == eventsBefore)
 
-            let english = try await manager.post(CentresPaths.commitments + "?lang=en", form: Self.form(satisfactionTarget: "-1"))
+            let english = try await manager.post(CentresRoute.commitments.path() + "?lang=en", form: Self.form(satisfactionTarget: "-1"))
             #expect(english.status == .unprocessableContent)
             #expect(english.text.contains("The target must be a whole number from 0 to 100."))
             #expect(try await DirectoryRepository(database: components.database.db).commitments() == before)
@@ -103,23 +106,23 @@ import Testing
             let before = try await DirectoryRepository(database: components.database.db).commitments()
             for (role, centres) in [(Role.centreAgent, [F.dakar]), (.analyst, []), (.centreManager, [])] {
                 let other = try await TestApp.signedIn(client, components, role: role, centres: centres)
-                #expect(try await other.get(CentresPaths.commitments).status == .forbidden, "\(role) \(centres)")
-                #expect(try await other.post(CentresPaths.commitments, form: Self.form()).status == .forbidden, "\(role) \(centres)")
+                #expect(try await other.get(CentresRoute.commitments.path()).status == .forbidden, "\(role) \(centres)")
+                #expect(try await other.post(CentresRoute.commitments.path(), form: Self.form()).status == .forbidden, "\(role) \(centres)")
             }
             let visitor = TestSession(client: client)
-            let signedOut = try await visitor.get(CentresPaths.commitments)
+            let signedOut = try await visitor.get(CentresRoute.commitments.path())
             #expect(signedOut.status == .seeOther && signedOut.headers[.location]?.hasPrefix("/admin/sign-in") == true)
             let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.dakar])
-            #expect(try await manager.post(CentresPaths.commitments, form: Self.form(), withToken: false).status == .forbidden)
+            #expect(try await manager.post(CentresRoute.commitments.path(), form: Self.form(), withToken: false).status == .forbidden)
             #expect(try await DirectoryRepository(database: components.database.db).commitments() == before)
             let admin = try await TestApp.signedIn(client, components, role: .administrator)
-            #expect(try await admin.get(CentresPaths.commitments).status == .ok)
+            #expect(try await admin.get(CentresRoute.commitments.path()).status == .ok)
         }
     }
 
     @Test func validationBounds() {
-        typealias Draft = CommitmentsService.Draft
-        func errors(_ drafts: [Draft]) -> [String: String] { CommitmentsService.validate(drafts).errors }
+        typealias Draft = CommitmentDraft
+        func errors(_ drafts: [Draft]) -> [String: String] { CommitmentDraft.validate(drafts).errors }
         let wait = { (target: String, minutes: String) in
             Draft(kind: .wait, published: true, target: target, minutes: minutes, labelFr: "Attente", labelEn: "Wait")
         }
@@ -131,7 +134,7 @@ import Testing
         #expect(errors([long]) == ["satisfaction_label_fr": "label_too_long", "satisfaction_label_en": "label_en_required"])
         // A commitment not published is not checked, and not kept.
         let off = Draft(kind: .satisfaction, published: false, target: "nonsense", labelFr: "", labelEn: "")
-        let result = CommitmentsService.validate([wait(" 80 ", "20"), off])
+        let result = CommitmentDraft.validate([wait(" 80 ", "20"), off])
         #expect(result.errors.isEmpty && result.commitments.map(\.kind) == [.wait] && result.commitments.first?.target == 80)
     }
 }

@@ -1,5 +1,4 @@
 import Audit
-@testable import Centres
 import Foundation
 import GuichetCore
 import GuichetTesting
@@ -7,32 +6,33 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import Centres
+
 @Suite struct ConsoleTests {
     typealias F = CentresFixtures
 
     @Test func consoleIsScopedToTheCentresOfTheSignedInUser() async throws {
-        try await TestApp.withClient(seed: .demo) { client, components in
-            try await F.load(components)
+        try await F.withClient(seed: .demo) { client, components in
             let agent = try await TestApp.signedIn(client, components, role: .centreAgent, centres: [F.dakar])
-            #expect(try await agent.get(CentresPaths.console(F.dakar)).status == .ok)
-            #expect(try await agent.get(CentresPaths.console(F.brazzaville)).status == .forbidden)
-            let list = try await agent.get(CentresPaths.adminList)
-            #expect(list.text.contains(CentresPaths.console(F.dakar)) && !list.text.contains(CentresPaths.console(F.brazzaville)))
-            #expect(list.text.contains("href=\"\(CentresPaths.adminList)\""), "the back-office menu leads to the console")
+            #expect(try await agent.get(CentresRoute.console.path(F.dakar)).status == .ok)
+            #expect(try await agent.get(CentresRoute.console.path(F.brazzaville)).status == .forbidden)
+            let list = try await agent.get(CentresRoute.adminList.path())
+            #expect(list.text.contains(CentresRoute.console.path(F.dakar)) && !list.text.contains(CentresRoute.console.path(F.brazzaville)))
+            #expect(list.text.contains("href=\"\(CentresRoute.adminList.path())\""), "the back-office menu leads to the console")
 
             let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.brazzaville])
-            #expect(try await manager.get(CentresPaths.console(F.brazzaville)).status == .ok)
-            let refused = try await manager.post(CentresPaths.counterOpen(F.dakar, F.counter(1)), form: [("service", F.civil)])
+            #expect(try await manager.get(CentresRoute.console.path(F.brazzaville)).status == .ok)
+            let refused = try await manager.post(CentresRoute.counterOpen.path(F.dakar, F.counter(1)), form: [("service", F.civil)])
             #expect(refused.status == .forbidden)
             let counter = try await DirectoryRepository(database: components.database.db).counter(F.counter(1), centre: F.dakar)
             #expect(!counter.isOpen)
 
             for role in [Role.analyst, .catalogEditor, .backOfficeAgent] {
                 let other = try await TestApp.signedIn(client, components, role: role, institutions: role == .analyst ? [] : ["sn-mairie"])
-                #expect(try await other.get(CentresPaths.console(F.dakar)).status == .forbidden, "\(role)")
+                #expect(try await other.get(CentresRoute.console.path(F.dakar)).status == .forbidden, "\(role)")
             }
             let admin = try await TestApp.signedIn(client, components, role: .administrator)
-            #expect(try await admin.get(CentresPaths.console(F.brazzaville)).status == .ok)
+            #expect(try await admin.get(CentresRoute.console.path(F.brazzaville)).status == .ok)
         }
     }
 
@@ -41,28 +41,32 @@ import Testing
             let user = try await TestApp.createUser(components, role: .centreAgent, centres: [F.dakar])
             let agent = TestSession(client: client)
             #expect(try await agent.signIn(email: user.email, password: user.password).status == .seeOther)
-            try await agent.get(CentresPaths.console(F.dakar))
-            let issued = try await agent.post(CentresPaths.reception(F.dakar), form: [("service", F.identity), ("priority", "appointment")])
-            #expect(issued.status == .seeOther && issued.headers[.location] == CentresPaths.console(F.dakar) + "?issued=B001")
-            #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(1)), form: [("service", F.civil), ("service", F.identity)]).status == .seeOther)
-            #expect(try await agent.post(CentresPaths.counterCall(F.dakar, F.counter(1)), form: []).status == .seeOther)
-            let console = try await agent.get(CentresPaths.console(F.dakar))
+            try await agent.get(CentresRoute.console.path(F.dakar))
+            let issued = try await agent.post(CentresRoute.reception.path(F.dakar), form: [("service", F.identity), ("priority", "appointment")])
+            #expect(issued.status == .seeOther && issued.headers[.location] == CentresRoute.console.path(F.dakar) + "?issued=B001")
+            #expect(
+                try await agent.post(CentresRoute.counterOpen.path(F.dakar, F.counter(1)), form: [("service", F.civil), ("service", F.identity)])
+                    .status == .seeOther)
+            #expect(try await agent.post(CentresRoute.counterCall.path(F.dakar, F.counter(1)), form: []).status == .seeOther)
+            let console = try await agent.get(CentresRoute.console.path(F.dakar))
             #expect(console.text.contains("<strong>B001</strong> · appelé"))
-            let queue = QueueService(database: components.database)
+            let queue = F.queue(components)
             let ticket = try #require(try await queue.current(counter: F.counter(1)))
             for action in ["recall", "start", "finish"] {
-                let response = try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, action), form: [])
+                let response = try await agent.post(CentresRoute.counterAction.path(F.dakar, F.counter(1), ticket.id, action), form: [])
                 #expect(response.status == .seeOther, "\(action)")
             }
             // Finishing twice is a conflict, shown as a page.
-            #expect(try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, "finish"), form: []).status == .conflict)
+            #expect(try await agent.post(CentresRoute.counterAction.path(F.dakar, F.counter(1), ticket.id, "finish"), form: []).status == .conflict)
             #expect(try await queue.ticket(id: ticket.id)?.ticketStatus == .done)
-            #expect(try await agent.post(CentresPaths.counterClose(F.dakar, F.counter(1)), form: []).status == .seeOther)
+            #expect(try await agent.post(CentresRoute.counterClose.path(F.dakar, F.counter(1)), form: []).status == .seeOther)
             let events = try await AuditLog.records(on: components.database.db).filter { $0.entry.entityId == ticket.id }
             #expect(events.map(\.entry.action) == ["ticket.issued", "ticket.called", "ticket.recall", "ticket.start", "ticket.finish"])
             #expect(events.allSatisfy { $0.entry.actor == "user:\(user.id)" })
             // Without the form's token nothing happens.
-            #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(2)), form: [("service", F.civil)], withToken: false).status == .forbidden)
+            #expect(
+                try await agent.post(CentresRoute.counterOpen.path(F.dakar, F.counter(2)), form: [("service", F.civil)], withToken: false).status
+                    == .forbidden)
         }
     }
 
@@ -70,18 +74,20 @@ import Testing
     @Test func whileServingTheConsoleLinksToAnAssistedApplication() async throws {
         try await F.withClient { client, components in
             let agent = try await TestApp.signedIn(client, components, role: .centreAgent, centres: [F.dakar])
-            try await agent.get(CentresPaths.console(F.dakar))
-            #expect(try await agent.post(CentresPaths.counterOpen(F.dakar, F.counter(1)), form: [("service", F.civil)]).status == .seeOther)
-            let queue = QueueService(database: components.database)
+            try await agent.get(CentresRoute.console.path(F.dakar))
+            #expect(try await agent.post(CentresRoute.counterOpen.path(F.dakar, F.counter(1)), form: [("service", F.civil)]).status == .seeOther)
+            let queue = F.queue(components)
             let ticket = try await queue.issue(.init(centreId: F.dakar, serviceId: F.civil, channel: .kiosk, actor: "test"))
-            #expect(try await agent.post(CentresPaths.counterCall(F.dakar, F.counter(1)), form: []).status == .seeOther)
+            #expect(try await agent.post(CentresRoute.counterCall.path(F.dakar, F.counter(1)), form: []).status == .seeOther)
             let link = "<a href=\"/admin/applications/assisted?ticket=\(ticket.id)\">Déposer une demande pour ce visiteur</a>"
-            #expect(!(try await agent.get(CentresPaths.console(F.dakar))).text.contains("/admin/applications/assisted?ticket="), "called, not yet served")
-            #expect(try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, "start"), form: []).status == .seeOther)
-            #expect(try await agent.get(CentresPaths.console(F.dakar)).text.contains(link))
-            #expect(try await agent.get(CentresPaths.console(F.dakar) + "?lang=en").text.contains(">File an application for this visitor</a>"))
-            #expect(try await agent.post(CentresPaths.counterAction(F.dakar, F.counter(1), ticket.id, "finish"), form: []).status == .seeOther)
-            #expect(!(try await agent.get(CentresPaths.console(F.dakar))).text.contains("/admin/applications/assisted?ticket="))
+            #expect(
+                !(try await agent.get(CentresRoute.console.path(F.dakar))).text.contains("/admin/applications/assisted?ticket="),
+                "called, not yet served")
+            #expect(try await agent.post(CentresRoute.counterAction.path(F.dakar, F.counter(1), ticket.id, "start"), form: []).status == .seeOther)
+            #expect(try await agent.get(CentresRoute.console.path(F.dakar)).text.contains(link))
+            #expect(try await agent.get(CentresRoute.console.path(F.dakar) + "?lang=en").text.contains(">File an application for this visitor</a>"))
+            #expect(try await agent.post(CentresRoute.counterAction.path(F.dakar, F.counter(1), ticket.id, "finish"), form: []).status == .seeOther)
+            #expect(!(try await agent.get(CentresRoute.console.path(F.dakar))).text.contains("/admin/applications/assisted?ticket="))
         }
     }
 }

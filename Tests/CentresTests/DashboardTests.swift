@@ -1,10 +1,11 @@
-@testable import Centres
 import Foundation
 import GuichetApp
 import GuichetCore
 import GuichetTesting
 import HummingbirdTesting
 import Testing
+
+@testable import Centres
 
 @Suite struct DashboardTests {
     typealias F = CentresFixtures
@@ -14,12 +15,17 @@ import Testing
         let queue = QueueService(database: components.database)
         let counter = F.counter(1, F.brazzaville)
         try await queue.openCounter(centre: F.brazzaville, counter: counter, services: [F.record], actor: "agent")
-        _ = try await serve(queue, centre: F.brazzaville, service: F.record, counter: counter, issued: F.date("2026-03-16T07:50:00Z"), wait: 10, serviceMinutes: 6)
-        _ = try await serve(queue, centre: F.brazzaville, service: F.record, counter: counter, issued: F.date("2026-03-16T08:10:00Z"), wait: 20, serviceMinutes: 10)
-        _ = try await serve(queue, centre: F.brazzaville, service: F.record, counter: counter, issued: F.date("2026-03-16T08:30:00Z"), wait: 30, noShow: true)
-        _ = try await queue.issue(.init(centreId: F.brazzaville, serviceId: F.record, channel: .kiosk, actor: "test"), at: F.date("2026-03-16T09:00:00Z"))
+        _ = try await serve(
+            queue, centre: F.brazzaville, service: F.record, counter: counter, issued: F.date("2026-03-16T07:50:00Z"), wait: 10, serviceMinutes: 6)
+        _ = try await serve(
+            queue, centre: F.brazzaville, service: F.record, counter: counter, issued: F.date("2026-03-16T08:10:00Z"), wait: 20, serviceMinutes: 10)
+        _ = try await serve(
+            queue, centre: F.brazzaville, service: F.record, counter: counter, issued: F.date("2026-03-16T08:30:00Z"), wait: 30, noShow: true)
+        _ = try await queue.issue(
+            .init(centreId: F.brazzaville, serviceId: F.record, channel: .kiosk, actor: "test"), at: F.date("2026-03-16T09:00:00Z"))
         // 23:30 UTC is already the 17th in Brazzaville.
-        _ = try await queue.issue(.init(centreId: F.brazzaville, serviceId: F.record, channel: .kiosk, actor: "test"), at: F.date("2026-03-16T23:30:00Z"))
+        _ = try await queue.issue(
+            .init(centreId: F.brazzaville, serviceId: F.record, channel: .kiosk, actor: "test"), at: F.date("2026-03-16T23:30:00Z"))
         let feedback = FeedbackService(database: components.database)
         try await feedback.answerAtTablet(centre: F.brazzaville, .init(rating: 4), at: F.date("2026-03-16T22:30:00Z"))
         try await feedback.answerAtTablet(centre: F.brazzaville, .init(rating: 1), at: F.date("2026-03-16T23:30:00Z"))
@@ -46,14 +52,14 @@ import Testing
         try await F.withClient { client, components in
             try await Self.fill(components)
             let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.brazzaville])
-            let page = try await manager.get(CentresPaths.dashboard(F.brazzaville) + "?day=2026-03-16")
+            let page = try await manager.get(CentresRoute.dashboard.path(F.brazzaville) + "?day=2026-03-16")
             #expect(page.status == .ok)
             #expect(page.text.contains("<th scope=\"row\">Toute la journée</th><td>4</td><td>1</td><td>2</td><td>1</td><td>20.0</td><td>8.0</td>"))
             #expect(page.text.contains("<th scope=\"row\">09:00–10:00</th><td>2</td>"))
-            #expect(try await manager.get(CentresPaths.dashboard(F.brazzaville) + "?day=2026-13-01").status == .badRequest)
-            #expect(try await manager.get(CentresPaths.dashboard(F.dakar)).status == .forbidden)
+            #expect(try await manager.get(CentresRoute.dashboard.path(F.brazzaville) + "?day=2026-13-01").status == .badRequest)
+            #expect(try await manager.get(CentresRoute.dashboard.path(F.dakar)).status == .forbidden)
             let agent = try await TestApp.signedIn(client, components, role: .centreAgent, centres: [F.brazzaville])
-            #expect(try await agent.get(CentresPaths.dashboard(F.brazzaville)).status == .forbidden)
+            #expect(try await agent.get(CentresRoute.dashboard.path(F.brazzaville)).status == .forbidden)
         }
     }
 }

@@ -1,15 +1,16 @@
-@testable import Centres
 import Foundation
 import GuichetCore
 import GuichetTesting
 import Testing
+
+@testable import Centres
 
 @Suite struct DirectoryTests {
     typealias F = CentresFixtures
 
     @Test func demoDirectoryHasTheFortyFiveSenegalDepartmentsAndTogoAndCongo() async throws {
         try await TestApp.withComponents(seed: .demo) { components in
-            let summary = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDemo.document(), actor: "test")
+            let summary = try await F.importer(components).importDocument(try CentresModule.demoDocument(), actor: "test")
             let directory = DirectoryRepository(database: components.database.db)
             let senegal = try await directory.centres(country: "SN")
             #expect(senegal.count == 45)
@@ -25,14 +26,14 @@ import Testing
             #expect(services.map(\.letter) == ["A", "B", "C", "D"])
             #expect(services[0].procedures == ["sn-declaration-naissance", "sn-extrait-acte-naissance"])
             // Re-running updates in place.
-            let again = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDemo.document(), actor: "test")
+            let again = try await F.importer(components).importDocument(try CentresModule.demoDocument(), actor: "test")
             #expect(again.created == 0 && again.updated == summary.created)
         }
     }
 
     @Test func invalidEntriesAreRejectedByNameAndFieldAndNothingIsWritten() async throws {
         try await TestApp.withComponents { components in
-            let importer = DirectoryImporter(database: components.database.db)
+            let importer = F.importer(components)
             let broken = F.yaml.replacingOccurrences(of: "timezone: Africa/Brazzaville", with: "timezone: Africa/Nowhere")
             await #expect(throws: CentresImportError(entry: "test-brazzaville", field: "timezone", problem: "unknown time zone Africa/Nowhere")) {
                 try await importer.importDocument(try CentresDocument.decode(yaml: broken), actor: "test")
@@ -44,7 +45,9 @@ import Testing
                 try await importer.importDocument(try CentresDocument.decode(yaml: unknownProcedure), actor: "test")
             }
             let badHours = F.yaml.replacingOccurrences(of: "opens: \"08:00\", closes: \"16:00\"", with: "opens: \"16:00\", closes: \"08:00\"")
-            await #expect(throws: CentresImportError.self) { try await importer.importDocument(try CentresDocument.decode(yaml: badHours), actor: "test") }
+            await #expect(throws: CentresImportError.self) {
+                try await importer.importDocument(try CentresDocument.decode(yaml: badHours), actor: "test")
+            }
             let written = try await F.count(components, "centres")
             #expect(written == 0)
         }
@@ -62,9 +65,9 @@ import Testing
             #expect(!(try await directory.isOpen(brazzaville, at: F.date("2026-03-07T10:00:00Z"))))
             #expect(!(try await directory.isOpen(brazzaville, at: F.date("2026-08-14T10:00:00Z"))))
             #expect(try await directory.isOpen(brazzaville, at: F.date("2026-08-13T10:00:00Z")))
-            #expect(CentreClock.offsetLabel(brazzaville.timeZone, at: Date()) == "UTC+1")
+            #expect(CentreClock.offsetLabel(brazzaville.timeZone, at: F.openTime) == "UTC+1")
             let dakar = try await directory.requireCentre(F.dakar)
-            #expect(CentreClock.offsetLabel(dakar.timeZone, at: Date()) == "UTC+0")
+            #expect(CentreClock.offsetLabel(dakar.timeZone, at: F.openTime) == "UTC+0")
             #expect(CentreClock.localTime(F.date("2026-03-02T07:30:00Z"), in: dakar.timeZone) == "07:30")
             #expect(CentreClock.localTime(F.date("2026-03-02T07:30:00Z"), in: brazzaville.timeZone) == "08:30")
         }

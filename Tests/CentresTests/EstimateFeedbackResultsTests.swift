@@ -1,8 +1,9 @@
-@testable import Centres
 import Foundation
 import GuichetCore
 import GuichetTesting
 import Testing
+
+@testable import Centres
 
 /// Serves one ticket through a counter: issued at `issued`, called `wait` minutes later, served for `service` minutes.
 func serve(
@@ -23,9 +24,9 @@ func serve(
     typealias F = CentresFixtures
 
     @Test func formula() {
-        #expect(WaitEstimator.combine(ahead: 3, serviceMinutes: 8, counters: 2) == 12)
-        #expect(WaitEstimator.combine(ahead: 0, serviceMinutes: 8, counters: 2) == 0)
-        #expect(WaitEstimator.combine(ahead: 5, serviceMinutes: 6.5, counters: 3) == 11)  // 10.83 rounded up
+        #expect(WaitRules.combine(ahead: 3, serviceMinutes: 8, counters: 2) == 12)
+        #expect(WaitRules.combine(ahead: 0, serviceMinutes: 8, counters: 2) == 0)
+        #expect(WaitRules.combine(ahead: 5, serviceMinutes: 6.5, counters: 3) == 11)  // 10.83 rounded up
     }
 
     @Test func estimatesComeFromRecentServiceTimesAndOpenCounters() async throws {
@@ -36,7 +37,7 @@ func serve(
             let now = F.date("2026-03-02T12:00:00Z")
             try await queue.openCounter(centre: F.dakar, counter: F.counter(1), services: [F.civil], actor: "agent")
             // Fewer than five finished tickets: the default service time.
-            #expect(try await estimator.serviceMinutes(service: F.civil, now: now).minutes == WaitEstimator.defaultServiceMinutes)
+            #expect(try await estimator.serviceMinutes(service: F.civil, now: now).minutes == WaitRules.defaultServiceMinutes)
             for (index, minutes) in [4.0, 6, 8, 10, 12].enumerated() {
                 _ = try await serve(
                     queue, centre: F.dakar, service: F.civil, counter: F.counter(1), issued: start.addingTimeInterval(Double(index) * 1800), wait: 10,
@@ -86,11 +87,14 @@ func serve(
             let flood = FloodGuard(database: components.database, limits: limits)
             let start = Date()
             try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start)
-            #expect(await errorCode { try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start.addingTimeInterval(5)) } == "too_many_requests")
+            #expect(
+                await errorCode { try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start.addingTimeInterval(5)) }
+                    == "too_many_requests")
             // Another device of the same centre, and another centre's tablet, are not held back by it.
             try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.11", at: start.addingTimeInterval(5))
             try await flood.tabletAnswer(centre: F.brazzaville, address: "192.0.2.10", at: start.addingTimeInterval(5))
-            try await flood.tabletAnswer(centre: F.dakar, address: "192.0.2.10", at: start.addingTimeInterval(Double(limits.feedbackIntervalSeconds) + 1))
+            try await flood.tabletAnswer(
+                centre: F.dakar, address: "192.0.2.10", at: start.addingTimeInterval(Double(limits.feedbackIntervalSeconds) + 1))
         }
     }
 }
@@ -110,21 +114,27 @@ func serve(
             for (index, wait) in [5.0, 15, 25].enumerated() {
                 served.append(
                     try await serve(
-                        queue, centre: F.dakar, service: F.civil, counter: F.counter(1), issued: base.addingTimeInterval(Double(index) * 7200), wait: wait))
+                        queue, centre: F.dakar, service: F.civil, counter: F.counter(1), issued: base.addingTimeInterval(Double(index) * 7200),
+                        wait: wait))
             }
             _ = try await serve(
                 queue, centre: F.dakar, service: F.identity, counter: F.counter(1), issued: base.addingTimeInterval(4 * 7200), wait: 40, noShow: true)
             // A ticket still waiting is not counted.
-            _ = try await queue.issue(.init(centreId: F.dakar, serviceId: F.civil, channel: .kiosk, actor: "test"), at: base.addingTimeInterval(9 * 7200))
+            _ = try await queue.issue(
+                .init(centreId: F.dakar, serviceId: F.civil, channel: .kiosk, actor: "test"), at: base.addingTimeInterval(9 * 7200))
             // Ratings 4, 3, 2 on tickets and 1, 4 at the tablet: 3 satisfied of 5.
-            for (ticket, rating) in zip(served, [4, 3, 2]) { try await feedback.answer(ticket: ticket, .init(rating: rating), at: base.addingTimeInterval(86_400)) }
+            for (ticket, rating) in zip(served, [4, 3, 2]) {
+                try await feedback.answer(ticket: ticket, .init(rating: rating), at: base.addingTimeInterval(86_400))
+            }
             try await feedback.answerAtTablet(centre: F.dakar, .init(rating: 1), at: base.addingTimeInterval(2 * 86_400))
             try await feedback.answerAtTablet(centre: F.dakar, .init(rating: 4), at: base.addingTimeInterval(3 * 86_400))
             // Brazzaville (UTC+1): 28 February 23:30 UTC is 1 March there (counts in March); 31 March 23:30 UTC is 1 April.
             _ = try await serve(
-                queue, centre: F.brazzaville, service: F.record, counter: F.counter(1, F.brazzaville), issued: F.date("2026-02-28T23:30:00Z"), wait: 10)
+                queue, centre: F.brazzaville, service: F.record, counter: F.counter(1, F.brazzaville), issued: F.date("2026-02-28T23:30:00Z"),
+                wait: 10)
             _ = try await serve(
-                queue, centre: F.brazzaville, service: F.record, counter: F.counter(1, F.brazzaville), issued: F.date("2026-03-31T23:30:00Z"), wait: 10)
+                queue, centre: F.brazzaville, service: F.record, counter: F.counter(1, F.brazzaville), issued: F.date("2026-03-31T23:30:00Z"),
+                wait: 10)
 
             let results = ResultsService(database: components.database.db)
             let directory = DirectoryRepository(database: components.database.db)
@@ -140,9 +150,10 @@ func serve(
             let network = try await results.network(centres: try await directory.centres(), month: "2026-03", waitMinutes: 20)
             #expect(network.total.called == 5 && network.total.calledWithin == 3 && network.total.withinPercent == 60.0)
             #expect(network.byCentre.count == 2)
-            #expect(ResultsService.months(endingAt: F.date("2026-02-10T00:00:00Z"), count: 3, in: TimeZone(secondsFromGMT: 0)!) == [
-                "2025-12", "2026-01", "2026-02",
-            ])
+            #expect(
+                MonthlyResult.months(endingAt: F.date("2026-02-10T00:00:00Z"), count: 3, in: TimeZone(secondsFromGMT: 0)!) == [
+                    "2025-12", "2026-01", "2026-02",
+                ])
         }
     }
 }

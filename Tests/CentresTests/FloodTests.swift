@@ -1,5 +1,4 @@
 import Audit
-@testable import Centres
 import Foundation
 import GuichetCore
 import GuichetTesting
@@ -8,6 +7,8 @@ import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
+
+@testable import Centres
 
 /// What one client can ask of the public forms: a script sending tickets or bookings in a loop gets 429s, and a
 /// closed centre's kiosk issues nothing.
@@ -18,12 +19,15 @@ import Testing
     @Test func aKioskTakesNoMoreThanItsBudgetUnderConcurrency() async throws {
         try await F.withClient { client, components in
             var session = FormSession()
-            session.read(try await client.execute(uri: CentresPaths.kiosk(F.dakar), method: .get) { $0 })
+            session.read(try await client.execute(uri: CentresRoute.kiosk.path(F.dakar), method: .get) { $0 })
             let form = session
             let codes = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        Int(try await form.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil), ("request", UUID().uuidString.lowercased())]).status.code)
+                        Int(
+                            try await form.post(
+                                client, CentresRoute.kioskTickets.path(F.dakar), [("service", F.civil), ("request", UUID().uuidString.lowercased())]
+                            ).status.code)
                     }
                 }
                 var codes: [Int] = []
@@ -40,13 +44,15 @@ import Testing
 
     @Test func aClosedCentresKioskIssuesNothing() async throws {
         try await F.withClient { client, components in
-            let today = CentreClock.day(Date(), in: TimeZone(identifier: "Africa/Dakar") ?? .gmt)
+            let today = CentreClock.day(try F.clock(components).now, in: TimeZone(identifier: "Africa/Dakar") ?? .gmt)
             try await components.database.sql.insert(into: "centre_closures").columns("centre_id", "day", "reason_fr", "reason_en")
                 .values(SQLBind(F.dakar), SQLBind(today), SQLBind("Test"), SQLBind("Test")).run()
             var session = FormSession()
-            session.read(try await client.execute(uri: CentresPaths.kiosk(F.dakar), method: .get) { $0 })
-            let posted = try await session.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil), ("request", UUID().uuidString.lowercased())])
+            session.read(try await client.execute(uri: CentresRoute.kiosk.path(F.dakar), method: .get) { $0 })
+            let posted = try await session.post(
+                client, CentresRoute.kioskTickets.path(F.dakar), [("service", F.civil), ("request", UUID().uuidString.lowercased())])
             #expect(posted.status == .conflict)
+            #expect(posted.text.contains("Le centre est fermé en ce moment."), "the kiosk says why")
             #expect(try await F.count(components, "centre_tickets") == 0)
             #expect(try await AuditLog.records(on: components.database.db).filter { $0.entry.action.hasPrefix("ticket.") }.isEmpty)
         }
@@ -60,9 +66,10 @@ import Testing
                 for _ in 0..<(budget + 20) {
                     group.addTask {
                         try await client.execute(
-                            uri: CentresPaths.apiTickets(F.dakar), method: .post,
+                            uri: CentresRoute.apiTickets.path(F.dakar), method: .post,
                             headers: [.contentType: "application/json", .xForwardedFor: "203.0.113.9"],
-                            body: ByteBuffer(string: #"{"service": "\#(F.civil)"}"#)) { Int($0.status.code) }
+                            body: ByteBuffer(string: #"{"service": "\#(F.civil)"}"#)
+                        ) { Int($0.status.code) }
                     }
                 }
                 var codes: [Int] = []
@@ -73,8 +80,10 @@ import Testing
             #expect(codes.filter { $0 == 429 }.count == 20, "\(codes)")
             // Another address is not held back.
             let other = try await client.execute(
-                uri: CentresPaths.apiTickets(F.dakar), method: .post, headers: [.contentType: "application/json", .xForwardedFor: "203.0.113.10"],
-                body: ByteBuffer(string: #"{"service": "\#(F.civil)"}"#)) { $0 }
+                uri: CentresRoute.apiTickets.path(F.dakar), method: .post,
+                headers: [.contentType: "application/json", .xForwardedFor: "203.0.113.10"],
+                body: ByteBuffer(string: #"{"service": "\#(F.civil)"}"#)
+            ) { $0 }
             #expect(other.status == .created)
             #expect(try await F.count(components, "centre_tickets") == budget + 1)
         }
@@ -84,14 +93,15 @@ import Testing
     @Test func bookingsFromOneAddressStopAtTheDaysBudget() async throws {
         try await F.withClient { client, components in
             var session = FormSession()
-            let page = try await client.execute(uri: CentresPaths.appointments(F.dakar) + "?service=\(F.civil)", method: .get) { $0 }
+            let page = try await client.execute(uri: CentresRoute.appointments.path(F.dakar) + "?service=\(F.civil)", method: .get) { $0 }
             session.read(page)
             let slots = page.text.matches(of: /<option value="([^"]+)">/).map { String($0.output.1) }
             let budget = PublicLimits().appointmentsPerDay
             try #require(slots.count > budget + 5)
             var codes: [Int] = []
             for slot in slots.prefix(budget + 5) {
-                codes.append(Int(try await session.post(client, CentresPaths.appointments(F.dakar), [("service", F.civil), ("slot", slot)]).status.code))
+                codes.append(
+                    Int(try await session.post(client, CentresRoute.appointments.path(F.dakar), [("service", F.civil), ("slot", slot)]).status.code))
             }
             #expect(codes.filter { $0 == 303 }.count == budget, "\(codes)")
             #expect(codes.filter { $0 == 429 }.count == 5, "\(codes)")

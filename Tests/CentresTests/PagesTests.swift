@@ -1,5 +1,4 @@
 import Audit
-@testable import Centres
 import Foundation
 import GuichetCore
 import GuichetTesting
@@ -7,12 +6,14 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import Centres
+
 @Suite struct CentresPagesTests {
     typealias F = CentresFixtures
 
     @Test func directoryMapCentrePageAndGeoJSON() async throws {
         try await F.withClient { client, _ in
-            try await client.execute(uri: CentresPaths.list, method: .get) { response in
+            try await client.execute(uri: CentresRoute.list.path(), method: .get) { response in
                 #expect(response.status == .ok)
                 let html = response.text
                 #expect(html.contains("<h1>Centres de services</h1>"))
@@ -22,11 +23,13 @@ import Testing
                 #expect(!html.contains("<script"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: CentresPaths.list + "?country=CG&lang=en", method: .get) { response in
+            try await client.execute(uri: CentresRoute.list.path() + "?country=CG&lang=en", method: .get) { response in
                 #expect(response.text.contains("Centre test de Brazzaville") && !response.text.contains("Dakar test centre"))
             }
-            try await client.execute(uri: CentresPaths.list + "?country=ZZ", method: .get) { response in #expect(response.status == .badRequest) }
-            try await client.execute(uri: CentresPaths.centre(F.brazzaville), method: .get) { response in
+            try await client.execute(uri: CentresRoute.list.path() + "?country=ZZ", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: CentresRoute.centre.path(F.brazzaville), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("Africa/Brazzaville (UTC+1)"))
@@ -38,13 +41,14 @@ import Testing
                 // Only closures to come are listed.
                 #expect(html.contains("2099-01-05 : Inventaire lointain") && !html.contains("Fermeture de test"))
             }
-            try await client.execute(uri: CentresPaths.centre("nowhere"), method: .get) { response in #expect(response.status == .notFound) }
-            try await client.execute(uri: CentresPaths.geoJSON, method: .get) { response in
+            try await client.execute(uri: CentresRoute.centre.path("nowhere"), method: .get) { response in #expect(response.status == .notFound) }
+            try await client.execute(uri: CentresRoute.geoJSON.path(), method: .get) { response in
                 #expect(response.headers[.contentType] == "application/geo+json")
                 let json = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
                 let features = json?["features"] as? [[String: Any]] ?? []
                 #expect(json?["type"] as? String == "FeatureCollection" && features.count == 2)
-                let geometry = features.first { ($0["properties"] as? [String: Any])?["id"] as? String == F.brazzaville }?["geometry"] as? [String: Any]
+                let geometry =
+                    features.first { ($0["properties"] as? [String: Any])?["id"] as? String == F.brazzaville }?["geometry"] as? [String: Any]
                 #expect(geometry?["coordinates"] as? [Double] == [15.28, -4.27])
                 #expect(!response.text.contains("phone"))
             }
@@ -55,7 +59,7 @@ import Testing
     @Test func kioskTicketBoardFeedbackAndResults() async throws {
         try await F.withClient { client, components in
             var session = FormSession()
-            let kiosk = try await client.execute(uri: CentresPaths.kiosk(F.dakar) + "?lang=en", method: .get) { $0 }
+            let kiosk = try await client.execute(uri: CentresRoute.kiosk.path(F.dakar) + "?lang=en", method: .get) { $0 }
             #expect(kiosk.status == .ok)
             #expect(kiosk.text.contains("<html lang=\"en\">") && kiosk.text.contains("Civil registration"))
             #expect(kiosk.text.contains("button class=\"big\" type=\"submit\" name=\"service\" value=\"\(F.civil)\""))
@@ -65,13 +69,15 @@ import Testing
             // Without the CSRF token: refused, nothing issued.
             var forged = session
             forged.token = "x"
-            #expect(try await forged.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil)]).status == .forbidden)
-            let posted = try await session.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil), ("priority", "elderly"), ("request", request)])
+            #expect(try await forged.post(client, CentresRoute.kioskTickets.path(F.dakar), [("service", F.civil)]).status == .forbidden)
+            let posted = try await session.post(
+                client, CentresRoute.kioskTickets.path(F.dakar), [("service", F.civil), ("priority", "elderly"), ("request", request)])
             #expect(posted.status == .seeOther)
             let location = try #require(posted.headers[.location])
             #expect(location.hasPrefix("/tickets/") && location.contains("kiosk=1"))
             // The same form sent again (a retry on a flaky network) gives the same ticket.
-            let retried = try await session.post(client, CentresPaths.kioskTickets(F.dakar), [("service", F.civil), ("priority", "elderly"), ("request", request)])
+            let retried = try await session.post(
+                client, CentresRoute.kioskTickets.path(F.dakar), [("service", F.civil), ("priority", "elderly"), ("request", request)])
             #expect(retried.headers[.location] == location)
             #expect(try await F.count(components, "centre_tickets") == 1)
             let ticketPage = try await client.execute(uri: location, method: .get) { $0 }
@@ -81,32 +87,32 @@ import Testing
             #expect(ticketPage.headers[.init("Refresh")!] == "15")
             let code = String(location.dropFirst("/tickets/".count).prefix(8))
 
-            let queue = QueueService(database: components.database)
+            let queue = F.queue(components)
             try await queue.openCounter(centre: F.dakar, counter: F.counter(3), services: [F.civil], actor: "user:agent")
             let called = try #require(try await queue.callNext(centre: F.dakar, counter: F.counter(3), actor: "user:agent"))
-            try await client.execute(uri: CentresPaths.board(F.dakar), method: .get) { response in
+            try await client.execute(uri: CentresRoute.board.path(F.dakar), method: .get) { response in
                 #expect(response.text.contains("<tr class=\"latest\"><td>A001</td><td>3</td></tr>"))
                 #expect(response.text.contains("<meta http-equiv=\"refresh\" content=\"15\">"))
                 #expect(!response.text.contains(code), "the board shows numbers, never ticket codes")
             }
-            try await client.execute(uri: CentresPaths.ticket(code), method: .get) { response in
+            try await client.execute(uri: CentresRoute.ticket.path(code), method: .get) { response in
                 #expect(response.text.contains("Présentez-vous au guichet 3"))
             }
             _ = try await queue.apply(.start, ticket: called.id, centre: F.dakar, counter: F.counter(3), actor: "user:agent")
             _ = try await queue.apply(.finish, ticket: called.id, centre: F.dakar, counter: F.counter(3), actor: "user:agent")
-            let ticketDone = try await client.execute(uri: CentresPaths.ticket(code), method: .get) { $0 }
-            #expect(ticketDone.text.contains(CentresPaths.ticketFeedback(code)))
+            let ticketDone = try await client.execute(uri: CentresRoute.ticket.path(code), method: .get) { $0 }
+            #expect(ticketDone.text.contains(CentresRoute.ticketFeedback.path(code)))
             #expect(ticketDone.headers[.init("Refresh")!] == nil)
 
             var rater = FormSession()
-            rater.read(try await client.execute(uri: CentresPaths.ticketFeedback(code), method: .get) { $0 })
-            let missing = try await rater.post(client, CentresPaths.ticketFeedback(code), [("comment", "ok")])
+            rater.read(try await client.execute(uri: CentresRoute.ticketFeedback.path(code), method: .get) { $0 })
+            let missing = try await rater.post(client, CentresRoute.ticketFeedback.path(code), [("comment", "ok")])
             #expect(missing.status == .unprocessableContent && missing.text.contains("Choisissez une des quatre réponses."))
-            let rated = try await rater.post(client, CentresPaths.ticketFeedback(code), [("rating", "4"), ("reason", "welcome")])
+            let rated = try await rater.post(client, CentresRoute.ticketFeedback.path(code), [("rating", "4"), ("reason", "welcome")])
             #expect(rated.status == .seeOther)
-            #expect(try await rater.post(client, CentresPaths.ticketFeedback(code), [("rating", "1")]).status == .conflict)
+            #expect(try await rater.post(client, CentresRoute.ticketFeedback.path(code), [("rating", "1")]).status == .conflict)
 
-            try await client.execute(uri: CentresPaths.results, method: .get) { response in
+            try await client.execute(uri: CentresRoute.results.path(), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("Nos engagements, nos résultats"))
@@ -115,23 +121,26 @@ import Testing
                 #expect(html.contains("<a href=\"/centres/test-dakar\">Centre test de Dakar</a></th><td>1</td><td>100.0 %</td>"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: CentresPaths.results + "?month=2026-13", method: .get) { response in #expect(response.status == .badRequest) }
+            try await client.execute(uri: CentresRoute.results.path() + "?month=2026-13", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
         }
     }
 
     /// With the whole demo directory, each public page and its stylesheets stay under 20 KB (before gzip).
     @Test func publicPagesStaySmallWithTheDemoDirectory() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
-            _ = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDemo.document(), actor: "test")
+            _ = try await F.importer(components).importDocument(try CentresModule.demoDocument(), actor: "test")
             let core = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
-            let screen = try await client.execute(uri: CentresPaths.stylesheet, method: .get) { response in
+            let screen = try await client.execute(uri: CentresRoute.stylesheet.path(), method: .get) { response in
                 #expect(response.headers[.contentType] == "text/css; charset=utf-8")
                 return response.body.readableBytes
             }
             let pages = [
-                CentresPaths.list, CentresPaths.list + "?lang=en", CentresPaths.list + "?country=SN", CentresPaths.centre("sn-ess-dakar"),
-                CentresPaths.centre("cg-acpce-brazzaville") + "?lang=en", CentresPaths.remote("sn-ess-dakar"), CentresPaths.results,
-                CentresPaths.appointments("sn-ess-dakar") + "?service=sn-ess-dakar.etat-civil&lang=en",
+                CentresRoute.list.path(), CentresRoute.list.path() + "?lang=en", CentresRoute.list.path() + "?country=SN",
+                CentresRoute.centre.path("sn-ess-dakar"),
+                CentresRoute.centre.path("cg-acpce-brazzaville") + "?lang=en", CentresRoute.remote.path("sn-ess-dakar"), CentresRoute.results.path(),
+                CentresRoute.appointments.path("sn-ess-dakar") + "?service=sn-ess-dakar.etat-civil&lang=en",
             ]
             for uri in pages {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -139,10 +148,10 @@ import Testing
                     #expect(response.body.readableBytes + core <= 20_480, "\(uri): \(response.body.readableBytes) + \(core) bytes")
                 }
             }
-            for uri in [CentresPaths.kiosk("sn-ess-dakar"), CentresPaths.board("sn-ess-dakar"), CentresPaths.tablet("sn-ess-dakar")] {
+            for uri in [CentresRoute.kiosk.path("sn-ess-dakar"), CentresRoute.board.path("sn-ess-dakar"), CentresRoute.tablet.path("sn-ess-dakar")] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok, "\(uri)")
-                    #expect(response.text.contains(CentresPaths.stylesheet + "?v="), "\(uri) uses the screen stylesheet")
+                    #expect(response.text.contains(CentresRoute.stylesheet.path() + "?v="), "\(uri) uses the screen stylesheet")
                     #expect(response.body.readableBytes + core + screen <= 20_480, "\(uri)")
                 }
             }
@@ -152,12 +161,12 @@ import Testing
     @Test func remoteTicketFormValidatesThePhoneAndKeepsItOutOfTheTicketPage() async throws {
         try await F.withClient { client, _ in
             var session = FormSession()
-            let form = try await client.execute(uri: CentresPaths.remote(F.dakar), method: .get) { $0 }
+            let form = try await client.execute(uri: CentresRoute.remote.path(F.dakar), method: .get) { $0 }
             #expect(form.text.contains("<label for=\"phone\">"))
             session.read(form)
-            let bad = try await session.post(client, CentresPaths.remote(F.dakar), [("service", F.civil), ("phone", "123")])
+            let bad = try await session.post(client, CentresRoute.remote.path(F.dakar), [("service", F.civil), ("phone", "123")])
             #expect(bad.status == .unprocessableContent && bad.text.contains("8 à 15 chiffres"))
-            let good = try await session.post(client, CentresPaths.remote(F.dakar), [("service", F.civil), ("phone", "+221 77 000 11 22")])
+            let good = try await session.post(client, CentresRoute.remote.path(F.dakar), [("service", F.civil), ("phone", "+221 77 000 11 22")])
             #expect(good.status == .seeOther)
             let location = try #require(good.headers[.location])
             #expect(!location.contains("221"))
@@ -167,28 +176,32 @@ import Testing
         }
     }
 
+    /// The application's clock stands still between two answers, however slow the machine, and moves when told.
     @Test func tabletFeedbackIsRateLimited() async throws {
-        try await F.withClient { client, _ in
+        try await F.withClient { client, components in
+            let clock = try F.clock(components)
+            let tablet = CentresRoute.tablet.path(F.dakar)
             var session = FormSession()
-            session.read(try await client.execute(uri: CentresPaths.tablet(F.dakar), method: .get) { $0 })
-            let first = Date()
-            #expect(try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status == .seeOther)
-            let second = try await session.post(client, CentresPaths.tablet(F.dakar), [("rating", "3")]).status
-            // The rule itself is tested with fixed times (EstimateFeedbackResultsTests); over HTTP the clock runs, and
-            // a machine loaded enough to take longer than the interval between two posts must not fail the suite.
-            if Date().timeIntervalSince(first) < Double(PublicLimits().feedbackIntervalSeconds) - 1 { #expect(second == .tooManyRequests) }
+            session.read(try await client.execute(uri: tablet, method: .get) { $0 })
+            #expect(try await session.post(client, tablet, [("rating", "3")]).status == .seeOther)
+            #expect(try await session.post(client, tablet, [("rating", "3")]).status == .tooManyRequests)
+            clock.advance(by: Double(PublicLimits().feedbackIntervalSeconds) - 1)
+            #expect(try await session.post(client, tablet, [("rating", "2")]).status == .tooManyRequests)
+            clock.advance(by: 2)
+            #expect(try await session.post(client, tablet, [("rating", "2")]).status == .seeOther)
+            #expect(try await F.count(components, "centre_feedback") == 2)
         }
     }
 
     @Test func consoleNeedsASignedInAgent() async throws {
         try await F.withClient { client, _ in
-            try await client.execute(uri: CentresPaths.console(F.dakar), method: .get) { response in
+            try await client.execute(uri: CentresRoute.console.path(F.dakar), method: .get) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location]?.hasPrefix(CorePaths.signIn) == true)
             }
             var session = FormSession()
-            session.read(try await client.execute(uri: CentresPaths.kiosk(F.dakar), method: .get) { $0 })
-            let call = try await session.post(client, CentresPaths.counterCall(F.dakar, F.counter(1)), [])
+            session.read(try await client.execute(uri: CentresRoute.kiosk.path(F.dakar), method: .get) { $0 })
+            let call = try await session.post(client, CentresRoute.counterCall.path(F.dakar, F.counter(1)), [])
             #expect(call.status == .seeOther && call.headers[.location]?.hasPrefix(CorePaths.signIn) == true)
         }
     }

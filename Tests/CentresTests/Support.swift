@@ -1,4 +1,4 @@
-@testable import Centres
+import Catalog
 import Foundation
 import GuichetApp
 import GuichetCore
@@ -7,9 +7,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SQLKit
+import Testing
 
-/// Two small centres: Dakar (UTC+0, open every day around the clock, eight counters, two services) and
-/// Brazzaville (UTC+1, open Monday to Friday 08:00–16:00 local time, with one exceptional closure).
+@testable import Centres
+
+/// Two small centres: Dakar (UTC+0, open Monday to Saturday 08:00–18:00, eight counters, two services) and
+/// Brazzaville (UTC+1, open Monday to Friday 08:00–16:00 local time, with one exceptional closure). Pages are served at
+/// `openTime`, when both are open, by a clock that moves only when a test moves it.
 enum CentresFixtures {
     static let yaml = """
         format: guichet-centres/1
@@ -28,7 +32,7 @@ enum CentresFixtures {
           timezone: Africa/Dakar
           hoursConfirmed: true
           hours:
-          - {days: [1, 2, 3, 4, 5, 6, 7], opens: "00:00", closes: "24:00"}
+          - {days: [1, 2, 3, 4, 5, 6], opens: "08:00", closes: "18:00"}
           counters: ["1", "2", "3", "4", "5", "6", "7", "8"]
           services:
           - {key: etat-civil, letter: A, name: {fr: État civil, en: Civil registration}}
@@ -64,8 +68,26 @@ enum CentresFixtures {
 
     static func counter(_ number: Int, _ centre: String = dakar) -> String { "\(centre).\(number)" }
 
+    /// Monday 7 September 2026, 10:00 in Dakar and 11:00 in Brazzaville: both centres are open, the August closure is past.
+    static let openTime = date("2026-09-07T10:00:00Z")
+
+    /// The importer the composition root builds, asking the catalogue about the procedures and institutions named.
+    static func importer(_ components: AppComponents) -> DirectoryImporter {
+        DirectoryImporter(database: components.database, catalog: CatalogLookupService(database: components.database.db))
+    }
+
     static func load(_ components: AppComponents) async throws {
-        _ = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDocument.decode(yaml: yaml), actor: "test")
+        _ = try await importer(components).importDocument(try CentresDocument.decode(yaml: yaml), actor: "test")
+    }
+
+    /// The test's clock, the one the application's pages read (set by `withClient`).
+    static func clock(_ components: AppComponents) throws -> ManualClock {
+        try #require(components.clock as? ManualClock)
+    }
+
+    /// The queue on the application's clock, for a test acting beside the pages (an agent at a counter).
+    static func queue(_ components: AppComponents) -> QueueService {
+        QueueService(database: components.database, clock: components.clock)
     }
 
     /// Components with the fixture directory loaded.
@@ -76,10 +98,17 @@ enum CentresFixtures {
         }
     }
 
-    static func withClient<T: Sendable>(_ body: @Sendable (any TestClientProtocol, AppComponents) async throws -> T) async throws -> T {
-        try await TestApp.withClient { client, components in
+    /// The whole application over the fixture directory, its clock standing at `now` until the test moves it.
+    static func withClient<T: Sendable>(
+        at now: Date = openTime, seed: TestApp.Seed = .none, _ body: @Sendable (any TestClientProtocol, AppComponents) async throws -> T
+    ) async throws -> T {
+        try await TestApp.withComponents(seed: seed) { prepared in
+            var clocked = prepared
+            clocked.clock = ManualClock(now)
+            let components = clocked
             try await load(components)
-            return try await body(client, components)
+            let app = try GuichetApplication.buildApplication(components, logger: TestApp.logger, ownsDatabase: false)
+            return try await app.test(.router) { client in try await body(client, components) }
         }
     }
 
@@ -111,7 +140,8 @@ struct FormSession {
         let body = ([("_csrf", token)] + fields).map { "\(FormQuery.encode($0.0))=\(FormQuery.encode($0.1))" }.joined(separator: "&")
         return try await client.execute(
             uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: body)) { $0 }
+            body: ByteBuffer(string: body)
+        ) { $0 }
     }
 }
 

@@ -1,13 +1,14 @@
 import Audit
-@testable import Ecosystem
 import Foundation
 import GuichetTesting
 import HummingbirdTesting
 import Testing
 
+@testable import Ecosystem
+
 @Suite struct ActorTests {
     static func demo() throws -> ActorsDocument {
-        try JSONDecoder().decode(ActorsDocument.self, from: Data(contentsOf: EcosystemResources.demoActors))
+        try JSONDecoder().decode(ActorsDocument.self, from: Data(contentsOf: EcosystemModule.demoActors))
     }
 
     @Test func documentIsCheckedBeforeAnythingIsWritten() async throws {
@@ -47,7 +48,7 @@ import Testing
     @Test func directoryMapAndAPI() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             _ = try await ActorRepository(db: components.database.db).importDocument(try Self.demo(), actor: "test")
-            try await client.execute(uri: EcosystemPaths.actors, method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.actors.path(), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("<h1>Acteurs de l’écosystème numérique</h1>"))
@@ -56,15 +57,15 @@ import Testing
                 #expect(html.contains("Togo"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: EcosystemPaths.actors + "?country=SN&lang=en", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.actors.path() + "?country=SN&lang=en", method: .get) { response in
                 #expect(response.text.contains("Agence de l’Informatique de l’État"))
                 #expect(!response.text.contains("Agence Nationale d’Identification"))
                 #expect(response.text.contains("UN agencies (1)"))
             }
-            try await client.execute(uri: EcosystemPaths.actors + "?country=Sénégal", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.actors.path() + "?country=Sénégal", method: .get) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: EcosystemPaths.actor("sn-adie"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.actor.path("sn-adie"), method: .get) { response in
                 let html = response.text
                 #expect(html.contains("<h1>Agence de l’Informatique de l’État (ADIE)</h1>"))
                 #expect(html.contains("fournit <a href=\"/ecosystem/actors/sn-ess\">Espaces Sénégal Services</a>"))
@@ -72,7 +73,7 @@ import Testing
                 #expect(html.contains("Sénégal"))
             }
             let actorCount = try Self.demo().actors.count
-            try await client.execute(uri: EcosystemPaths.actorsMap, method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.actorsMap.path(), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("role=\"group\" aria-labelledby=\"map-title map-desc\""))
@@ -82,17 +83,17 @@ import Testing
                 #expect(html.contains("<td>PNUD</td><td>finance</td><td>ADIE</td>"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: EcosystemPaths.apiActors + "?kind=un_agency", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.apiActors.path() + "?kind=un_agency", method: .get) { response in
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
                 let items = try #require(json["items"] as? [[String: Any]])
                 #expect(items.count == 3)
                 #expect(items.allSatisfy { $0["kind"] as? String == "un_agency" })
             }
-            try await client.execute(uri: EcosystemPaths.apiActors + "?kind=spy", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.apiActors.path() + "?kind=spy", method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.text.contains("\"field\":\"kind\""))
             }
-            try await client.execute(uri: EcosystemPaths.actor("nobody"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.actor.path("nobody"), method: .get) { response in
                 #expect(response.status == .notFound)
             }
         }

@@ -1,8 +1,9 @@
-@testable import Ecosystem
 import Foundation
 import GuichetTesting
 import HummingbirdTesting
 import Testing
+
+@testable import Ecosystem
 
 /// Every key the ecosystem's JSON API writes is declared in the OpenAPI document, and every declared required key is written.
 @Suite struct EcosystemAPIDocumentTests {
@@ -24,13 +25,14 @@ import Testing
                 for required in schemas[schema]?["required"] as? [String] ?? [] { #expect(object[required] != nil, "\(schema).\(required)") }
                 checked += 1
             }
-            let solutions = try await client.execute(uri: EcosystemPaths.apiSolutions + "?per_page=100", method: .get) { try json($0) }
+            let solutions = try await client.execute(uri: EcosystemRoute.apiSolutions.path() + "?per_page=100", method: .get) { try json($0) }
             let items = try #require(solutions["items"] as? [[String: Any]])
             #expect(!items.isEmpty)
             for item in items { check(item, "Solution") }
             let id = try #require(items.first?["id"] as? String)
-            check(try await client.execute(uri: EcosystemPaths.apiSolution(id), method: .get) { try json($0) }, "Solution")
-            let actors = try #require(try await client.execute(uri: EcosystemPaths.apiActors, method: .get) { try json($0) }["items"] as? [[String: Any]])
+            check(try await client.execute(uri: EcosystemRoute.apiSolution.path(id), method: .get) { try json($0) }, "Solution")
+            let actors = try #require(
+                try await client.execute(uri: EcosystemRoute.apiActors.path(), method: .get) { try json($0) }["items"] as? [[String: Any]])
             #expect(actors.count >= 12)
             for actor in actors {
                 check(actor, "Actor")

@@ -1,6 +1,7 @@
-@testable import Ecosystem
 import Foundation
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct LabsFormatTests {
     /// Byte-exact and structural: export gives back the file, and importing the export gives the same document.

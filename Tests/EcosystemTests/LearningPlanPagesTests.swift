@@ -1,10 +1,11 @@
-@testable import Ecosystem
 import Foundation
 import GuichetApp
 import GuichetTesting
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct LearningPlanPagesTests {
     static let togo = """
@@ -31,7 +32,8 @@ import Testing
         > Who are your top 5 partners?
 
         """
-    static let mali = "# Commerce en ligne\n\n[[year:2021]]\n\n[[type:learningplan]]\n\n[[country:Mali]]\n[[sdgs:8. Decent work and economic growth]]\n"
+    static let mali =
+        "# Commerce en ligne\n\n[[year:2021]]\n\n[[type:learningplan]]\n\n[[country:Mali]]\n[[sdgs:8. Decent work and economic growth]]\n"
 
     func seed(_ components: AppComponents) async throws -> (String, String) {
         let repository = LearningPlanRepository(db: components.database.db)
@@ -45,36 +47,36 @@ import Testing
     @Test func listFiltersInFrenchAndEnglish() async throws {
         try await TestApp.withClient { client, components in
             let (togo, mali) = try await seed(components)
-            try await client.execute(uri: EcosystemPaths.learningPlans, method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.learningPlans.path(), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("<html lang=\"fr\">"))
                 #expect(html.contains("<h1>Plans d’apprentissage</h1>"))
                 #expect(html.contains("2 plans d’apprentissage"))
-                #expect(html.contains(EcosystemPaths.learningPlan(togo)) && html.contains(EcosystemPaths.learningPlan(mali)))
+                #expect(html.contains(EcosystemRoute.learningPlan.path(togo)) && html.contains(EcosystemRoute.learningPlan.path(mali)))
                 #expect(html.contains("<label for=\"f-sdg\">"))
                 #expect(html.contains("ODD 16 : Paix, justice et institutions efficaces (1)"))
                 #expect(!html.contains("personne.secrete"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: EcosystemPaths.learningPlans + "?sdg=16&lang=en", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.learningPlans.path() + "?sdg=16&lang=en", method: .get) { response in
                 let html = response.text
                 #expect(html.contains("<html lang=\"en\">"))
                 #expect(html.contains("1 learning plan"))
                 #expect(html.contains("<option value=\"16\" selected>SDG 16: Peace, justice and strong institutions (1)</option>"))
-                #expect(html.contains(EcosystemPaths.learningPlan(togo) + "?lang=en"))
-                #expect(!html.contains(EcosystemPaths.learningPlan(mali)))
+                #expect(html.contains(EcosystemRoute.learningPlan.path(togo) + "?lang=en"))
+                #expect(!html.contains(EcosystemRoute.learningPlan.path(mali)))
             }
-            try await client.execute(uri: EcosystemPaths.learningPlans + "?country=Mali&year=2021", method: .get) { response in
-                #expect(response.text.contains(EcosystemPaths.learningPlan(mali)))
-                #expect(!response.text.contains(EcosystemPaths.learningPlan(togo)))
+            try await client.execute(uri: EcosystemRoute.learningPlans.path() + "?country=Mali&year=2021", method: .get) { response in
+                #expect(response.text.contains(EcosystemRoute.learningPlan.path(mali)))
+                #expect(!response.text.contains(EcosystemRoute.learningPlan.path(togo)))
             }
-            try await client.execute(uri: EcosystemPaths.learningPlans + "?theme=access+to+technology+%26+internet&year=2021", method: .get) {
+            try await client.execute(uri: EcosystemRoute.learningPlans.path() + "?theme=access+to+technology+%26+internet&year=2021", method: .get) {
                 response in
                 #expect(response.text.contains("Aucun plan ne correspond à ces filtres."))
             }
             for bad in ["sdg=18", "sdg=seize", "year=abc"] {
-                try await client.execute(uri: EcosystemPaths.learningPlans + "?" + bad, method: .get) { response in
+                try await client.execute(uri: EcosystemRoute.learningPlans.path() + "?" + bad, method: .get) { response in
                     #expect(response.status == .badRequest, "\(bad)")
                 }
             }
@@ -84,7 +86,7 @@ import Testing
     @Test func planPageShowsTheBodyButNotTheFocalPoint() async throws {
         try await TestApp.withClient { client, components in
             let (togo, mali) = try await seed(components)
-            try await client.execute(uri: EcosystemPaths.learningPlan(togo), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.learningPlan.path(togo), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("<h1>Cartographie des usages numériques</h1>"))
@@ -98,11 +100,11 @@ import Testing
                 #expect(!html.contains("personne.secrete"), "the focal point's e-mail is personal data")
                 #expect(!html.contains("undp.org"))
             }
-            try await client.execute(uri: EcosystemPaths.learningPlan(mali) + "?lang=en", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.learningPlan.path(mali) + "?lang=en", method: .get) { response in
                 #expect(response.text.contains("This plan has only its description"))
                 #expect(response.text.contains("SDG 8: Decent work and economic growth"))
             }
-            try await client.execute(uri: EcosystemPaths.learningPlan("nope-123"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.learningPlan.path("nope-123"), method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.text.contains("Ce plan d’apprentissage n’existe pas."))
             }
@@ -115,7 +117,7 @@ import Testing
             let plan = try LearningPlan(text: String(contentsOf: try #require(SharedFiles.seedPlan), encoding: .utf8))
             try await LearningPlanRepository(db: components.database.db).importPlan(plan, actor: "test")
             let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
-            try await client.execute(uri: EcosystemPaths.learningPlan(plan.id), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.learningPlan.path(plan.id), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("<h2>Learning questions</h2>"))

@@ -1,9 +1,10 @@
 import Audit
-@testable import Ecosystem
 import FluentKit
 import Foundation
 import GuichetTesting
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct LearningPlanStorageTests {
     static func file(_ name: String, _ text: String) throws -> URL {
@@ -117,8 +118,8 @@ import Testing
             let db = components.database.db
             await EcosystemSeeder.seedIfEmpty(database: db, shared: nil, logger: TestApp.logger)
             let repository = LearningPlanRepository(db: db)
-            #expect(try await repository.count() == EcosystemResources.demoPlans.count)
-            #expect(EcosystemResources.demoPlans.count >= 2)
+            #expect(try await repository.count() == EcosystemModule.demoPlans.count)
+            #expect(EcosystemModule.demoPlans.count >= 2)
             for plan in try await repository.list(.init()) {
                 let document = try #require(try await repository.plan(id: plan.id)).document
                 #expect(document.value("sample") != nil, "\(plan.title) is marked as a sample")
@@ -126,13 +127,13 @@ import Testing
             }
             // Not empty any more: a second start adds nothing.
             await EcosystemSeeder.seedIfEmpty(database: db, shared: SharedFiles.directory, logger: TestApp.logger)
-            #expect(try await repository.count() == EcosystemResources.demoPlans.count)
+            #expect(try await repository.count() == EcosystemModule.demoPlans.count)
         }
         if SharedFiles.available {
             try await TestApp.withComponents { components in
                 await EcosystemSeeder.seedIfEmpty(database: components.database.db, shared: SharedFiles.directory, logger: TestApp.logger)
                 let count = try await LearningPlanRepository(db: components.database.db).count()
-                #expect(count == EcosystemResources.demoPlans.count + 1 + SharedFiles.realPlans.count)
+                #expect(count == EcosystemModule.demoPlans.count + 1 + SharedFiles.realPlans.count)
             }
         }
     }

@@ -1,8 +1,9 @@
 import Audit
-@testable import Ecosystem
 import Foundation
 import GuichetTesting
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct MatchingTests {
     static func solution(

@@ -1,10 +1,11 @@
 import Catalog
-@testable import Ecosystem
 import Foundation
 import GuichetApp
 import GuichetTesting
 import HummingbirdTesting
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct PrioritiesTests {
     static func input(
@@ -20,7 +21,9 @@ import Testing
     /// p1: declared volume, no ratings; p2: measured volume above the declared one, 4 satisfied of 10; p3: declared volume
     /// above the measured one (two sources), 18 of 20 satisfied; p4: measured volume, 3 ratings (too few: neutral).
     static let inputs = [
-        input("p1", declared: 1000, steps: 4, institutions: 2, documents: 2, days: 10, cost: 5_000, needs: 1, confirmed: false, online: false, categories: ["a"]),
+        input(
+            "p1", declared: 1000, steps: 4, institutions: 2, documents: 2, days: 10, cost: 5_000, needs: 1, confirmed: false, online: false,
+            categories: ["a"]),
         input(
             "p2", declared: 0, measured: [("measures.tickets", 3000)], satisfied: 4, rated: 10, steps: 2, institutions: 1, documents: 4, days: 0,
             cost: nil, needs: 0, confirmed: true, online: true, categories: ["a", "b"]),
@@ -43,7 +46,10 @@ import Testing
         let rows = PriorityRanking.rank(Self.inputs, weights: .standard)
         #expect(rows.map(\.input.procedureId) == ["p2", "p4", "p1", "p3"])
         let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0.input.procedureId, $0) })
-        let p1 = try #require(byId["p1"]), p2 = try #require(byId["p2"]), p3 = try #require(byId["p3"]), p4 = try #require(byId["p4"])
+        let p1 = try #require(byId["p1"])
+        let p2 = try #require(byId["p2"])
+        let p3 = try #require(byId["p3"])
+        let p4 = try #require(byId["p4"])
         #expect(abs(p1.volume - 1.0 / 3) < 1e-9 && p2.volume == 1 && abs(p3.volume - 1.0 / 6) < 1e-9 && p4.volume == 0.5)
         #expect(abs(p1.burden - 0.65) < 1e-9, "mean of 4/4, 2/2, 2/4, 10/20 and 5000/20000")
         #expect(abs(p2.burden - 0.5) < 1e-9, "no stated cost: the mean of the four other parts")
@@ -90,17 +96,19 @@ import Testing
         #expect(
             csv[1] == "1,p2,\"Démarche p2, test\",SN,60.9,1.000,0.500,0.000,1.000,0.600,3000,measured,0,3000,tickets=3000,2,1,4,0,,0,yes,yes,4,10,no,"
                 + "volume=3;burden=3;needs=2;readiness=1;satisfaction=2")
-        #expect(csv[3].hasPrefix("3,p1,\"Démarche p1, test\",SN,42.3,0.333,0.650,0.500,0.000,0.350,1000,declared,1000,0,,4,2,2,10,5000,1,no,no,0,0,yes,"))
-        #expect(csv[4].hasPrefix("4,p3,\"Démarche p3, test\",SN,38.2,0.167,0.500,1.000,0.000,0.100,500,declared,500,300,tickets=200;applications=100,"))
+        #expect(
+            csv[3].hasPrefix("3,p1,\"Démarche p1, test\",SN,42.3,0.333,0.650,0.500,0.000,0.350,1000,declared,1000,0,,4,2,2,10,5000,1,no,no,0,0,yes,"))
+        #expect(
+            csv[4].hasPrefix("4,p3,\"Démarche p3, test\",SN,38.2,0.167,0.500,1.000,0.000,0.100,500,declared,500,300,tickets=200;applications=100,"))
     }
 
     @Test func analystPageWeightsCSVAndAuthorisation() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let institution = try #require(try TestApp.demoDocument().institutions.first?.id)
             let editor = try await TestApp.signedIn(client, components, role: .catalogEditor, institutions: [institution])
-            #expect(try await editor.get(EcosystemPaths.priorities).status == .forbidden)
-            #expect(try await editor.get(EcosystemPaths.prioritiesCSV).status == .forbidden)
-            try await client.execute(uri: EcosystemPaths.priorities, method: .get) { response in
+            #expect(try await editor.get(EcosystemRoute.priorities.path()).status == .forbidden)
+            #expect(try await editor.get(EcosystemRoute.prioritiesCSV.path()).status == .forbidden)
+            try await client.execute(uri: EcosystemRoute.priorities.path(), method: .get) { response in
                 #expect(response.status == .seeOther)
             }
 
@@ -112,7 +120,8 @@ import Testing
             _ = try await NeedRepository(db: components.database.db).record(need, submissionKey: "k-priorities")
 
             let analyst = try await TestApp.signedIn(client, components, role: .analyst)
-            let page = try await analyst.get(EcosystemPaths.priorities + "?w_volume=10&w_burden=0&w_needs=0&w_readiness=0&w_satisfaction=0&country=SN")
+            let page = try await analyst.get(
+                EcosystemRoute.priorities.path() + "?w_volume=10&w_burden=0&w_needs=0&w_readiness=0&w_satisfaction=0&country=SN")
             #expect(page.status == .ok)
             let html = page.text
             #expect(html.contains("<h1>Que numériser d’abord</h1>"))
@@ -124,10 +133,13 @@ import Testing
             #expect(firstRow.contains("1 besoins relevés, 50\u{00A0}000 personnes ou dossiers par an"))
             #expect(html.contains("<label for=\"w_satisfaction\">Faible satisfaction"))
             #expect(html.contains("Aucun avis : satisfaction comptée comme neutre (0.50)"))
-            #expect(html.contains("volume mesuré sur les 12 derniers mois (tickets, demandes)"), "the formula names the sources the application registers")
+            #expect(
+                html.contains("volume mesuré sur les 12 derniers mois (tickets, demandes)"), "the formula names the sources the application registers"
+            )
             #expect(html.contains("<h2>Par secteur</h2>"))
 
-            let csv = try await analyst.get(EcosystemPaths.prioritiesCSV + "?w_volume=10&w_burden=0&w_needs=0&w_readiness=0&w_satisfaction=0&country=SN")
+            let csv = try await analyst.get(
+                EcosystemRoute.prioritiesCSV.path() + "?w_volume=10&w_burden=0&w_needs=0&w_readiness=0&w_satisfaction=0&country=SN")
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             let lines = csv.text.split(separator: "\n")
@@ -135,9 +147,9 @@ import Testing
             #expect(lines[1].contains(",100.0,"))
             #expect(lines.dropFirst().allSatisfy { $0.contains(",SN,") })
 
-            #expect(try await analyst.get(EcosystemPaths.priorities + "?w_volume=11").status == .badRequest)
-            #expect(try await analyst.get(EcosystemPaths.priorities + "?w_satisfaction=-1").status == .badRequest)
-            #expect(try await analyst.get(EcosystemPaths.priorities + "?country=ZZ").status == .badRequest)
+            #expect(try await analyst.get(EcosystemRoute.priorities.path() + "?w_volume=11").status == .badRequest)
+            #expect(try await analyst.get(EcosystemRoute.priorities.path() + "?w_satisfaction=-1").status == .badRequest)
+            #expect(try await analyst.get(EcosystemRoute.priorities.path() + "?country=ZZ").status == .badRequest)
         }
     }
 }

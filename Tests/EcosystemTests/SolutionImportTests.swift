@@ -1,8 +1,9 @@
 import Audit
-@testable import Ecosystem
 import Foundation
 import GuichetTesting
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct SolutionImportTests {
     @Test func personalDataIsLeftBehind() throws {
@@ -115,7 +116,8 @@ import Testing
             let all = try await repository.list(.init())
             for solution in all {
                 // Every text the solution holds (its id is a slug and a hash, not text from the record).
-                let text = ([solution.name, solution.descriptionFr ?? "", solution.descriptionEn ?? ""] + solution.owners + solution.places
+                let text =
+                    ([solution.name, solution.descriptionFr ?? "", solution.descriptionEn ?? ""] + solution.owners + solution.places
                     + solution.links + solution.thematicAreas + solution.sectors + solution.countries).joined(separator: "\n")
                 #expect(PersonalData.contacts(in: text).isEmpty, "\(solution.id) keeps \(PersonalData.contacts(in: text))")
                 #expect(PersonalData.maskNames(text) == text, "\(solution.id) keeps a name after a title")

@@ -1,4 +1,3 @@
-@testable import Ecosystem
 import Foundation
 import GuichetApp
 import GuichetTesting
@@ -6,20 +5,24 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
+@testable import Ecosystem
+
 @Suite struct SolutionPagesTests {
     func seed(_ components: AppComponents) async throws {
         let repository = SolutionRepository(db: components.database.db)
         let report = try await SolutionImporter.importCSV(Data(SolutionImportTests.csv.utf8), repository: repository, actor: "test")
         #expect(report.created == 2)
         let labs = try LabsSolution.solution(
-            text: "# Paiement mobile des taxes\n[[type:solution]]\n[[country:Togo]]\n[[sdgs:16. Peace]]\n\nPromoteur : Jean Dupont\n\nUne application web pour payer les taxes.\n")
+            text:
+                "# Paiement mobile des taxes\n[[type:solution]]\n[[country:Togo]]\n[[sdgs:16. Peace]]\n\nPromoteur : Jean Dupont\n\nUne application web pour payer les taxes.\n"
+        )
         _ = try await repository.importSolutions([labs], actor: "test")
     }
 
     @Test func directoryFiltersAndStaysSmall() async throws {
         try await TestApp.withClient { client, components in
             try await seed(components)
-            try await client.execute(uri: EcosystemPaths.solutions, method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.solutions.path(), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("<h1>Solutions innovantes</h1>"))
@@ -28,19 +31,20 @@ import Testing
                 #expect(html.contains("<label for=\"f-channel\">Canal</label>"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: EcosystemPaths.solutions + "?channel=sms&lang=en", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.solutions.path() + "?channel=sms&lang=en", method: .get) { response in
                 let html = response.text
                 #expect(html.contains("1 solution"))
                 #expect(html.contains("Naissance par SMS"))
                 #expect(!html.contains("Agents communautaires"))
                 #expect(html.contains("<option value=\"sms\" selected>SMS</option>"))
             }
-            try await client.execute(uri: EcosystemPaths.solutions + "?maturity=at_scale&country=S%C3%A9n%C3%A9gal", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.solutions.path() + "?maturity=at_scale&country=S%C3%A9n%C3%A9gal", method: .get) {
+                response in
                 #expect(response.text.contains("Agents communautaires"))
                 #expect(!response.text.contains("Naissance par SMS"))
             }
             for bad in ["maturity=soon", "channel=fax", "sdg=0", "page=0"] {
-                try await client.execute(uri: EcosystemPaths.solutions + "?" + bad, method: .get) { response in
+                try await client.execute(uri: EcosystemRoute.solutions.path() + "?" + bad, method: .get) { response in
                     #expect(response.status == .badRequest, "\(bad)")
                 }
             }
@@ -50,7 +54,7 @@ import Testing
     @Test func solutionPageAndAPI() async throws {
         try await TestApp.withClient { client, components in
             try await seed(components)
-            try await client.execute(uri: EcosystemPaths.solution("csv-sms-naissance"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.solution.path("csv-sms-naissance"), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("<h1>Naissance par SMS</h1>"))
@@ -62,13 +66,13 @@ import Testing
             }
             let labs = try await SolutionRepository(db: components.database.db).list(.init(country: "Togo", channel: .web))
             let id = try #require(labs.first?.id)
-            try await client.execute(uri: EcosystemPaths.solution(id) + "?lang=en", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.solution.path(id) + "?lang=en", method: .get) { response in
                 let html = response.text
                 #expect(html.contains("<div lang=\"fr\"><p>Une application web pour payer les taxes.</p>"))
                 #expect(!html.contains("Jean Dupont"))
                 #expect(html.contains("The holders&#39; names and contacts are personal data"))
             }
-            try await client.execute(uri: EcosystemPaths.apiSolutions + "?country=Togo&per_page=1", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.apiSolutions.path() + "?country=Togo&per_page=1", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
@@ -78,21 +82,21 @@ import Testing
                 #expect((json["next"] as? String)?.contains("page=2") == true)
                 #expect(!response.text.contains("Dupont"))
             }
-            try await client.execute(uri: EcosystemPaths.apiSolution("csv-sms-naissance"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.apiSolution.path("csv-sms-naissance"), method: .get) { response in
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
                 #expect(json["name"] as? String == "Naissance par SMS")
                 #expect(json["channels"] as? [String] == ["sms", "ussd"])
                 #expect(json["sdgs"] as? [Int] == [16, 3])
             }
-            try await client.execute(uri: EcosystemPaths.apiSolution("nope"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.apiSolution.path("nope"), method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.text.contains("\"code\":\"solution_not_found\""))
             }
-            try await client.execute(uri: EcosystemPaths.apiSolutions + "?maturity=soon", method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.apiSolutions.path() + "?maturity=soon", method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.text.contains("\"field\":\"maturity\""))
             }
-            try await client.execute(uri: EcosystemPaths.solution("nope"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.solution.path("nope"), method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.text.contains("Cette solution n’existe pas."))
             }
@@ -105,7 +109,10 @@ import Testing
             let pages = SharedFiles.directory.appendingPathComponent("datasets/acclab-solutions/pages")
             _ = try await SolutionImporter.importLabs(directory: pages, repository: SolutionRepository(db: components.database.db), actor: "test")
             let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
-            for uri in [EcosystemPaths.solutions, EcosystemPaths.solutions + "?lang=en&page=2", EcosystemPaths.solutions + "?country=Togo"] {
+            for uri in [
+                EcosystemRoute.solutions.path(), EcosystemRoute.solutions.path() + "?lang=en&page=2",
+                EcosystemRoute.solutions.path() + "?country=Togo",
+            ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.body.readableBytes + css <= 20_480, "\(uri): \(response.body.readableBytes) + \(css) bytes")
@@ -123,7 +130,7 @@ import Testing
             var solution = Solution(id: "csv-owned", source: .csv, name: "Solution portée")
             solution.owners = ["agence de l'informatique de l'etat", "ATD", "Une association locale"]
             _ = try await SolutionRepository(db: components.database.db).importSolutions([solution], actor: "test")
-            let html = try await client.execute(uri: EcosystemPaths.solution("csv-owned"), method: .get) { $0.text }
+            let html = try await client.execute(uri: EcosystemRoute.solution.path("csv-owned"), method: .get) { $0.text }
             #expect(html.contains("<a class=\"tag\" href=\"/ecosystem/actors/tg-atd\">ATD</a>"))
             #expect(html.contains("href=\"/ecosystem/actors/sn-adie\""), "typed without accents and with a straight apostrophe, still the same name")
             #expect(html.contains("Une association locale"))

@@ -1,16 +1,19 @@
 import Audit
-@testable import Ecosystem
 import Foundation
 import GuichetTesting
 import HummingbirdTesting
 import Testing
+
+@testable import Ecosystem
 
 @Suite struct SurveyTests {
     /// 14 women (8 online), 6 men (5 online: 1 offline, so the share is not shown), 3 "other" (a group under 5).
     static func file() -> String {
         var lines = ["Nom;Téléphone;région;milieu;sexe;tranche_age;appareil;usage_internet;services_en_ligne;obstacles"]
         for index in 0..<14 {
-            lines.append("Awa \(index);+228 90 00 00 0\(index % 10);Maritime;urbain;F;15-24;\(index < 8 ? "smartphone" : "téléphone simple");\(index < 8 ? "oui" : "non");acte de naissance;coût des données")
+            lines.append(
+                "Awa \(index);+228 90 00 00 0\(index % 10);Maritime;urbain;F;15-24;\(index < 8 ? "smartphone" : "téléphone simple");\(index < 8 ? "oui" : "non");acte de naissance;coût des données"
+            )
         }
         for index in 0..<6 {
             lines.append("Koffi \(index);;Kara;rural;M;25-34;smartphone;\(index < 5 ? "oui" : "non");;réseau")
@@ -49,7 +52,9 @@ import Testing
         let other = try #require(groups.first { $0.dimension == "sex" && $0.value == "other" })
         #expect(other.respondents == nil && other.internetUsers == nil)
         let rural = try #require(groups.first { $0.dimension == "area" && $0.value == "rural" })
-        #expect(rural.respondents == 9 && rural.internetUsers == nil && rural.internetShare == nil, "4 rural respondents offline: 5 online would give them away")
+        #expect(
+            rural.respondents == 9 && rural.internetUsers == nil && rural.internetShare == nil,
+            "4 rural respondents offline: 5 online would give them away")
         let csv = SurveyAggregates.csv(groups)
         #expect(csv.contains("sex,female,14,8,57.1,8,57.1\n"))
         #expect(csv.contains("sex,male,6,<5,,<5,\n"))
@@ -71,12 +76,12 @@ import Testing
             let actions = try await AuditLog.records(on: components.database.db).filter { $0.entry.entity == "survey" }.map(\.entry.action)
             #expect(actions == ["survey.created", "survey.replaced"])
 
-            try await client.execute(uri: EcosystemPaths.surveys, method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.surveys.path(), method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.text.contains("Enquête de test"))
                 #expect(response.text.contains("données synthétiques"))
             }
-            try await client.execute(uri: EcosystemPaths.survey("test-survey"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.survey.path("test-survey"), method: .get) { response in
                 let html = response.text
                 #expect(response.status == .ok)
                 #expect(html.contains("23 répondants"))
@@ -87,11 +92,11 @@ import Testing
                 #expect(!html.contains("Awa") && !html.contains("Maritime"))
                 #expect(html.utf8.count < 20_480)
             }
-            try await client.execute(uri: EcosystemPaths.surveyCSV("test-survey"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.surveyCSV.path("test-survey"), method: .get) { response in
                 #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(response.text.contains("sex,other,<5,<5,,<5,"))
             }
-            try await client.execute(uri: EcosystemPaths.survey("nope"), method: .get) { response in
+            try await client.execute(uri: EcosystemRoute.survey.path("nope"), method: .get) { response in
                 #expect(response.status == .notFound)
             }
         }

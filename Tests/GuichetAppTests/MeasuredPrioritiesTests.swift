@@ -47,16 +47,16 @@ import Testing
             }
             let analyst = try await TestApp.signedIn(client, components, role: .analyst)
             let weights = "?w_volume=10&w_burden=0&w_needs=0&w_readiness=0&w_satisfaction=0&country=SN"
-            let html = try await analyst.get(EcosystemPaths.priorities + weights).text
+            let html = try await analyst.get(EcosystemRoute.priorities.path() + weights).text
             let firstRow = try #require(html.range(of: "<tbody><tr><td>1</td>").map { String(html[$0.upperBound...].prefix(900)) })
             #expect(firstRow.contains("/procedures/sn-casier-judiciaire"), "the only procedure with a volume comes first")
             #expect(firstRow.contains("Volume retenu : 6 tickets en 12 mois (mesuré)"))
             #expect(firstRow.contains("40 % d’avis satisfaits (5 avis en 12 mois)"))
-            let english = try await analyst.get(EcosystemPaths.priorities + weights + "&lang=en").text
+            let english = try await analyst.get(EcosystemRoute.priorities.path() + weights + "&lang=en").text
             #expect(english.contains("Volume used: 6 tickets in 12 months (measured)"))
 
             // Low satisfaction alone: 3 of 5 not satisfied (0.6) against the neutral 0.6 of the others (the mean of the one rated).
-            let csv = try await analyst.get(EcosystemPaths.prioritiesCSV + weights).text
+            let csv = try await analyst.get(EcosystemRoute.prioritiesCSV.path() + weights).text
             let line = try #require(csv.split(separator: "\n").first { $0.contains(",sn-casier-judiciaire,") })
             #expect(line.hasPrefix("1,sn-casier-judiciaire,"))
             #expect(line.contains(",0.600,6,measured,0,6,tickets=6,"))

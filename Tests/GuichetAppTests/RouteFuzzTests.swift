@@ -99,11 +99,11 @@ final class RouteFuzzer: @unchecked Sendable {
         try await map.crawl(
             admin, seeds: ["/admin", "/admin/applications", "/admin/catalog", "/admin/centres", "/admin/users", "/admin/tokens", "/admin/forms"],
             routes: routes, limit: 120)
-        let document = try await client.executeRequest(uri: CatalogPaths.openAPI, method: .get, headers: [:], body: nil)
+        let document = try await client.executeRequest(uri: CatalogRoute.apiOpenAPI.path(), method: .get, headers: [:], body: nil)
         let openAPI = try JSONSerialization.jsonObject(with: Data(buffer: document.body)) as? [String: Any] ?? [:]
         // An API draft: its reference and PIN let the file and submit routes go past the PIN check.
         let created = try await client.executeRequest(
-            uri: ApplicationsPaths.api, method: .post, headers: [.contentType: "application/json"],
+            uri: ApplicationsRoute.api.path(), method: .post, headers: [.contentType: "application/json"],
             body: ByteBuffer(string: #"{"procedure":"sn-extrait-acte-naissance","answers":{},"submit":false}"#))
         let draft = try JSONSerialization.jsonObject(with: Data(buffer: created.body)) as? [String: Any] ?? [:]
         var pin = HTTPFields()

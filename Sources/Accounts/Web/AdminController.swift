@@ -20,41 +20,50 @@ package struct AdminController: Sendable {
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(AccountsPaths.home)) { request, context in
+        router.get(AccountsRoute.home) { request, context in
             _ = try context.require(Set(Role.allCases))
-            return try renderer.page("admin-home", title: t("accounts.home.title", context), page: [String: Any](), request: request, context: context)
+            return try renderer.page("admin-home", title: t("home.title", context), page: [String: Any](), request: request, context: context)
         }
-        router.get(RouterPath(AccountsPaths.users)) { request, context in try await usersPage(request, context: context) }
-        router.get(RouterPath(AccountsPaths.newUser)) { request, context in
+        router.get(AccountsRoute.users) { request, context in try await usersPage(request, context: context) }
+        router.get(AccountsRoute.newUser) { request, context in
             _ = try context.require(.administrator)
             return try await userForm(request, context: context, user: nil, form: FormState(values: ["role": Role.catalogEditor.rawValue]))
         }
-        router.post(RouterPath(AccountsPaths.users)) { request, context in try await createUser(request, context: context) }
-        router.get(RouterPath(AccountsPaths.userPattern)) { request, context in
+        router.post(AccountsRoute.users) { request, context in try await createUser(request, context: context) }
+        router.get(AccountsRoute.user) { request, context in
             _ = try context.require(.administrator)
             let user = try await existingUser(context)
             return try await userForm(request, context: context, user: user, form: FormState(values: values(of: user)))
         }
-        router.post(RouterPath(AccountsPaths.userPattern)) { request, context in try await updateUser(request, context: context) }
-        router.post(RouterPath(AccountsPaths.userResetPattern)) { request, context in
+        router.post(AccountsRoute.user) { request, context in try await updateUser(request, context: context) }
+        router.post(AccountsRoute.userReset) { request, context in
             let principal = try context.require(.administrator)
             let user = try await existingUser(context)
             let password = try await accounts.resetPassword(userId: user.id, origin: origin(principal, context))
-            return try secretPage(request, context: context, title: t("accounts.users.reset_done", context), secret: password, note: t("accounts.users.reset_note", context), back: AccountsPaths.user(user.id))
+            return try secretPage(
+                request, context: context, title: t("users.reset_done", context), secret: password, note: t("users.reset_note", context),
+                back: AccountsRoute.user.path(user.id))
         }
-        router.get(RouterPath(AccountsPaths.tokens)) { request, context in try await tokensPage(request, context: context, form: FormState(values: ["role": Role.catalogEditor.rawValue])) }
-        router.post(RouterPath(AccountsPaths.tokens)) { request, context in try await createToken(request, context: context) }
-        router.post(RouterPath(AccountsPaths.tokenRevokePattern)) { request, context in
+        router.get(AccountsRoute.tokens) { request, context in
+            try await tokensPage(request, context: context, form: FormState(values: ["role": Role.catalogEditor.rawValue]))
+        }
+        router.post(AccountsRoute.tokens) { request, context in try await createToken(request, context: context) }
+        router.post(AccountsRoute.tokenRevoke) { request, context in
             let principal = try context.require(.administrator)
-            let id = try context.parameters.require("id")
+            let id = try context.pathValue("id")
             try await accounts.revokeToken(id: id, origin: origin(principal, context))
-            return Response.redirect(to: AccountsPaths.tokens, type: .normal)
+            return Response.redirect(to: AccountsRoute.tokens.path(), type: .normal)
         }
-        router.get(RouterPath(AccountsPaths.audit)) { request, context in try await auditPage(request, context: context) }
-        router.get(RouterPath(AccountsPaths.auditExport)) { request, context in try await auditExport(request, context: context) }
+        router.get(AccountsRoute.audit) { request, context in try await auditPage(request, context: context) }
+        router.get(AccountsRoute.auditExport) { request, context in try await auditExport(request, context: context) }
     }
 
-    func t(_ key: String, _ context: AppRequestContext) -> String { renderer.localizer.text(key, context.language) }
+    func t(_ key: String, _ context: AppRequestContext) -> String { page(context).t(key) }
+
+    /// A whole key of another catalogue section (`roles.…`, `errors.…`).
+    func text(_ key: String, _ context: AppRequestContext) -> String { page(context).text(key: key) }
+
+    func page(_ context: AppRequestContext) -> PageContext { PageContext(context, localizer: renderer.localizer, keys: "accounts") }
 
     func origin(_ principal: Principal, _ context: AppRequestContext) -> ActionOrigin {
         ActionOrigin(actor: principal.actor, requestId: context.requestId, address: context.clientAddress)
@@ -63,7 +72,7 @@ package struct AdminController: Sendable {
     // MARK: Users
 
     func existingUser(_ context: AppRequestContext) async throws -> UserAccount {
-        guard let user = try await accounts.user(id: try context.parameters.require("id")) else { throw AppError.notFound() }
+        guard let user = try await accounts.user(id: try context.pathValue("id")) else { throw AppError.notFound() }
         return user
     }
 
@@ -78,29 +87,28 @@ package struct AdminController: Sendable {
         _ = try context.require(.administrator)
         let users = try await accounts.users().map { user -> [String: Any] in
             [
-                "id": user.id, "href": AccountsPaths.user(user.id), "email": user.email, "name": user.name,
-                "role": t("roles.\(user.role.rawValue)", context), "scope": (user.institutions + user.centres).joined(separator: ", "),
+                "id": user.id, "href": AccountsRoute.user.path(user.id), "email": user.email, "name": user.name,
+                "role": text("roles.\(user.role.rawValue)", context), "scope": (user.institutions + user.centres).joined(separator: ", "),
                 "disabled": user.disabled,
             ]
         }
-        return try renderer.page("admin-users", title: t("accounts.users.title", context), page: ["users": users], request: request, context: context)
+        return try renderer.page("admin-users", title: t("users.title", context), page: ["users": users], request: request, context: context)
     }
 
     func roleOptions(_ selected: String?, _ context: AppRequestContext) -> [[String: Any]] {
-        Role.allCases.map { ["value": $0.rawValue, "label": t("roles.\($0.rawValue)", context), "selected": $0.rawValue == selected] }
+        Role.allCases.map { ["value": $0.rawValue, "label": text("roles.\($0.rawValue)", context), "selected": $0.rawValue == selected] }
     }
-
 
     func userForm(_ request: Request, context: AppRequestContext, user: UserAccount?, form: FormState, status: HTTPResponse.Status = .ok) async throws
         -> Response
     {
         var model = form.model
         model["isNew"] = user == nil
-        model["action"] = user.map { AccountsPaths.user($0.id) } ?? AccountsPaths.users
-        model["resetAction"] = user.map { AccountsPaths.userReset($0.id) } ?? ""
+        model["action"] = user.map { AccountsRoute.user.path($0.id) } ?? AccountsRoute.users.path()
+        model["resetAction"] = user.map { AccountsRoute.userReset.path($0.id) } ?? ""
         model["roles"] = roleOptions(form.values["role"], context)
         model["disabled"] = form.values["disabled"] == "on"
-        let title = user == nil ? t("accounts.users.new", context) : (user?.name ?? "")
+        let title = user == nil ? t("users.new", context) : (user?.name ?? "")
         return try renderer.page("admin-user", title: title, page: model, request: request, context: context, status: status)
     }
 
@@ -109,24 +117,31 @@ package struct AdminController: Sendable {
     }
 
     func message(for error: AppError, _ context: AppRequestContext) -> String {
-        renderer.localizer.text("errors.\(error.code)", context.language, ["minimum": "\(AccountService.minimumPasswordLength)"])
+        page(context).text(key: "errors.\(error.code)", ["minimum": "\(AccountRules.minimumPasswordLength)"])
     }
 
     func createUser(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.administrator)
         let fields = context.postForm
-        let values = ["email": fields["email"] ?? "", "name": fields["name"] ?? "", "role": fields["role"] ?? "", "institutions": fields["institutions"] ?? "", "centres": fields["centres"] ?? ""]
+        let values = [
+            "email": fields["email"] ?? "", "name": fields["name"] ?? "", "role": fields["role"] ?? "", "institutions": fields["institutions"] ?? "",
+            "centres": fields["centres"] ?? "",
+        ]
         var form = FormState(values: values)
         guard let role = Role(rawValue: values["role"] ?? "") else {
-            form.add("role", t("errors.accounts.bad_role", context))
+            form.add("role", text("errors.accounts.bad_role", context))
             return try await userForm(request, context: context, user: nil, form: form, status: .unprocessableContent)
         }
-        let password = AccountService.generatePassword()
+        let password = Secrets.generatePassword()
         do {
             let user = try await accounts.createUser(
-                .init(email: values["email"] ?? "", name: values["name"] ?? "", role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]), password: password, mustChangePassword: true),
+                .init(
+                    email: values["email"] ?? "", name: values["name"] ?? "", role: role, institutions: Self.list(values["institutions"]),
+                    centres: Self.list(values["centres"]), password: password, mustChangePassword: true),
                 origin: origin(principal, context))
-            return try secretPage(request, context: context, title: t("accounts.users.created", context), secret: password, note: t("accounts.users.created_note", context), back: AccountsPaths.user(user.id))
+            return try secretPage(
+                request, context: context, title: t("users.created", context), secret: password, note: t("users.created_note", context),
+                back: AccountsRoute.user.path(user.id))
         } catch let error as AppError where error.status == .unprocessableContent {
             form.add(error.field ?? "email", message(for: error, context))
             return try await userForm(request, context: context, user: nil, form: form, status: .unprocessableContent)
@@ -142,19 +157,21 @@ package struct AdminController: Sendable {
         values["disabled"] = fields["disabled"] == "on" ? "on" : ""
         var form = FormState(values: values)
         guard let role = Role(rawValue: values["role"] ?? "") else {
-            form.add("role", t("errors.accounts.bad_role", context))
+            form.add("role", text("errors.accounts.bad_role", context))
             return try await userForm(request, context: context, user: user, form: form, status: .unprocessableContent)
         }
         do {
             try await accounts.updateUser(
                 id: user.id,
-                change: .init(name: values["name"] ?? "", role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]), disabled: values["disabled"] == "on"),
+                change: .init(
+                    name: values["name"] ?? "", role: role, institutions: Self.list(values["institutions"]), centres: Self.list(values["centres"]),
+                    disabled: values["disabled"] == "on"),
                 origin: origin(principal, context))
         } catch let error as AppError where error.status == .unprocessableContent {
             form.add(error.field ?? "name", message(for: error, context))
             return try await userForm(request, context: context, user: user, form: form, status: .unprocessableContent)
         }
-        return .redirect(to: AccountsPaths.users, type: .normal)
+        return .redirect(to: AccountsRoute.users.path(), type: .normal)
     }
 
     /// A password or token shown once; the page is never cached by the browser.
@@ -172,13 +189,14 @@ package struct AdminController: Sendable {
         var model = form.model
         model["tokens"] = try await accounts.tokens().map { token -> [String: Any] in
             [
-                "id": token.id, "name": token.name, "role": t("roles.\(token.role.rawValue)", context), "institution": token.institution ?? "",
-                "createdAt": token.createdAt.prefix(16).replacingOccurrences(of: "T", with: " "), "lastUsed": token.lastUsedAt.map { String($0.prefix(10)) } ?? "",
-                "revoked": token.revokedAt != nil, "revokeAction": AccountsPaths.tokenRevoke(token.id),
+                "id": token.id, "name": token.name, "role": text("roles.\(token.role.rawValue)", context), "institution": token.institution ?? "",
+                "createdAt": token.createdAt.prefix(16).replacingOccurrences(of: "T", with: " "),
+                "lastUsed": token.lastUsedAt.map { String($0.prefix(10)) } ?? "",
+                "revoked": token.revokedAt != nil, "revokeAction": AccountsRoute.tokenRevoke.path(token.id),
             ]
         }
         model["roles"] = roleOptions(form.values["role"], context)
-        return try renderer.page("admin-tokens", title: t("accounts.tokens.title", context), page: model, request: request, context: context, status: status)
+        return try renderer.page("admin-tokens", title: t("tokens.title", context), page: model, request: request, context: context, status: status)
     }
 
     func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -186,12 +204,15 @@ package struct AdminController: Sendable {
         let fields = context.postForm
         var form = FormState(values: ["name": fields["name"] ?? "", "role": fields["role"] ?? "", "institution": fields["institution"] ?? ""])
         guard let role = Role(rawValue: fields["role"] ?? "") else {
-            form.add("role", t("errors.accounts.bad_role", context))
+            form.add("role", text("errors.accounts.bad_role", context))
             return try await tokensPage(request, context: context, form: form, status: .unprocessableContent)
         }
         do {
-            let (_, secret) = try await accounts.createToken(name: fields["name"] ?? "", role: role, institution: fields["institution"], origin: origin(principal, context))
-            return try secretPage(request, context: context, title: t("accounts.tokens.created", context), secret: secret, note: t("accounts.tokens.created_note", context), back: AccountsPaths.tokens)
+            let (_, secret) = try await accounts.createToken(
+                name: fields["name"] ?? "", role: role, institution: fields["institution"], origin: origin(principal, context))
+            return try secretPage(
+                request, context: context, title: t("tokens.created", context), secret: secret, note: t("tokens.created_note", context),
+                back: AccountsRoute.tokens.path())
         } catch let error as AppError where error.status == .unprocessableContent {
             form.add(error.field == "institutions" ? "institution" : (error.field ?? "name"), message(for: error, context))
             return try await tokensPage(request, context: context, form: form, status: .unprocessableContent)
@@ -210,7 +231,8 @@ package struct AdminController: Sendable {
             }
         }
         return AuditLog.Filter(
-            actor: query["actor"], action: query["action"], entity: query["entity"], entityId: query["entity_id"], from: query["from"], to: query["to"])
+            actor: query["actor"], action: query["action"], entity: query["entity"], entityId: query["entity_id"], from: query["from"],
+            to: query["to"])
     }
 
     func auditPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -227,20 +249,26 @@ package struct AdminController: Sendable {
         var older: String?
         if records.count > Self.auditPageSize, let last = shown.last {
             filterItems.append(("before", String(last.seq)))
-            older = AccountsPaths.audit + "?" + filterItems.map { "\(FormQuery.encode($0.name))=\(FormQuery.encode($0.value))" }.joined(separator: "&")
+            older =
+                AccountsRoute.audit.path() + "?"
+                + filterItems.map { "\(FormQuery.encode($0.name))=\(FormQuery.encode($0.value))" }.joined(separator: "&")
         }
         let model: [String: Any] = [
-            "filter": ["actor": filter.actor ?? "", "action": filter.action ?? "", "entity": filter.entity ?? "", "entity_id": filter.entityId ?? "", "from": filter.from ?? "", "to": filter.to ?? ""],
+            "filter": [
+                "actor": filter.actor ?? "", "action": filter.action ?? "", "entity": filter.entity ?? "", "entity_id": filter.entityId ?? "",
+                "from": filter.from ?? "", "to": filter.to ?? "",
+            ],
             "events": shown.map { record -> [String: Any] in
                 [
                     "seq": record.seq, "time": record.occurredAt.prefix(19).replacingOccurrences(of: "T", with: " "), "actor": record.entry.actor,
-                    "action": record.entry.action, "entity": record.entry.entity, "entityId": record.entry.entityId ?? "", "summary": record.entry.summary,
+                    "action": record.entry.action, "entity": record.entry.entity, "entityId": record.entry.entityId ?? "",
+                    "summary": record.entry.summary,
                     "address": record.entry.address ?? "", "requestId": record.entry.requestId ?? "",
                 ]
             },
-            "older": older as Any, "export": AccountsPaths.auditExport + (exportQuery.isEmpty ? "" : "?" + exportQuery),
+            "older": older as Any, "export": AccountsRoute.auditExport.path() + (exportQuery.isEmpty ? "" : "?" + exportQuery),
         ]
-        return try renderer.page("admin-audit", title: t("accounts.audit.title", context), page: model, request: request, context: context)
+        return try renderer.page("admin-audit", title: t("audit.title", context), page: model, request: request, context: context)
     }
 
     /// The same events as JSON lines, oldest first, each with its sequence, time, hash and previous hash, so that
@@ -275,28 +303,36 @@ package struct AdminController: Sendable {
 
     struct ExportLine: Encodable {
         let seq: Int
-        let occurred_at: String
+        let occurredAt: String
         let actor: String
         let action: String
         let entity: String
-        let entity_id: String?
+        let entityId: String?
         let summary: String
-        let request_id: String?
+        let requestId: String?
         let address: String?
-        let prev_hash: String
+        let previousHash: String
         let hash: String
+
+        enum CodingKeys: String, CodingKey {
+            case seq, actor, action, entity, summary, address, hash
+            case occurredAt = "occurred_at"
+            case entityId = "entity_id"
+            case requestId = "request_id"
+            case previousHash = "prev_hash"
+        }
 
         init(_ record: AuditRecord) {
             seq = record.seq
-            occurred_at = record.occurredAt
+            occurredAt = record.occurredAt
             actor = record.entry.actor
             action = record.entry.action
             entity = record.entry.entity
-            entity_id = record.entry.entityId
+            entityId = record.entry.entityId
             summary = record.entry.summary
-            request_id = record.entry.requestId
+            requestId = record.entry.requestId
             address = record.entry.address
-            prev_hash = record.previousHash
+            previousHash = record.previousHash
             hash = record.hash
         }
     }

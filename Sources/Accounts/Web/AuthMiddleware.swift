@@ -37,10 +37,10 @@ package struct AuthMiddleware: RouterMiddleware {
             context.mustChangePassword = session.mustChangePassword
             let path = request.uri.path
             if session.mustChangePassword, path.hasPrefix(CorePaths.backOffice),
-                ![AccountsPaths.password, AccountsPaths.signOut, AccountsPaths.signIn].contains(path)
+                ![AccountsRoute.password, AccountsRoute.signOut, AccountsRoute.signIn].map(\.pattern).contains(path)
             {
                 // A password reset by an administrator is changed before anything else.
-                return .redirect(to: AccountsPaths.password, type: .normal)
+                return .redirect(to: AccountsRoute.password.path(), type: .normal)
             }
         }
         return try await next(request, context)

@@ -11,145 +11,55 @@ import Hummingbird
 /// tracking, prove ownership with the PIN in `X-Tracking-Pin` (never in the address). Back-office roles' API tokens
 /// list, read (audited) and act on their institutions' applications.
 package struct ApplicationsAPIController: Sendable {
-    let service: ApplicationService
-    let localizer: Localizer
-    let maxBody: Int
+    let store: ApplicationStore
+    let forms: FormStore
+    let drafts: Drafts
+    let submissions: Submissions
+    let tracking: Tracking
+    let casework: Casework
+    let documents: Documents
+    let keys: ApplicationKeys
+    let catalog: CatalogRepository
 
-    package init(service: ApplicationService, localizer: Localizer, maxBody: Int = 1 << 20) {
-        self.service = service
-        self.localizer = localizer
-        self.maxBody = maxBody
+    init(module: ApplicationsModule) {
+        store = module.store
+        forms = module.forms
+        drafts = module.drafts
+        submissions = module.submissions
+        tracking = module.tracking
+        casework = module.casework
+        documents = module.documents
+        keys = module.keys
+        catalog = module.catalog
     }
 
-    package static let routes: [(method: String, path: String)] = [
-        ("POST", "/api/v1/applications"),
-        ("GET", "/api/v1/applications"),
-        ("GET", "/api/v1/applications/{reference}"),
-        ("PUT", "/api/v1/applications/{reference}/files/{field}"),
-        ("POST", "/api/v1/applications/{reference}/submit"),
-        ("POST", "/api/v1/applications/{reference}/actions"),
-        ("POST", "/api/v1/track"),
-        ("GET", "/api/v1/documents/{code}"),
-        ("GET", "/api/v1/document-keys"),
-        ("GET", "/api/v1/procedures/{id}/form"),
+    /// Every route of this API, as registered and as the OpenAPI document names it.
+    static let table: [(method: HTTPRequest.Method, route: Route)] = [
+        (.post, ApplicationsRoute.api), (.get, ApplicationsRoute.api), (.get, ApplicationsRoute.apiItem), (.put, ApplicationsRoute.apiFile),
+        (.post, ApplicationsRoute.apiSubmit), (.post, ApplicationsRoute.apiActions), (.post, ApplicationsRoute.apiTrack),
+        (.get, ApplicationsRoute.apiDocument), (.get, ApplicationsRoute.apiKeys), (.get, ApplicationsRoute.apiForm),
     ]
 
+    package static var routes: [(method: String, path: String)] { table.map { ($0.method.rawValue, $0.route.openAPIPath) } }
+
     /// The reads that need a back-office token.
-    package static let tokenReads = ["/api/v1/applications", "/api/v1/applications/{reference}"]
+    package static var tokenReads: [String] { [ApplicationsRoute.api.openAPIPath, ApplicationsRoute.apiItem.openAPIPath] }
 
-    var store: ApplicationStore { service.store }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/api/v1/applications") { request, context in try await create(request, context: context) }
-        router.get("/api/v1/applications") { request, context in try await list(request, context: context) }
-        router.get("/api/v1/applications/:reference") { request, context in try await read(request, context: context) }
-        router.put("/api/v1/applications/:reference/files/:field") { request, context in try await upload(request, context: context) }
-        router.post("/api/v1/applications/:reference/submit") { request, context in try await submit(request, context: context) }
-        router.post("/api/v1/applications/:reference/actions") { request, context in try await act(request, context: context) }
-        router.post("/api/v1/track") { request, context in try await track(request, context: context) }
-        router.get("/api/v1/documents/:code") { request, context in try await document(request, context: context) }
-        router.get("/api/v1/document-keys") { request, context in try await keys(request, context: context) }
-        router.get("/api/v1/procedures/:id/form") { request, context in try await form(request, context: context) }
-    }
-
-    // MARK: DTOs
-
-    struct EventDTO: Encodable {
-        let at: String
-        let action: String
-        let status: String
-        let note: String?
-        let fields: [String]?
-    }
-
-    /// What the person (or their app) sees: statuses and dates, no answers.
-    struct StatusDTO: Encodable {
-        let reference: String?
-        let procedure: String
-        let status: String
-        let govstackStatus: String?
-        let submittedAt: String?
-        let dueAt: String?
-        let requested: ChangeRequest?
-        let document: String?
-        let history: [EventDTO]
-    }
-
-    struct CreatedDTO: Encodable {
-        let reference: String?
-        let pin: String
-        let status: String
-        let govstackStatus: String?
-        let procedure: String
-        let form: Int
-        let dueAt: String?
-    }
-
-    /// What an agent reads: the answers and the file list too.
-    struct DetailDTO: Encodable {
-        let id: String
-        let reference: String?
-        let procedure: String
-        let institution: String
-        let status: String
-        let govstackStatus: String?
-        let channel: String
-        let revision: Int
-        let assignedTo: String?
-        let submittedAt: String?
-        let dueAt: String?
-        let overdue: Bool
-        let answers: [String: String]?
-        let files: [FileDTO]?
-        let requested: ChangeRequest?
-        let history: [EventDTO]
-    }
-
-    struct FileDTO: Encodable {
-        let field: String
-        let name: String
-        let mediaType: String
-        let size: Int
-        let sha256: String
-    }
-
-    struct ListDTO: Encodable {
-        let items: [DetailDTO]
-        let total: Int
-        let offset: Int
-        let limit: Int
-    }
-
-    func events(_ id: String) async throws -> [EventDTO] {
-        try await store.events(id).map { EventDTO(at: $0.at, action: $0.action, status: $0.toStatus.rawValue, note: $0.note, fields: $0.fields.isEmpty ? nil : $0.fields) }
-    }
-
-    func statusDTO(_ record: ApplicationRecord) async throws -> StatusDTO {
-        let (events, document) = try await service.publicHistory(record)
-        return StatusDTO(
-            reference: record.reference, procedure: record.procedureId, status: record.status.rawValue, govstackStatus: record.status.govStack,
-            submittedAt: record.submittedAt, dueAt: record.dueAt, requested: record.status == .actionRequired ? record.requested : nil, document: document,
-            history: events.filter { $0.action != "started" }.map {
-                EventDTO(at: $0.at, action: $0.action, status: $0.toStatus.rawValue, note: $0.note, fields: $0.fields.isEmpty ? nil : $0.fields)
-            })
-    }
-
-    func detailDTO(_ record: ApplicationRecord, full: Bool) async throws -> DetailDTO {
-        DetailDTO(
-            id: record.id, reference: record.reference, procedure: record.procedureId, institution: record.institutionId, status: record.status.rawValue,
-            govstackStatus: record.status.govStack, channel: record.channel.rawValue, revision: record.revision, assignedTo: record.assignedTo,
-            submittedAt: record.submittedAt, dueAt: record.dueAt, overdue: record.isOverdue, answers: full ? record.answers : nil,
-            files: full ? try await store.files(record.id).map { FileDTO(field: $0.field, name: $0.name, mediaType: $0.mediaType, size: $0.size, sha256: $0.sha256) } : nil,
-            requested: record.requested, history: full ? try await events(record.id) : [])
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post(ApplicationsRoute.api, use: create)
+        router.get(ApplicationsRoute.api, use: list)
+        router.get(ApplicationsRoute.apiItem, use: read)
+        router.put(ApplicationsRoute.apiFile, use: upload)
+        router.post(ApplicationsRoute.apiSubmit, use: submit)
+        router.post(ApplicationsRoute.apiActions, use: act)
+        router.post(ApplicationsRoute.apiTrack, use: track)
+        router.get(ApplicationsRoute.apiDocument, use: document)
+        router.get(ApplicationsRoute.apiKeys, use: publicKeys)
+        router.get(ApplicationsRoute.apiForm, use: form)
     }
 
     func origin(_ context: AppRequestContext, _ fallback: String) -> ActionOrigin {
         ActionOrigin(actor: context.principal?.actor ?? fallback, requestId: context.requestId, address: context.clientAddress)
-    }
-
-    func body<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
-        var request = request
-        return try JSONInput.decode(T.self, from: try await request.collectBody(upTo: maxBody))
     }
 
     // MARK: Filing
@@ -166,62 +76,71 @@ package struct ApplicationsAPIController: Sendable {
         let submit: Bool?
     }
 
-    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let input = try await body(request, as: CreateBody.self)
-        guard let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [input.procedure]).first else {
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try await request.decodeJSON(CreateBody.self)
+        guard let procedure = try await catalog.procedures(ids: [input.procedure]).first else {
             throw AppError.validation(field: "procedure", code: "procedure_not_found")
         }
-        guard let form = try await service.forms.current(procedure: procedure.id) else { throw AppError.validation(field: "procedure", code: "form_not_found") }
+        guard let form = try await forms.current(procedure: procedure.id) else {
+            throw AppError.validation(field: "procedure", code: "form_not_found")
+        }
         // The request's meaning, not its bytes: the same answers in another key order are the same request.
-        let canonical = try JSONResponse.encoder.encode(CanonicalCreate(procedure: input.procedure, answers: input.answers ?? [:], submit: input.submit ?? true))
+        let canonical = try JSONResponse.encoder.encode(
+            CanonicalCreate(procedure: input.procedure, answers: input.answers ?? [:], submit: input.submit ?? true))
         let hash = IdempotencyKey.hash(canonical)
         guard let idempotency = try IdempotencyKey.from(request, principal: context.principal, requestHash: hash) else {
             throw AppError(.badRequest, code: "idempotency_key_required", field: "Idempotency-Key")
         }
-        let filing = ApplicationService.Filing(
-            channel: context.principal?.role == .centreAgent ? .assisted : .api, filedBy: context.principal?.actor, centreId: context.principal?.centres.first)
-        let (record, created) = try await service.create(
+        let filing = Filing(
+            channel: context.principal?.role == .centreAgent ? .assisted : .api, filedBy: context.principal?.actor,
+            centreId: context.principal?.centres.first)
+        let (record, created) = try await submissions.create(
             .init(
-                procedure: procedure, form: form, answers: input.answers ?? [:], submit: input.submit ?? true, scope: idempotency.scope, idempotencyKey: idempotency.key,
+                procedure: procedure, form: form, answers: input.answers ?? [:], submit: input.submit ?? true, scope: idempotency.scope,
+                idempotencyKey: idempotency.key,
                 requestHash: hash, filing: filing), origin: origin(context, "api"))
         var response = try JSONResponse.make(
             CreatedDTO(
-                reference: record.reference, pin: service.keys.pin(for: record.id), status: record.status.rawValue, govstackStatus: record.status.govStack,
+                reference: record.reference, pin: keys.pin(for: record.id), status: record.status.rawValue, govstackStatus: record.status.govStack,
                 procedure: record.procedureId, form: form.number, dueAt: record.dueAt), status: created ? .created : .ok)
         response.headers[.cacheControl] = "no-store"
-        if let reference = record.reference { response.headers[.location] = "/api/v1/applications/\(reference)" }
+        if let reference = record.reference { response.headers[.location] = ApplicationsRoute.apiItem.path(reference) }
         return response
     }
 
     /// The application named by the address's reference, if the request proves it owns it with the PIN.
     func owned(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationRecord {
-        let reference = context.parameters.get("reference") ?? ""
-        return try await service.track(reference: reference, pin: request.headers[.xTrackingPin] ?? "", address: context.clientAddress)
+        let reference = try context.pathValue("reference")
+        return try await tracking.track(reference: reference, pin: request.headers[.xTrackingPin] ?? "", address: context.clientAddress)
     }
 
-    func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let record = try await owned(request, context)
-        guard let form = try await service.forms.form(id: record.formId), let field = form.definition.field(context.parameters.get("field") ?? "") else {
+        guard let form = try await forms.form(id: record.formId), let field = form.definition.field(try context.pathValue("field")) else {
             throw AppError.notFound("field_not_found")
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: service.maxFileBytes + 1)
-        try await service.attach(
+        let buffer = try await request.collectBody(upTo: drafts.maxFileBytes + 1)
+        try await drafts.attach(
             record, field: field, filename: request.headers[.xFileName], bytes: Array(buffer.readableBytesView),
             origin: origin(context, "applicant:\(record.reference ?? "")"))
-        guard let stored = try await store.files(record.id).first(where: { $0.field == field.key }) else { throw AppError(.internalServerError, code: "internal") }
-        return try JSONResponse.make(FileDTO(field: stored.field, name: stored.name, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256), status: .created)
+        guard let stored = try await store.files(record.id).first(where: { $0.field == field.key }) else {
+            throw AppError(.internalServerError, code: "internal")
+        }
+        return try JSONResponse.make(
+            FileDTO(field: stored.field, name: stored.name, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256), status: .created)
     }
 
-    func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let record = try await owned(request, context)
-        switch try await service.submit(
+        switch try await submissions.submit(
             applicationId: record.id, expectedRevision: record.revision, origin: origin(context, "applicant:\(record.reference ?? "")"))
         {
         case .submitted(let done): return try JSONResponse.make(try await statusDTO(done))
         case .stale: throw AppError.conflict("application_changed")
         case .incomplete(let missing):
-            throw AppError(.unprocessableContent, code: "answers_missing", field: missing.first, detail: "missing: " + missing.joined(separator: ", "))
+            throw AppError(
+                .unprocessableContent, code: "answers_missing", field: missing.first, detail: "missing: " + missing.joined(separator: ", "))
         }
     }
 
@@ -230,9 +149,9 @@ package struct ApplicationsAPIController: Sendable {
         let pin: String
     }
 
-    func track(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let input = try await body(request, as: TrackBody.self)
-        let record = try await service.track(reference: input.reference, pin: input.pin, address: context.clientAddress)
+    @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try await request.decodeJSON(TrackBody.self)
+        let record = try await tracking.track(reference: input.reference, pin: input.pin, address: context.clientAddress)
         var response = try JSONResponse.make(try await statusDTO(record))
         response.headers[.cacheControl] = "no-store"
         return response
@@ -240,7 +159,7 @@ package struct ApplicationsAPIController: Sendable {
 
     // MARK: Back office
 
-    func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
         let query = request.uri.queryParameters
         var filter = ApplicationStore.InboxFilter()
@@ -262,16 +181,16 @@ package struct ApplicationsAPIController: Sendable {
     }
 
     func scoped(_ context: AppRequestContext, _ principal: Principal) async throws -> ApplicationRecord {
-        guard let reference = ApplicationReference.normalise(context.parameters.get("reference") ?? ""),
+        guard let reference = ApplicationReference.normalise(try context.pathValue("reference")),
             let record = try await store.application(reference: reference), principal.actsFor(institution: record.institutionId)
         else { throw AppError.notFound("application_not_found") }
         return record
     }
 
-    func read(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func read(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
         let record = try await scoped(context, principal)
-        try await service.recordOpening(record, origin: origin(context, principal.actor))
+        try await casework.recordOpening(record, origin: origin(context, principal.actor))
         var response = try JSONResponse.make(try await detailDTO(record, full: true))
         response.headers[.eTag] = "\"\(record.revision)\""
         response.headers[.cacheControl] = "no-store"
@@ -285,15 +204,15 @@ package struct ApplicationsAPIController: Sendable {
         let assignee: String?
     }
 
-    func act(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
         let record = try await scoped(context, principal)
         guard let header = request.headers[.ifMatch], let revision = Int(header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))) else {
             throw AppError(.preconditionRequired, code: "if_match_required", field: "If-Match")
         }
-        let input = try await body(request, as: ActionBody.self)
+        let input = try await request.decodeJSON(ActionBody.self)
         guard let action = AgentAction(rawValue: input.action) else { throw AppError.validation(field: "action", code: "unknown_action") }
-        let updated = try await service.act(
+        let updated = try await casework.act(
             record, .init(action: action, expectedRevision: revision, note: input.note ?? "", fields: input.fields ?? [], assignee: input.assignee),
             principal: principal, origin: origin(context, principal.actor))
         var response = try JSONResponse.make(try await detailDTO(updated, full: false))
@@ -312,9 +231,9 @@ package struct ApplicationsAPIController: Sendable {
         let revokedAt: String?
     }
 
-    func document(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = String((context.parameters.get("code") ?? "").prefix(20))
-        let (result, signed) = try await DocumentSigner.verifyStored(code: code, on: service.database.sql)
+    @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = String(try context.pathValue("code").prefix(20))
+        let (result, signed) = try await documents.verifyStored(code: code)
         var payload: DocumentPayload?
         var revokedAt: String?
         switch result {
@@ -328,7 +247,8 @@ package struct ApplicationsAPIController: Sendable {
         let raw = payload == nil ? nil : signed
         var response = try JSONResponse.make(
             VerificationDTO(
-                code: code.uppercased(), status: result.status, document: payload, payload: raw?.payload, signature: raw?.signature, revokedAt: revokedAt),
+                code: code.uppercased(), status: result.status, document: payload, payload: raw?.payload, signature: raw?.signature,
+                revokedAt: revokedAt),
             status: result == .unknown ? .notFound : .ok)
         response.headers[.cacheControl] = "no-store"
         return response
@@ -338,8 +258,8 @@ package struct ApplicationsAPIController: Sendable {
         let keys: [[String: String?]]
     }
 
-    func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(KeysDTO(keys: try await DocumentSigner.publicKeys(on: service.database.sql)))
+    @Sendable func publicKeys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(KeysDTO(keys: try await documents.publicKeys()))
     }
 
     struct FormDTO: Encodable {
@@ -349,8 +269,9 @@ package struct ApplicationsAPIController: Sendable {
         let definition: FormDefinition
     }
 
-    func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let form = try await service.forms.current(procedure: context.parameters.get("id") ?? "") else { throw AppError.notFound("form_not_found") }
-        return try JSONResponse.make(FormDTO(procedure: form.procedureId, number: form.number, procedureVersion: form.procedureVersion, definition: form.definition))
+    @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let form = try await forms.current(procedure: try context.pathValue("id")) else { throw AppError.notFound("form_not_found") }
+        return try JSONResponse.make(
+            FormDTO(procedure: form.procedureId, number: form.number, procedureVersion: form.procedureVersion, definition: form.definition))
     }
 }

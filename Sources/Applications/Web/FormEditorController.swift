@@ -9,18 +9,14 @@ import Yams
 /// checked whole before it is stored, each save a new numbered version tied to the procedure's published version.
 /// A procedure without a form starts from a draft made of its requirements (one file field per document to bring).
 package struct FormEditorController: Sendable {
-    let service: ApplicationService
+    let forms: FormStore
+    let catalog: CatalogRepository
     let renderer: Renderer
 
-    package init(service: ApplicationService, renderer: Renderer) {
-        self.service = service
-        self.renderer = renderer
-    }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(ApplicationsPaths.forms), use: list)
-        router.get(RouterPath(ApplicationsPaths.formPattern), use: edit)
-        router.post(RouterPath(ApplicationsPaths.formPattern), use: save)
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(ApplicationsRoute.forms, use: list)
+        router.get(ApplicationsRoute.form, use: edit)
+        router.post(ApplicationsRoute.form, use: save)
     }
 
     struct Row {
@@ -36,23 +32,26 @@ package struct FormEditorController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.catalogEditor)
-        let v = ApplyView(context, renderer.localizer)
-        let repository = CatalogRepository(database: service.database.db)
-        let withForms = try await service.forms.procedures()
+        let v = PageContext(applications: context, renderer.localizer)
+        let withForms = try await forms.procedures()
         var ids: [String] = []
         var offset = 0
         while true {
-            let page = try await repository.procedureIds(CatalogRepository.ProcedureFilter(), limit: 500, offset: offset)
+            let page = try await catalog.procedureIds(CatalogRepository.ProcedureFilter(), limit: 500, offset: offset)
             ids += page.items
             offset += page.items.count
             if page.items.isEmpty || offset >= page.total { break }
         }
-        let procedures = try await repository.procedures(ids: ids).filter { principal.actsFor(institution: $0.institution) }
+        let procedures = try await catalog.procedures(ids: ids).filter { principal.actsFor(institution: $0.institution) }
             .sorted { (withForms.contains($0.id) ? 0 : 1, $0.id) < (withForms.contains($1.id) ? 0 : 1, $1.id) }
         let rows = procedures.prefix(300).map { procedure in
-            Row(href: ApplicationsPaths.form(procedure.id), title: v.text(procedure.title), state: withForms.contains(procedure.id) ? v.t("forms.has_form") : v.t("forms.no_form"))
+            Row(
+                href: ApplicationsRoute.form.path(procedure.id), title: v.text(procedure.title),
+                state: withForms.contains(procedure.id) ? v.t("forms.has_form") : v.t("forms.no_form"))
         }
-        return try renderer.page("applications-forms", title: v.t("forms.title"), page: ListPage(rows: Array(rows), empty: rows.isEmpty), request: request, context: context)
+        return try renderer.page(
+            "applications-forms", title: v.t("forms.title"), page: ListPage(rows: Array(rows), empty: rows.isEmpty), request: request,
+            context: context)
     }
 
     struct VersionRow {
@@ -75,7 +74,7 @@ package struct FormEditorController: Sendable {
     }
 
     func procedure(_ context: AppRequestContext, _ principal: Principal) async throws -> Procedure {
-        guard let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [try ApplyView.id(context)]).first,
+        guard let procedure = try await catalog.procedures(ids: [try context.applicationsId()]).first,
             principal.actsFor(institution: procedure.institution)
         else { throw AppError.notFound("procedure_not_found") }
         return procedure
@@ -84,42 +83,51 @@ package struct FormEditorController: Sendable {
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.catalogEditor)
         let procedure = try await procedure(context, principal)
-        let current = try await service.forms.current(procedure: procedure.id)
+        let current = try await forms.current(procedure: procedure.id)
         let text = try Self.yaml(current?.definition ?? Self.starter(for: procedure, localizer: renderer.localizer))
-        return try await render(request, context, procedure: procedure, text: text, errors: [], saved: request.uri.queryParameters.get("saved") == "1", status: .ok)
+        return try await render(
+            request, context, procedure: procedure, text: text, errors: [], saved: request.uri.queryParameters.get("saved") == "1", status: .ok)
     }
 
     func render(
-        _ request: Request, _ context: AppRequestContext, procedure: Procedure, text: String, errors: [String], saved: Bool, status: HTTPResponse.Status
+        _ request: Request, _ context: AppRequestContext, procedure: Procedure, text: String, errors: [String], saved: Bool,
+        status: HTTPResponse.Status
     ) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
-        let versions = try await service.forms.versions(procedure: procedure.id)
+        let v = PageContext(applications: context, renderer.localizer)
+        let versions = try await forms.versions(procedure: procedure.id)
         let model = EditPage(
-            title: v.text(procedure.title), action: ApplicationsPaths.form(procedure.id), text: text, errors: errors, hasErrors: !errors.isEmpty,
-            versions: versions.map { VersionRow(number: $0.number, procedureVersion: $0.procedureVersion, by: $0.createdBy, at: v.when($0.createdAt)) },
-            isNew: versions.isEmpty, saved: saved, applyHref: ApplicationsPaths.apply(procedure.id))
-        return try renderer.page("applications-form", title: v.t("forms.edit_title", ["procedure": v.text(procedure.title)]), page: model, request: request, context: context, status: status)
+            title: v.text(procedure.title), action: ApplicationsRoute.form.path(procedure.id), text: text, errors: errors, hasErrors: !errors.isEmpty,
+            versions: versions.map {
+                VersionRow(number: $0.number, procedureVersion: $0.procedureVersion, by: $0.createdBy, at: v.when($0.createdAt))
+            },
+            isNew: versions.isEmpty, saved: saved, applyHref: ApplicationsRoute.apply.path(procedure.id))
+        return try renderer.page(
+            "applications-form", title: v.t("forms.edit_title", ["procedure": v.text(procedure.title)]), page: model, request: request,
+            context: context, status: status)
     }
 
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.catalogEditor)
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         let procedure = try await procedure(context, principal)
         let text = context.postForm["definition"] ?? ""
         let definition: FormDefinition
         do {
             definition = try YAMLDecoder().decode(FormDefinition.self, from: text)
         } catch {
-            return try await render(request, context, procedure: procedure, text: text, errors: [v.t("forms.yaml_error", ["detail": Self.describe(error)])], saved: false, status: .unprocessableContent)
+            return try await render(
+                request, context, procedure: procedure, text: text, errors: [v.t("forms.yaml_error", ["detail": Self.describe(error)])], saved: false,
+                status: .unprocessableContent)
         }
         let problems = definition.problems()
         guard problems.isEmpty else {
             let errors = problems.map { "\($0.path): " + v.t("forms.problem.\($0.reason)", ["value": $0.value]) }
             return try await render(request, context, procedure: procedure, text: text, errors: errors, saved: false, status: .unprocessableContent)
         }
-        try await service.forms.save(
-            procedure: procedure, definition: definition, origin: ActionOrigin(actor: principal.actor, requestId: context.requestId, address: context.clientAddress))
-        return ApplyView.redirect(ApplicationsPaths.form(procedure.id) + "?saved=1")
+        try await forms.save(
+            procedure: procedure, definition: definition,
+            origin: ActionOrigin(actor: principal.actor, requestId: context.requestId, address: context.clientAddress))
+        return Response.redirect(to: ApplicationsRoute.form.path(procedure.id) + "?saved=1")
     }
 
     static func describe(_ error: any Error) -> String {
@@ -145,7 +153,8 @@ package struct FormEditorController: Sendable {
         }
         func field(_ key: String, _ kind: FieldKind, maxLength: Int? = nil, hint: LocalizedText? = nil, label: LocalizedText? = nil) -> FormField {
             FormField(
-                key: key, kind: kind, label: label ?? words(key), hint: hint, required: true, minLength: nil, maxLength: maxLength, pattern: nil, min: nil,
+                key: key, kind: kind, label: label ?? words(key), hint: hint, required: true, minLength: nil, maxLength: maxLength, pattern: nil,
+                min: nil,
                 max: nil, notAfterToday: nil, choices: nil, showIf: nil)
         }
         var seen = Set<String>()
@@ -163,6 +172,7 @@ package struct FormEditorController: Sendable {
                 ])
         ]
         if !files.isEmpty { pages.append(FormPage(key: "documents", title: words("documents"), fields: files)) }
-        return FormDefinition(pages: pages, document: IssuedDocumentSpec(title: procedure.title, fields: ["last_name", "first_names"], validityMonths: nil))
+        return FormDefinition(
+            pages: pages, document: IssuedDocumentSpec(title: procedure.title, fields: ["last_name", "first_names"], validityMonths: nil))
     }
 }

@@ -6,30 +6,34 @@ import HTTPTypes
 import Hummingbird
 
 /// The back office of applications: an inbox per institution, the application with its answers and files (each
-/// opening audited), and the agent's actions under optimistic locking. Also where a centre agent starts an
-/// application for a visitor (assisted digital).
+/// opening audited), and the agent's actions under optimistic locking.
 package struct InboxController: Sendable {
     /// Far beyond any inbox; a larger offset is a wrong address, not a page.
     static let maxOffset = 10_000_000
-    let service: ApplicationService
+    let store: ApplicationStore
+    let forms: FormStore
+    let files: FileStore
+    let casework: Casework
+    let catalog: CatalogRepository
     let renderer: Renderer
     let track: TrackController
 
-    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool, publicURL: String) {
-        self.service = service
-        self.renderer = renderer
-        self.track = TrackController(service: service, renderer: renderer, secureCookies: secureCookies, publicURL: publicURL)
+    init(module: ApplicationsModule, track: TrackController) {
+        store = module.store
+        forms = module.forms
+        files = module.files
+        casework = module.casework
+        catalog = module.catalog
+        renderer = module.renderer
+        self.track = track
     }
 
-    var store: ApplicationStore { service.store }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(ApplicationsPaths.inbox), use: inbox)
-        router.get(RouterPath(ApplicationsPaths.assisted), use: assisted)
-        router.get(RouterPath(ApplicationsPaths.itemPattern), use: item)
-        router.post(RouterPath(ApplicationsPaths.actionsPattern), use: act)
-        router.get(RouterPath(ApplicationsPaths.filePattern), use: file)
-        router.get(RouterPath(ApplicationsPaths.agentDocumentPattern), use: document)
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(ApplicationsRoute.inbox, use: inbox)
+        router.get(ApplicationsRoute.item, use: item)
+        router.post(ApplicationsRoute.actions, use: act)
+        router.get(ApplicationsRoute.file, use: file)
+        router.get(ApplicationsRoute.agentDocument, use: document)
     }
 
     func origin(_ principal: Principal, _ context: AppRequestContext) -> ActionOrigin {
@@ -38,7 +42,7 @@ package struct InboxController: Sendable {
 
     /// The application, if the agent's institutions include its own (404 otherwise: another institution's files do not exist for them).
     func scoped(_ context: AppRequestContext, _ principal: Principal) async throws -> ApplicationRecord {
-        guard let record = try await store.application(id: try ApplyView.id(context)), record.status != .draft,
+        guard let record = try await store.application(id: try context.applicationsId()), record.status != .draft,
             principal.actsFor(institution: record.institutionId)
         else { throw AppError.notFound("application_not_found") }
         return record
@@ -79,7 +83,7 @@ package struct InboxController: Sendable {
 
     @Sendable func inbox(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         let query = request.uri.queryParameters
         var filter = ApplicationStore.InboxFilter()
         filter.institutions = principal.isAdministrator ? nil : principal.institutions
@@ -87,9 +91,11 @@ package struct InboxController: Sendable {
         filter.status = query.get("status").flatMap(ApplicationStatus.init(rawValue:))
         let assignee = query.get("assigned") ?? ""
         // Any agent of the principal's institutions can be picked too, to see who holds what.
-        var colleagues: [(id: String, name: String)] = []
+        var colleagues: [DirectoryUser] = []
         for institution in principal.institutions.sorted() {
-            for agent in try await service.agents(of: institution) where !colleagues.contains(where: { $0.id == agent.id }) { colleagues.append(agent) }
+            for agent in try await casework.agents(of: institution) where !colleagues.contains(where: { $0.id == agent.id }) {
+                colleagues.append(agent)
+            }
         }
         switch assignee {
         case "me": filter.assignedTo = principal.id
@@ -100,30 +106,36 @@ package struct InboxController: Sendable {
         filter.overdueOnly = query.get("overdue") == "1"
         let offset = try request.form.integer("offset", in: 0...Self.maxOffset) ?? 0
         let (items, total) = try await store.inbox(filter, limit: 50, offset: offset)
-        let repository = CatalogRepository(database: service.database.db)
-        let withForms = try await service.forms.procedures()
-        let procedures = try await repository.procedures(ids: Array(withForms).sorted())
+        let withForms = try await forms.procedures()
+        let procedures = try await catalog.procedures(ids: Array(withForms).sorted())
             .filter { principal.actsFor(institution: $0.institution) }
         let titles = Dictionary(uniqueKeysWithValues: procedures.map { ($0.id, v.text($0.title)) })
-        let names = try await userNames(Set(items.compactMap(\.assignedTo)))
+        let names = try await casework.names(of: Set(items.compactMap(\.assignedTo)))
         var base = request.uri.path + "?"
-        for (name, value) in [("procedure", filter.procedure ?? ""), ("status", filter.status?.rawValue ?? ""), ("assigned", assignee), ("overdue", filter.overdueOnly ? "1" : "")]
+        for (name, value) in [
+            ("procedure", filter.procedure ?? ""), ("status", filter.status?.rawValue ?? ""), ("assigned", assignee),
+            ("overdue", filter.overdueOnly ? "1" : ""),
+        ]
         where !value.isEmpty {
             base += "\(name)=\(FormQuery.encode(value))&"
         }
         let model = InboxPage(
-            action: ApplicationsPaths.inbox,
+            action: ApplicationsRoute.inbox.path(),
             rows: items.map { record in
                 InboxRow(
-                    href: ApplicationsPaths.item(record.id), reference: record.reference ?? "", procedure: titles[record.procedureId] ?? record.procedureId,
+                    href: ApplicationsRoute.item.path(record.id), reference: record.reference ?? "",
+                    procedure: titles[record.procedureId] ?? record.procedureId,
                     status: v.status(record.status), channel: v.t("channel.\(record.channel.rawValue)"), submitted: v.day(record.submittedAt),
-                    due: v.day(record.dueAt), overdue: record.isOverdue, assigned: record.assignedTo.flatMap { names[$0] } ?? "—")
+                    due: v.day(record.dueAt), overdue: record.isOverdue(at: store.clock.now), assigned: record.assignedTo.flatMap { names[$0] } ?? "—"
+                )
             },
             total: v.t("inbox.total", ["count": "\(total)"]),
             procedures: [Option(value: "", label: v.t("inbox.all"), selected: filter.procedure == nil)]
                 + procedures.map { Option(value: $0.id, label: v.text($0.title), selected: $0.id == filter.procedure) },
             statuses: [Option(value: "", label: v.t("inbox.all"), selected: filter.status == nil)]
-                + ApplicationStatus.allCases.filter { $0 != .draft }.map { Option(value: $0.rawValue, label: v.status($0), selected: $0 == filter.status) },
+                + ApplicationStatus.allCases.filter { $0 != .draft }.map {
+                    Option(value: $0.rawValue, label: v.status($0), selected: $0 == filter.status)
+                },
             assignees: ([("", v.t("inbox.anyone")), ("me", v.t("inbox.me")), ("none", v.t("inbox.nobody"))]
                 + colleagues.filter { $0.id != principal.id }.map { ($0.id, $0.name) }).map {
                     Option(value: $0.0, label: $0.1, selected: $0.0 == assignee)
@@ -131,15 +143,6 @@ package struct InboxController: Sendable {
             overdue: filter.overdueOnly, next: offset + 50 < total ? base + "offset=\(offset + 50)" : nil,
             previous: offset > 0 ? base + "offset=\(max(0, offset - 50))" : nil, empty: items.isEmpty)
         return try renderer.page("applications-inbox", title: v.t("inbox.title"), page: model, request: request, context: context)
-    }
-
-    func userNames(_ ids: Set<String>) async throws -> [String: String] {
-        guard !ids.isEmpty else { return [:] }
-        var names: [String: String] = [:]
-        for row in try await service.database.sql.select().columns("id", "name").from("users").where("id", .in, Array(ids)).all() {
-            names[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
-        }
-        return names
     }
 
     // MARK: One application
@@ -196,59 +199,73 @@ package struct InboxController: Sendable {
     @Sendable func item(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
         let record = try await scoped(context, principal)
-        try await service.recordOpening(record, origin: origin(principal, context))
-        return try await render(request, context, record: record, principal: principal, note: "", fields: [], conflict: false, error: nil, status: .ok)
+        try await casework.recordOpening(record, origin: origin(principal, context))
+        return try await render(
+            request, context, record: record, principal: principal, note: "", fields: [], conflict: false, error: nil, status: .ok)
     }
 
     func render(
         _ request: Request, _ context: AppRequestContext, record: ApplicationRecord, principal: Principal, note: String, fields chosen: [String],
         conflict: Bool, error: String?, status: HTTPResponse.Status
     ) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
-        guard let form = try await service.forms.form(id: record.formId) else { throw AppError.notFound("form_not_found") }
-        let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [record.procedureId]).first
+        let v = PageContext(applications: context, renderer.localizer)
+        guard let form = try await forms.form(id: record.formId) else { throw AppError.notFound("form_not_found") }
+        let procedure = try await catalog.procedures(ids: [record.procedureId]).first
         let files = try await store.files(record.id)
         let events = try await store.events(record.id)
-        let names = try await userNames(Set(events.compactMap { $0.actor.hasPrefix("user:") ? String($0.actor.dropFirst(5)) : nil } + [record.assignedTo].compactMap { $0 }))
+        let names = try await casework.names(
+            of: Set(events.compactMap { $0.actor.hasPrefix("user:") ? String($0.actor.dropFirst(5)) : nil } + [record.assignedTo].compactMap { $0 }))
         let document = try await store.document(applicationId: record.id)
         let answers = form.definition.fields.filter { AnswerValidator.isShown($0, answers: record.answers) }.map { field in
             let file = files.first { $0.field == field.key }
-            return AnswerRow(label: v.text(field.label), value: v.answer(field, record.answers[field.key], file: file), href: file.map { _ in ApplicationsPaths.file(record.id, field.key) })
+            return AnswerRow(
+                label: v.text(field.label), value: v.answer(field, record.answers[field.key], file: file),
+                href: file.map { _ in ApplicationsRoute.file.path(record.id, field.key) })
         }
         let model = ItemPage(
             reference: record.reference ?? "", procedure: procedure.map { v.text($0.title) } ?? record.procedureId, status: v.status(record.status),
-            govStack: record.status.govStack, channel: v.t("channel.\(record.channel.rawValue)"), submitted: v.when(record.submittedAt), due: v.day(record.dueAt),
-            overdue: record.isOverdue, assigned: record.assignedTo.flatMap { names[$0] } ?? "—", answers: answers,
+            govStack: record.status.govStack, channel: v.t("channel.\(record.channel.rawValue)"), submitted: v.when(record.submittedAt),
+            due: v.day(record.dueAt),
+            overdue: record.isOverdue(at: store.clock.now), assigned: record.assignedTo.flatMap { names[$0] } ?? "—", answers: answers,
             history: events.map { event in
                 HistoryRow(
-                    when: v.when(event.at), who: event.actor.hasPrefix("user:") ? names[String(event.actor.dropFirst(5))] ?? event.actor : v.t("applicant"),
-                    what: v.t("event.\(event.action)") + (event.fields.isEmpty ? "" : " — " + event.fields.map { key in form.definition.field(key).map { v.text($0.label) } ?? key }.joined(separator: ", ")),
+                    when: v.when(event.at),
+                    who: event.actor.hasPrefix("user:") ? names[String(event.actor.dropFirst(5))] ?? event.actor : v.t("applicant"),
+                    what: v.t("event.\(event.action)")
+                        + (event.fields.isEmpty
+                            ? ""
+                            : " — " + event.fields.map { key in form.definition.field(key).map { v.text($0.label) } ?? key }.joined(separator: ", ")),
                     eventNote: event.note)
             },
-            revision: record.revision, action: ApplicationsPaths.actions(record.id), canClaim: AgentAction.claim.allowed(from: record.status),
-            canDecide: AgentAction.approve.allowed(from: record.status), canRevoke: AgentAction.revokeDocument.allowed(from: record.status) && document?.revokedAt == nil,
-            agents: try await service.agents(of: record.institutionId).map { Option(value: $0.id, label: $0.name, selected: $0.id == record.assignedTo) },
+            revision: record.revision, action: ApplicationsRoute.actions.path(record.id), canClaim: AgentAction.claim.allowed(from: record.status),
+            canDecide: AgentAction.approve.allowed(from: record.status),
+            canRevoke: AgentAction.revokeDocument.allowed(from: record.status) && document?.revokedAt == nil,
+            agents: try await casework.agents(of: record.institutionId).map {
+                Option(value: $0.id, label: $0.name, selected: $0.id == record.assignedTo)
+            },
             fields: form.definition.fields.map { FieldOption(key: $0.key, label: v.text($0.label), checked: chosen.contains($0.key)) }, note: note,
-            keptNote: note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : note, conflict: conflict, error: error, documentHref: document.map { _ in ApplicationsPaths.agentDocument(record.id) },
-            verifyHref: document.map { ApplicationsPaths.verify($0.code) }, inboxHref: ApplicationsPaths.inbox)
+            keptNote: note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : note, conflict: conflict, error: error,
+            documentHref: document.map { _ in ApplicationsRoute.agentDocument.path(record.id) },
+            verifyHref: document.map { ApplicationsRoute.verify.path($0.code) }, inboxHref: ApplicationsRoute.inbox.path())
         var response = try renderer.page(
-            "applications-item", title: v.t("item.title", ["reference": record.reference ?? ""]), page: model, request: request, context: context, status: status)
+            "applications-item", title: v.t("item.title", ["reference": record.reference ?? ""]), page: model, request: request, context: context,
+            status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }
 
     @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         let record = try await scoped(context, principal)
         let form = context.postForm
         guard let action = form["action"].flatMap(AgentAction.init(rawValue:)) else { throw AppError.badParameter("action") }
         let note = form["note"] ?? ""
         let fields = form.items.filter { $0.name == "fields" }.map(\.value)
-        let request2 = ApplicationService.AgentRequest(
+        let request2 = AgentRequest(
             action: action, expectedRevision: form["revision"].flatMap(Int.init) ?? -1, note: note, fields: fields, assignee: form["assignee"])
         do {
-            _ = try await service.act(record, request2, principal: principal, origin: origin(principal, context))
+            _ = try await casework.act(record, request2, principal: principal, origin: origin(principal, context))
         } catch let error as AppError where error.status == .conflict || error.status == .unprocessableContent {
             // Nothing is lost: the page shows the application as it is now, with the agent's note and choices kept.
             let current = try await store.application(id: record.id) ?? record
@@ -256,17 +273,17 @@ package struct InboxController: Sendable {
                 request, context, record: current, principal: principal, note: note, fields: fields, conflict: error.code == "application_changed",
                 error: v.error(error), status: error.status)
         }
-        return ApplyView.redirect(ApplicationsPaths.item(record.id))
+        return Response.redirect(to: ApplicationsRoute.item.path(record.id))
     }
 
     /// An uploaded file, to an agent of the institution only; never cached, and each download audited.
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
         let record = try await scoped(context, principal)
-        let field = try ApplyView.id(context, "field")
+        let field = try context.applicationsId("field")
         guard let stored = try await store.files(record.id).first(where: { $0.field == field }) else { throw AppError.notFound() }
-        let data = try service.files.read(stored.sha256)
-        try await service.recordOpening(record, origin: origin(principal, context), what: "file \(field)")
+        let data = try files.read(stored.sha256)
+        try await casework.recordOpening(record, origin: origin(principal, context), what: "file \(field)")
         var headers = HTTPFields()
         headers[.contentType] = stored.mediaType
         headers[.contentDisposition] = "attachment; filename=\"\(stored.name)\""
@@ -277,44 +294,14 @@ package struct InboxController: Sendable {
 
     @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.backOfficeAgent)
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         let record = try await scoped(context, principal)
         guard let document = try await store.document(applicationId: record.id) else { throw AppError.notFound("document_not_found") }
-        try await service.recordOpening(record, origin: origin(principal, context), what: "issued document")
+        try await casework.recordOpening(record, origin: origin(principal, context), what: "issued document")
         var response = try renderer.page(
             "applications-document", title: v.text(document.payload.title), page: track.documentPage(document, v, host: track.host(request)),
             request: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response
-    }
-
-    // MARK: Assisted digital
-
-    struct AssistedRow {
-        let href: String
-        let title: String
-        let country: String
-    }
-
-    struct AssistedPage {
-        let rows: [AssistedRow]
-        let ticket: String?
-        let centre: String?
-    }
-
-    /// The procedures a centre agent can file for a visitor; `?ticket=` links the application to the visit.
-    @Sendable func assisted(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.require(.centreAgent)
-        let v = ApplyView(context, renderer.localizer)
-        let ticket = request.uri.queryParameters.get("ticket").flatMap { $0.count <= 64 && !$0.isEmpty ? $0 : nil }
-        let procedures = try await CatalogRepository(database: service.database.db).procedures(ids: Array(try await service.forms.procedures()).sorted())
-        let rows = procedures.map { procedure in
-            AssistedRow(
-                href: ApplicationsPaths.apply(procedure.id) + (ticket.map { "?ticket=\(FormQuery.encode($0))" } ?? ""), title: v.text(procedure.title),
-                country: procedure.country.uppercased())
-        }
-        return try renderer.page(
-            "applications-assisted", title: v.t("assisted.title"), page: AssistedPage(rows: rows, ticket: ticket, centre: principal.centres.first), request: request,
-            context: context)
     }
 }

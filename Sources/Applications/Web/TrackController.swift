@@ -8,29 +8,35 @@ import Hummingbird
 /// Following an application by reference and PIN (never in the address: the form posts them), correcting it when the
 /// agent asked, reading the issued document, and verifying any document by its code.
 package struct TrackController: Sendable {
-    let service: ApplicationService
+    let store: ApplicationStore
+    let forms: FormStore
+    let tracking: Tracking
+    let documents: Documents
+    let catalog: CatalogRepository
     let renderer: Renderer
     let apply: ApplyController
     /// The site's address as people type it (`GUICHET_PUBLIC_URL`), printed on documents; never the request's `Host`.
     let publicURL: String
 
-    package init(service: ApplicationService, renderer: Renderer, secureCookies: Bool, publicURL: String) {
-        self.service = service
-        self.renderer = renderer
-        self.apply = ApplyController(service: service, renderer: renderer, secureCookies: secureCookies)
-        self.publicURL = publicURL
+    init(module: ApplicationsModule, apply: ApplyController? = nil, publicURL: String? = nil) {
+        store = module.store
+        forms = module.forms
+        tracking = module.tracking
+        documents = module.documents
+        catalog = module.catalog
+        renderer = module.renderer
+        self.apply = apply ?? ApplyController(module: module)
+        self.publicURL = publicURL ?? module.settings.publicURL
     }
 
-    var store: ApplicationStore { service.store }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(ApplicationsPaths.track), use: trackForm)
-        router.post(RouterPath(ApplicationsPaths.track), use: track)
-        router.post(RouterPath(ApplicationsPaths.trackCorrect), use: correct)
-        router.get(RouterPath(ApplicationsPaths.documentPattern), use: document)
-        router.get(RouterPath(ApplicationsPaths.verify), use: verifyForm)
-        router.get(RouterPath(ApplicationsPaths.keys), use: publicKeys)
-        router.get(RouterPath(ApplicationsPaths.verifyPattern), use: verify)
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(ApplicationsRoute.track, use: trackForm)
+        router.post(ApplicationsRoute.track, use: track)
+        router.post(ApplicationsRoute.trackCorrect, use: correct)
+        router.get(ApplicationsRoute.document, use: document)
+        router.get(ApplicationsRoute.verifyForm, use: verifyForm)
+        router.get(ApplicationsRoute.keys, use: publicKeys)
+        router.get(ApplicationsRoute.verify, use: verify)
     }
 
     // MARK: Tracking
@@ -43,9 +49,10 @@ package struct TrackController: Sendable {
     }
 
     @Sendable func trackForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         return try renderer.page(
-            "applications-track", title: v.t("track.title"), page: TrackForm(action: v.link(ApplicationsPaths.track), reference: "", error: nil, errorField: nil),
+            "applications-track", title: v.t("track.title"),
+            page: TrackForm(action: v.link(ApplicationsRoute.track.path()), reference: "", error: nil, errorField: nil),
             request: request, context: context)
     }
 
@@ -75,17 +82,19 @@ package struct TrackController: Sendable {
     }
 
     @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         let reference = context.postForm["reference"] ?? ""
         let pin = context.postForm["pin"] ?? ""
         let record: ApplicationRecord
         do {
-            record = try await service.track(reference: reference, pin: pin, address: context.clientAddress)
+            record = try await tracking.track(reference: reference, pin: pin, address: context.clientAddress)
         } catch let error as AppError where error.status == .unprocessableContent || error.status == .tooManyRequests {
             let model = TrackForm(
-                action: v.link(ApplicationsPaths.track), reference: String(reference.prefix(20)), error: v.error(error),
+                action: v.link(ApplicationsRoute.track.path()), reference: String(reference.prefix(20)), error: v.error(error),
                 errorField: error.field ?? "reference")
-            var response = try renderer.page("applications-track", title: v.t("error_prefix") + " " + v.t("track.title"), page: model, request: request, context: context, status: error.status)
+            var response = try renderer.page(
+                "applications-track", title: v.t("error_prefix") + " " + v.t("track.title"), page: model, request: request, context: context,
+                status: error.status)
             response.headers[.cacheControl] = "no-store"
             return response
         }
@@ -96,39 +105,43 @@ package struct TrackController: Sendable {
     }
 
     /// What the tracking page and API say: statuses, dates and the agent's public notes, no answer of the person's.
-    func result(_ record: ApplicationRecord, _ v: ApplyView, pin: String) async throws -> TrackResult {
-        let procedure = try await CatalogRepository(database: service.database.db).procedures(ids: [record.procedureId]).first
-        let form = try await service.forms.form(id: record.formId)
-        let (events, documentCode) = try await service.publicHistory(record)
+    func result(_ record: ApplicationRecord, _ v: PageContext, pin: String) async throws -> TrackResult {
+        let procedure = try await catalog.procedures(ids: [record.procedureId]).first
+        let form = try await forms.form(id: record.formId)
+        let (events, documentCode) = try await tracking.publicHistory(record)
         return TrackResult(
             reference: record.reference ?? "", procedure: procedure.map { v.text($0.title) } ?? record.procedureId, status: v.status(record.status),
             govStack: record.status.govStack, next: v.t("next.\(record.status.rawValue)"), due: record.status.isOpen ? v.day(record.dueAt) : nil,
-            overdue: record.isOverdue,
+            overdue: record.isOverdue(at: store.clock.now),
             history: events.filter { $0.action != "started" }.map { event in
-                HistoryRow(when: v.when(event.at), what: v.t("event.\(event.action)"), eventNote: event.action == "request_changes" || event.action == "reject" ? event.note : nil)
+                HistoryRow(
+                    when: v.when(event.at), what: v.t("event.\(event.action)"),
+                    eventNote: event.action == "request_changes" || event.action == "reject" ? event.note : nil)
             },
-            fix: record.status == .actionRequired ? (record.requested?.fields ?? []).map { key in form?.definition.field(key).map { v.text($0.label) } ?? key } : [],
+            fix: record.status == .actionRequired
+                ? (record.requested?.fields ?? []).map { key in form?.definition.field(key).map { v.text($0.label) } ?? key } : [],
             note: record.status == .actionRequired ? record.requested?.note : nil, correct: record.status == .actionRequired,
-            correctAction: v.link(ApplicationsPaths.trackCorrect), pin: pin,
-            documentHref: documentCode != nil ? v.link(ApplicationsPaths.document(record.id)) : nil,
-            verifyHref: documentCode.map { v.link(ApplicationsPaths.verify($0)) })
+            correctAction: v.link(ApplicationsRoute.trackCorrect.path()), pin: pin,
+            documentHref: documentCode != nil ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
+            verifyHref: documentCode.map { v.link(ApplicationsRoute.verify.path($0)) })
     }
 
     /// Reference and PIN again, then this browser becomes the application's owner and goes to the first page to fix.
     @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
-        let record = try await service.track(reference: context.postForm["reference"] ?? "", pin: context.postForm["pin"] ?? "", address: context.clientAddress)
-        guard record.status == .actionRequired, let form = try await service.forms.form(id: record.formId),
-            let first = ApplyController.pages(form.definition, record).first
+        let v = PageContext(applications: context, renderer.localizer)
+        let record = try await tracking.track(
+            reference: context.postForm["reference"] ?? "", pin: context.postForm["pin"] ?? "", address: context.clientAddress)
+        guard record.status == .actionRequired, let form = try await forms.form(id: record.formId),
+            let first = ApplicationRules.pages(form.definition, record).first
         else { throw AppError.conflict("nothing_to_correct") }
         let token = (request.cookies[apply.draftCookie]?.value).flatMap { $0.count == 43 ? $0 : nil } ?? CSRFMiddleware.newToken()
         let hash = ApplicationKeys.ownerHash(token)
         if record.ownerHash != hash {
-            try await service.takeOwnership(
+            try await tracking.takeOwnership(
                 record, ownerHash: hash,
                 origin: ActionOrigin(actor: "applicant:\(record.reference ?? "")", requestId: context.requestId, address: context.clientAddress))
         }
-        var response = ApplyView.redirect(v.link(ApplicationsPaths.page(record.id, first.key)))
+        var response = Response.redirect(to: v.link(ApplicationsRoute.page.path(record.id, first.key)))
         apply.setOwnerCookie(token, on: &response)
         return response
     }
@@ -154,16 +167,17 @@ package struct TrackController: Sendable {
         let value: String
     }
 
-    func documentPage(_ document: ApplicationStore.IssuedDocument, _ v: ApplyView, host: String) -> DocumentPage {
+    func documentPage(_ document: ApplicationStore.IssuedDocument, _ v: PageContext, host: String) -> DocumentPage {
         let payload = document.payload
         return DocumentPage(
             title: v.text(payload.title), issuer: v.text(payload.issuerName), reference: payload.reference, issued: v.day(payload.issuedAt),
             validUntil: payload.validUntil, fields: payload.fields.map { PrintedRow(label: v.text($0.label), value: $0.value) }, code: document.code,
-            verifyURL: host + ApplicationsPaths.verify(document.code), keyId: payload.keyId, revoked: document.revokedAt != nil, printNote: v.t("document.print"))
+            verifyURL: host + ApplicationsRoute.verify.path(document.code), keyId: payload.keyId, revoked: document.revokedAt != nil,
+            printNote: v.t("document.print"))
     }
 
     @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         let record = try await apply.owned(request, context)
         guard let document = try await store.document(applicationId: record.id) else { throw AppError.notFound("document_not_found") }
         var response = try renderer.page(
@@ -197,18 +211,19 @@ package struct TrackController: Sendable {
     }
 
     @Sendable func verifyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
+        let v = PageContext(applications: context, renderer.localizer)
         if let code = request.uri.queryParameters.get("code"), !code.isEmpty {
             let clean = code.uppercased().filter { $0.isLetter || $0.isNumber }.prefix(12)
-            return ApplyView.redirect(v.link(ApplicationsPaths.verify(String(clean.isEmpty ? "X" : clean))))
+            return Response.redirect(to: v.link(ApplicationsRoute.verify.path(String(clean.isEmpty ? "X" : clean))))
         }
-        return try renderer.page("applications-verify", title: v.t("verify.title"), page: verifyModel(v, code: "", result: nil), request: request, context: context)
+        return try renderer.page(
+            "applications-verify", title: v.t("verify.title"), page: verifyModel(v, code: "", result: nil), request: request, context: context)
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = ApplyView(context, renderer.localizer)
-        let code = String((context.parameters.get("code") ?? "").prefix(20))
-        let result = try await DocumentSigner.verify(code: code, on: service.database.sql)
+        let v = PageContext(applications: context, renderer.localizer)
+        let code = String(try context.pathValue("code").prefix(20))
+        let result = try await documents.verify(code: code)
         var response = try renderer.page(
             "applications-verify", title: v.t("verify.state.\(result.status)"), page: verifyModel(v, code: code, result: result), request: request,
             context: context, status: result == .unknown ? .notFound : .ok)
@@ -217,7 +232,7 @@ package struct TrackController: Sendable {
         return response
     }
 
-    func verifyModel(_ v: ApplyView, code: String, result: VerificationResult?) -> VerifyPage {
+    func verifyModel(_ v: PageContext, code: String, result: VerificationResult?) -> VerifyPage {
         var payload: DocumentPayload?
         var revokedAt: String?
         if case .valid(let p) = result { payload = p }
@@ -226,14 +241,16 @@ package struct TrackController: Sendable {
             revokedAt = at
         }
         return VerifyPage(
-            action: v.link(ApplicationsPaths.verify), code: code, state: result.map { v.t("verify.state.\($0.status)") }, valid: result?.status == "valid",
-            revoked: result?.status == "revoked", invalid: result?.status == "invalid", unknown: result?.status == "unknown", revokedAt: revokedAt.map { v.day($0) },
+            action: v.link(ApplicationsRoute.verifyForm.path()), code: code, state: result.map { v.t("verify.state.\($0.status)") },
+            valid: result?.status == "valid",
+            revoked: result?.status == "revoked", invalid: result?.status == "invalid", unknown: result?.status == "unknown",
+            revokedAt: revokedAt.map { v.day($0) },
             title: payload.map { v.text($0.title) }, issuer: payload.map { v.text($0.issuerName) }, reference: payload?.reference,
             issued: payload.map { v.day($0.issuedAt) }, validUntil: payload?.validUntil,
-            fields: payload?.fields.map { PrintedRow(label: v.text($0.label), value: $0.value) } ?? [], keysHref: ApplicationsPaths.apiKeys)
+            fields: payload?.fields.map { PrintedRow(label: v.text($0.label), value: $0.value) } ?? [], keysHref: ApplicationsRoute.apiKeys.path())
     }
 
     @Sendable func publicKeys(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response(status: .seeOther, headers: [.location: ApplicationsPaths.apiKeys])
+        Response.redirect(to: ApplicationsRoute.apiKeys.path())
     }
 }

@@ -3,114 +3,110 @@ import GuichetCore
 import Hummingbird
 
 /// Booking a slot, the booking's page (cancel), and checking in at the kiosk with the booking code.
-package struct AppointmentsController: Sendable {
-    let database: DatabaseService
+struct AppointmentsController: Sendable {
     let renderer: Renderer
-    let pages: CentresPagesController
-
+    let directory: DirectoryRepository
+    let appointments: AppointmentService
     let flood: FloodGuard
+    let tickets: TicketPagesController
+    let clock: any WallClock
 
-    package init(database: DatabaseService, renderer: Renderer, limits: PublicLimits = PublicLimits()) throws {
-        self.database = database
-        self.renderer = renderer
-        self.pages = try CentresPagesController(database: database, renderer: renderer, limits: limits)
-        self.flood = FloodGuard(database: database, limits: limits)
-    }
-
-    var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
-    var appointments: AppointmentService { AppointmentService(database: database) }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(CentresPaths.appointmentsPattern), use: form)
-        router.post(RouterPath(CentresPaths.appointmentsPattern), use: book)
-        router.get(RouterPath(CentresPaths.appointmentPattern), use: show)
-        router.post(RouterPath(CentresPaths.appointmentCancelPattern), use: cancel)
-        router.post(RouterPath(CentresPaths.checkInPattern), use: checkIn)
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(CentresRoute.appointments, use: form)
+        router.post(CentresRoute.appointments, use: book)
+        router.get(CentresRoute.appointment, use: show)
+        router.post(CentresRoute.appointmentCancel, use: cancel)
+        router.post(CentresRoute.checkIn, use: checkIn)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await renderForm(request, context, error: nil, status: .ok)
+        let centre = try await directory.requireCentre(try context.pathValue())
+        return try await renderForm(request, context, centre: centre, error: nil, status: .ok)
     }
 
-    func renderForm(_ request: Request, _ context: AppRequestContext, error: String?, status: HTTPResponse.Status) async throws -> Response {
-        let v = CentresView(context, renderer.localizer)
-        let centre = try await directory.requireCentre(try CentresView.id(context))
+    func renderForm(_ request: Request, _ context: AppRequestContext, centre: Centre, error: String?, status: HTTPResponse.Status)
+        async throws -> Response
+    {
+        let page = PageContext.centres(context, renderer)
+        let now = clock.now
         let services = try await directory.services(centre.id)
         let chosen = (context.postForm["service"] ?? request.form["service"]).flatMap { id in services.first { $0.id == id } }
         let zone = centre.timeZone
         var days: [SlotDay] = []
         if let chosen {
-            for slot in try await appointments.slots(centre: centre, service: chosen.id) {
+            for slot in try await appointments.slots(centre: centre, service: chosen.id, now: now) {
                 let day = CentreClock.day(slot.start, in: zone)
                 let option = SlotOption(
-                    value: CentreClock.stamp(slot.start), label: CentreClock.localTime(slot.start, in: zone) + (slot.isFull ? " · " + v.t("slot_full") : ""),
-                    full: slot.isFull)
+                    value: CentreClock.stamp(slot.start),
+                    label: CentreClock.localTime(slot.start, in: zone) + (slot.isFull ? " · " + page.t("slot_full") : ""), full: slot.isFull)
                 if days.last?.day == day { days[days.count - 1].slots.append(option) } else { days.append(SlotDay(day: day, slots: [option])) }
             }
         }
-        let page = AppointmentFormPage(
-            name: centre.name.text(v.language), action: v.link(CentresPaths.appointments(centre.id)),
+        let model = AppointmentFormPage(
+            name: centre.name.text(page.language), action: page.link(CentresRoute.appointments, centre.id),
             services: services.map { service in
-                ServiceLink(href: v.link(CentresPaths.appointments(centre.id)) + (v.langQuery.isEmpty ? "?" : "&") + "service=\(service.id)",
-                    name: "\(service.letter) · \(service.name.text(v.language))", current: service.id == chosen?.id)
+                ServiceLink(
+                    href: page.link(CentresRoute.appointments, centre.id, query: [("service", service.id)]),
+                    name: "\(service.letter) · \(service.name.text(page.language))", current: service.id == chosen?.id)
             },
-            service: chosen.map { ServiceChoice(id: $0.id, name: $0.name.text(v.language), field: "", checked: true) }, days: days,
-            hasSlots: !days.isEmpty, timezone: "\(centre.timezone) (\(CentreClock.offsetLabel(zone, at: Date())))", requestToken: UUID().uuidString.lowercased(),
-            error: error, capacity: String(AppointmentService.capacity))
-        return try renderer.page("centres-appointments", title: v.t("appointments_title"), page: page, request: request, context: context, status: status)
+            service: chosen.map { ServiceChoice(id: $0.id, name: $0.name.text(page.language), field: "", checked: true) }, days: days,
+            hasSlots: !days.isEmpty, timezone: "\(centre.timezone) (\(CentreClock.offsetLabel(zone, at: now)))",
+            requestToken: CentresForms.newToken(),
+            error: error, capacity: String(AppointmentRules.capacity))
+        return try renderer.page(
+            "centres-appointments", title: page.t("appointments_title"), page: model, request: request, context: context, status: status)
     }
 
     @Sendable func book(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = CentresView(context, renderer.localizer)
+        let page = PageContext.centres(context, renderer)
         let form = context.postForm
-        _ = try await directory.requireCentre(try CentresView.id(context))
+        let centre = try await directory.requireCentre(try context.pathValue())
         try await flood.appointment(address: context.clientAddress)
         do {
             let appointment = try await appointments.book(
-                centre: try CentresView.id(context), service: form["service"] ?? "", slot: form["slot"] ?? "",
-                requestToken: CentresPagesController.token(form["request"]))
-            return CentresPagesController.redirect(v.link(CentresPaths.appointment(appointment.code)))
+                centre: centre, service: form["service"] ?? "", slot: form["slot"] ?? "", requestToken: CentresForms.token(form["request"]))
+            return CentresForms.redirect(page.link(CentresRoute.appointment, appointment.code))
         } catch let error as AppError where error.status == .unprocessableContent || error.code == "slot_full" {
-            return try await renderForm(request, context, error: v.t("errors.\(error.code)"), status: error.status)
+            return try await renderForm(request, context, centre: centre, error: page.t("errors.\(error.code)"), status: error.status)
         }
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = CentresView(context, renderer.localizer)
-        guard let appointment = try await appointments.appointment(code: try CentresView.id(context, "code")) else {
+        let page = PageContext.centres(context, renderer)
+        guard let appointment = try await appointments.appointment(code: try context.pathValue("code")) else {
             throw AppError.notFound("appointment_not_found")
         }
         let centre = try await directory.requireCentre(appointment.centreId)
         let service = try await directory.service(appointment.serviceId)
-        let start = CentreClock.parse(appointment.slotStart) ?? Date()
-        let page = AppointmentPage(
-            code: appointment.code, centre: centre.name.text(v.language), centreHref: v.link(CentresPaths.centre(centre.id)),
-            service: service?.name.text(v.language) ?? "", day: CentreClock.day(start, in: centre.timeZone),
-            time: CentreClock.localTime(start, in: centre.timeZone), status: v.t("appointment_status.\(appointment.status)"),
-            booked: appointment.status == "booked", cancel: v.link(CentresPaths.appointmentCancel(appointment.code)))
-        var response = try renderer.page("centres-appointment", title: v.t("appointment_title"), page: page, request: request, context: context)
+        let start = appointment.slotStart
+        let model = AppointmentPage(
+            code: appointment.code, centre: centre.name.text(page.language), centreHref: page.link(CentresRoute.centre, centre.id),
+            service: service?.name.text(page.language) ?? "", day: CentreClock.day(start, in: centre.timeZone),
+            time: CentreClock.localTime(start, in: centre.timeZone), status: page.t("appointment_status.\(appointment.status)"),
+            booked: appointment.status == "booked", cancel: page.link(CentresRoute.appointmentCancel, appointment.code))
+        var response = try renderer.page("centres-appointment", title: page.t("appointment_title"), page: model, request: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = CentresView(context, renderer.localizer)
-        let appointment = try await appointments.cancel(code: try CentresView.id(context, "code"))
-        return CentresPagesController.redirect(v.link(CentresPaths.appointment(appointment.code)))
+        let page = PageContext.centres(context, renderer)
+        let appointment = try await appointments.cancel(code: try context.pathValue("code"))
+        return CentresForms.redirect(page.link(CentresRoute.appointment, appointment.code))
     }
 
     @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let code = (context.postForm["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let page = PageContext.centres(context, renderer)
         let ticket: Ticket
         do {
             ticket = try await appointments.checkIn(centre: centreId, code: code)
         } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict {
-            let v = CentresView(context, renderer.localizer)
-            return try await pages.renderKiosk(request, context, error: v.t("errors.\(error.code)"), status: error.status)
+            let centre = try await directory.requireCentre(centreId)
+            return try await tickets.renderKiosk(request, context, centre: centre, error: page.t("errors.\(error.code)"), status: error.status)
         }
-        return CentresPagesController.redirect(
-            CentresPaths.ticket(ticket.code) + "?kiosk=1" + (context.languageInQuery ? "&lang=\(context.language.rawValue)" : ""))
+        return CentresForms.redirect(page.link(CentresRoute.ticket, ticket.code, query: [("kiosk", "1")]))
     }
 }
 

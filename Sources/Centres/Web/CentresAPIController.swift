@@ -6,34 +6,22 @@ import Hummingbird
 /// Taking a ticket is open to anyone, like the remote-ticket page: an `Idempotency-Key` makes a retry return the ticket
 /// already taken. A ticket is found by its code only, and no answer ever holds a phone number or an agent.
 package struct CentresAPIController: Sendable {
-    let database: DatabaseService
-
+    let directory: DirectoryRepository
+    let queue: QueueService
+    let estimator: WaitEstimator
     let flood: FloodGuard
+    let clock: any WallClock
 
-    package init(database: DatabaseService, limits: PublicLimits = PublicLimits()) {
-        self.database = database
-        self.flood = FloodGuard(database: database, limits: limits)
-    }
-
-    /// (method, path as the OpenAPI document writes it).
-    package static let routes: [(method: String, path: String)] = [
-        ("GET", "/api/v1/centres"),
-        ("GET", "/api/v1/centres/{id}"),
-        ("POST", "/api/v1/centres/{id}/tickets"),
-        ("GET", "/api/v1/tickets/{code}"),
-    ]
+    /// (method, path as the OpenAPI document writes it), from `CentresRoute`.
+    package static var routes: [(method: String, path: String)] { CentresRoute.apiRoutes }
 
     static let maxBody = 4096
 
-    var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
-    var queue: QueueService { QueueService(database: database) }
-    var estimator: WaitEstimator { WaitEstimator(database: database.db) }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(CentresPaths.apiCentres), use: centres)
-        router.get(RouterPath(CentresPaths.apiCentrePattern), use: centre)
-        router.post(RouterPath(CentresPaths.apiTicketsPattern), use: takeTicket)
-        router.get(RouterPath(CentresPaths.apiTicketPattern), use: ticket)
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(CentresRoute.apiCentres, use: centres)
+        router.get(CentresRoute.apiCentre, use: centre)
+        router.post(CentresRoute.apiTickets, use: takeTicket)
+        router.get(CentresRoute.apiTicket, use: ticket)
     }
 
     // MARK: - Directory
@@ -50,15 +38,14 @@ package struct CentresAPIController: Sendable {
     }
 
     @Sendable func centre(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centre = try await directory.requireCentre(try CentresView.id(context))
-        let now = Date()
+        let centre = try await directory.requireCentre(try context.pathValue())
+        let now = clock.now
         let zone = centre.timeZone
-        let hours = try await directory.hours(centre.id).map {
-            HoursDTO(weekday: $0.weekday, opens: CentreClock.hhmm($0.opens), closes: CentreClock.hhmm($0.closes))
-        }
-        let closures = try await directory.closures(centre.id, from: CentreClock.day(now, in: zone)).map { ClosureDTO(day: $0.day, reason: $0.reason) }
+        let spans = try await directory.hours(centre.id)
+        let hours = spans.map { HoursDTO(weekday: $0.weekday, opens: CentreClock.hhmm($0.opens), closes: CentreClock.hhmm($0.closes)) }
+        let closures = try await directory.closures(centre.id, from: CentreClock.day(now, in: zone))
         let waiting = try await queue.waitingCounts(centre: centre.id)
-        let open = WaitEstimator.openCounters(try await directory.counters(centre.id))
+        let open = WaitRules.openCounters(try await directory.counters(centre.id))
         var services: [ServiceDTO] = []
         for service in try await directory.services(centre.id) {
             let ahead = waiting[service.id] ?? 0
@@ -71,8 +58,9 @@ package struct CentresAPIController: Sendable {
         }
         let detail = CentreDetailDTO(
             summary: CentreSummaryDTO(centre), address: centre.address, hoursConfirmed: centre.hoursConfirmed,
-            openNow: try await directory.isOpen(centre, at: now), today: CentreClock.day(now, in: zone), localTime: CentreClock.localTime(now, in: zone),
-            hours: hours, closures: closures, services: services, sources: centre.sources)
+            openNow: CentreClock.isOpen(at: now, in: zone, hours: spans, closedDays: Set(closures.map(\.day))), today: CentreClock.day(now, in: zone),
+            localTime: CentreClock.localTime(now, in: zone), hours: hours, closures: closures.map { ClosureDTO(day: $0.day, reason: $0.reason) },
+            services: services, sources: centre.sources)
         return try Self.json(detail)
     }
 
@@ -85,13 +73,11 @@ package struct CentresAPIController: Sendable {
     }
 
     /// 201 with a new ticket; 200 with the same ticket when the `Idempotency-Key` was already used for this centre with
-    /// the same service and priority, 409 when it was used for another. The centre must be open, as for the page.
+    /// the same service and priority, 422 when it was used for another. The centre must be open, as for the page.
     @Sendable func takeTicket(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centre = try await directory.requireCentre(try CentresView.id(context))
-        var request = request
-        let body = try await request.collectBody(upTo: Self.maxBody)
-        let input = try JSONInput.decode(TicketRequest.self, from: body)
-        let priority = try CentresPagesController.priority(input.priority, allowAppointment: false)
+        let centre = try await directory.requireCentre(try context.pathValue())
+        let input = try await request.decodeJSON(TicketRequest.self, upTo: Self.maxBody)
+        let priority = try CentresForms.priority(input.priority, allowAppointment: false)
         let serviceId = input.service ?? ""
         // An anonymous caller's key is scoped to what it asks for (never to the phone number, which is not kept).
         let meaning = IdempotencyKey.hash(Data("\(centre.id)|\(serviceId)|\(priority.rawValue)".utf8))
@@ -99,23 +85,25 @@ package struct CentresAPIController: Sendable {
         if let token, let earlier = try await queue.ticket(centre: centre.id, requestToken: token) {
             return try await answer(Self.replayed(earlier, service: serviceId, priority: priority), status: .ok)
         }
-        guard try await directory.isOpen(centre, at: Date()) else { throw AppError.conflict("centre_closed") }
+        let now = clock.now
+        guard try await directory.isOpen(centre, at: now) else { throw AppError.conflict("centre_closed") }
         try await flood.remoteTicket(address: context.clientAddress)
         let (ticket, created) = try await queue.issueOnce(
             .init(
                 centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,
-                actor: context.principal?.actor ?? "api"))
+                actor: context.principal?.actor ?? "api"), in: centre, at: now)
         return try await answer(created ? ticket : Self.replayed(ticket, service: serviceId, priority: priority), status: created ? .created : .ok)
     }
 
     static func replayed(_ ticket: Ticket, service: String, priority: Priority) throws -> Ticket {
-        guard ticket.serviceId == service, ticket.ticketPriority == priority else { throw AppError.conflict("idempotency_key_reused") }
+        guard ticket.serviceId == service, ticket.ticketPriority == priority else { throw AppError.idempotencyKeyReused }
         return ticket
     }
 
     @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = try CentresView.id(context, "code").uppercased()
-        guard let ticket = try await queue.ticket(code: code) else { throw AppError.notFound("ticket_not_found") }
+        guard let ticket = try await queue.ticket(code: try context.pathValue("code").uppercased()) else {
+            throw AppError.notFound("ticket_not_found")
+        }
         return try await answer(ticket, status: .ok)
     }
 
@@ -128,18 +116,18 @@ package struct CentresAPIController: Sendable {
             let count = try await queue.position(of: ticket)
             ahead = count
             estimate = try await estimator.estimate(
-                service: ticket.serviceId, ahead: count, openCounters: WaitEstimator.openCounters(counters)[ticket.serviceId] ?? 0)
+                service: ticket.serviceId, ahead: count, openCounters: WaitRules.openCounters(counters)[ticket.serviceId] ?? 0)
         }
         let dto = TicketDTO(
             code: ticket.code, label: ticket.label, centre: ticket.centreId, service: ticket.serviceId,
             serviceName: service?.name ?? LocalText(fr: ticket.serviceId), status: ticket.status, priority: ticket.priority,
-            channel: ticket.channel, position: ahead.map { $0 + 1 }, peopleAhead: ahead, estimatedWaitMinutes: estimate, issuedAt: ticket.issuedAt,
-            calledAt: ticket.calledAt, counter: ticket.counterId.flatMap { id in counters.first { $0.id == id }?.label },
-            url: CentresPaths.ticket(ticket.code))
+            channel: ticket.channel, position: ahead.map { $0 + 1 }, peopleAhead: ahead, estimatedWaitMinutes: estimate,
+            issuedAt: CentreClock.stamp(ticket.issuedAt), calledAt: ticket.calledAt.map(CentreClock.stamp),
+            counter: ticket.counterId.flatMap { id in counters.first { $0.id == id }?.label }, url: CentresRoute.ticket.path(ticket.code))
         var response = try Self.json(dto, status: status)
         // The code is the only key to the ticket: no shared cache keeps the answer.
         response.headers[.cacheControl] = "no-store"
-        if status == .created { response.headers[.location] = CentresPaths.apiTicket(ticket.code) }
+        if status == .created { response.headers[.location] = CentresRoute.apiTicket.path(ticket.code) }
         return response
     }
 
@@ -175,7 +163,7 @@ struct CentreSummaryDTO: Encodable {
         timezone = centre.timezone
         latitude = centre.latitude
         longitude = centre.longitude
-        url = CentresPaths.centre(centre.id)
+        url = CentresRoute.centre.path(centre.id)
     }
 }
 

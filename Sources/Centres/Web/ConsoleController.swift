@@ -3,28 +3,22 @@ import GuichetCore
 import Hummingbird
 
 /// The agent console (back office): open a counter for some services, call the next person, recall, no-show, start,
-/// finish, transfer; issue tickets at reception. Centre agents and managers, for their own centres only.
-package struct ConsoleController: Sendable {
-    let database: DatabaseService
+/// finish, transfer; issue tickets at reception. Centre agents and managers, for their own centres only. While a visitor
+/// is served, the console offers what other features let the agent do for them (`VisitorActionSource`).
+struct ConsoleController: Sendable {
     let renderer: Renderer
+    let directory: DirectoryRepository
+    let queue: QueueService
+    let visitorActions: [any VisitorActionSource]
 
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
-        self.renderer = renderer
-    }
-
-    var directory: DirectoryRepository { DirectoryRepository(database: database.db) }
-    var queue: QueueService { QueueService(database: database) }
-
-    package func addRoutes(to router: Router<AppRequestContext>) {
-        let group = router.group()
-        group.get(RouterPath(CentresPaths.adminList), use: list)
-        group.get(RouterPath(CentresPaths.consolePattern), use: console)
-        group.post(RouterPath(CentresPaths.receptionPattern), use: reception)
-        group.post(RouterPath(CentresPaths.counterOpenPattern), use: openCounter)
-        group.post(RouterPath(CentresPaths.counterClosePattern), use: closeCounter)
-        group.post(RouterPath(CentresPaths.counterCallPattern), use: callNext)
-        group.post(RouterPath(CentresPaths.counterActionPattern), use: ticketAction)
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(CentresRoute.adminList, use: list)
+        router.get(CentresRoute.console, use: console)
+        router.post(CentresRoute.reception, use: reception)
+        router.post(CentresRoute.counterOpen, use: openCounter)
+        router.post(CentresRoute.counterClose, use: closeCounter)
+        router.post(CentresRoute.counterCall, use: callNext)
+        router.post(CentresRoute.counterAction, use: ticketAction)
     }
 
     /// The signed-in agent or manager, who must act for this centre.
@@ -36,104 +30,118 @@ package struct ConsoleController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.centreAgent, .centreManager)
-        let v = CentresView(context, renderer.localizer)
+        let page = PageContext.centres(context, renderer)
         let centres = try await directory.centres().filter { principal.actsFor(centre: $0.id) }
-        let items = centres.map { CentreItem(href: CentresPaths.console($0.id), name: $0.name.text(v.language), department: $0.department, planned: false) }
-        return try renderer.page("centres-admin", title: v.t("console_title"), page: AdminListPage(centres: items, empty: items.isEmpty), request: request, context: context)
+        let items = centres.map {
+            CentreItem(href: CentresRoute.console.path($0.id), name: $0.name.text(page.language), department: $0.department, planned: false)
+        }
+        return try renderer.page(
+            "centres-admin", title: page.t("console_title"), page: AdminListPage(centres: items, empty: items.isEmpty), request: request,
+            context: context)
     }
 
     @Sendable func console(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let principal = try Self.principal(context, centre: centreId)
-        let v = CentresView(context, renderer.localizer)
+        let page = PageContext.centres(context, renderer)
         let centre = try await directory.requireCentre(centreId)
         let services = try await directory.services(centre.id)
         let waiting = try await queue.waitingCounts(centre: centre.id)
-        let names = Dictionary(uniqueKeysWithValues: services.map { ($0.id, "\($0.letter) · \($0.name.text(v.language))") })
+        let names = Dictionary(uniqueKeysWithValues: services.map { ($0.id, "\($0.letter) · \($0.name.text(page.language))") })
+        func choice(_ service: CentreService, field: String = "", checked: Bool = false) -> ServiceChoice {
+            ServiceChoice(id: service.id, name: names[service.id] ?? service.id, field: field, checked: checked)
+        }
         var counters: [CounterView] = []
         for counter in try await directory.counters(centre.id) {
             let current = try await queue.current(counter: counter.id)
             counters.append(
                 CounterView(
                     label: counter.label, isOpen: counter.isOpen, mine: counter.agent == principal.actor,
-                    agent: counter.agent.map { $0 == principal.actor ? v.t("you") : v.t("another_agent") },
+                    agent: counter.agent.map { $0 == principal.actor ? page.t("you") : page.t("another_agent") },
                     services: counter.serviceIds.compactMap { names[$0] }.joined(separator: ", "),
-                    openAction: CentresPaths.counterOpen(centre.id, counter.id), closeAction: CentresPaths.counterClose(centre.id, counter.id),
-                    callAction: CentresPaths.counterCall(centre.id, counter.id),
-                    choices: services.map { ServiceChoice(id: $0.id, name: names[$0.id] ?? $0.id, field: "s-\(counter.id)-\($0.letter)", checked: counter.serviceIds.contains($0.id)) },
+                    openAction: CentresRoute.counterOpen.path(centre.id, counter.id),
+                    closeAction: CentresRoute.counterClose.path(centre.id, counter.id),
+                    callAction: CentresRoute.counterCall.path(centre.id, counter.id),
+                    choices: services.map { choice($0, field: "s-\(counter.id)-\($0.letter)", checked: counter.serviceIds.contains($0.id)) },
                     current: current.map { ticket in
-                        CurrentTicket(
-                            label: ticket.label, status: v.status(ticket.status), service: names[ticket.serviceId] ?? "", called: ticket.ticketStatus == .called,
-                            serving: ticket.ticketStatus == .serving, priority: ticket.ticketPriority == .none ? nil : v.priority(ticket.priority),
-                            recall: CentresPaths.counterAction(centre.id, counter.id, ticket.id, QueueService.Action.recall.rawValue),
-                            start: CentresPaths.counterAction(centre.id, counter.id, ticket.id, QueueService.Action.start.rawValue),
-                            finish: CentresPaths.counterAction(centre.id, counter.id, ticket.id, QueueService.Action.finish.rawValue),
-                            noShow: CentresPaths.counterAction(centre.id, counter.id, ticket.id, QueueService.Action.noShow.rawValue),
-                            transfer: CentresPaths.counterAction(centre.id, counter.id, ticket.id, "transfer"),
-                            transferField: "t-\(counter.id)",
-                            assisted: ticket.ticketStatus == .serving ? CentresPaths.assistedApplication(ticket: ticket.id) : nil,
-                            targets: services.filter { $0.id != ticket.serviceId }.map { ServiceChoice(id: $0.id, name: names[$0.id] ?? $0.id, field: "", checked: false) })
+                        currentTicket(
+                            ticket, centre: centre, counter: counter, page: page, principal: principal, names: names,
+                            targets: services.filter { $0.id != ticket.serviceId }.map { choice($0) })
                     }))
         }
-        let page = ConsolePage(
-            name: centre.name.text(v.language), board: CentresPaths.board(centre.id),
-            dashboard: principal.isAdministrator || principal.role == .centreManager ? CentresPaths.dashboard(centre.id) : nil,
+        let model = ConsolePage(
+            name: centre.name.text(page.language), board: CentresRoute.board.path(centre.id),
+            dashboard: principal.isAdministrator || principal.role == .centreManager ? CentresRoute.dashboard.path(centre.id) : nil,
             queues: services.map { QueueLine(name: names[$0.id] ?? $0.id, waiting: String(waiting[$0.id] ?? 0)) },
-            counters: counters, reception: CentresPaths.reception(centre.id),
-            services: services.map { ServiceChoice(id: $0.id, name: names[$0.id] ?? $0.id, field: "", checked: false) },
-            priorities: Priority.allCases.map { PriorityChoice(value: $0.rawValue, label: v.priority($0.rawValue), checked: $0 == .none) },
-            issued: request.form["issued"].map { v.t("issued_notice", ["label": String($0.prefix(5))]) }, requestToken: UUID().uuidString.lowercased())
-        return try renderer.page("centres-console", title: v.t("console_title"), page: page, request: request, context: context)
+            counters: counters, reception: CentresRoute.reception.path(centre.id), services: services.map { choice($0) },
+            priorities: TicketPagesController.priorityChoices(page, allowAppointment: true),
+            issued: request.form["issued"].map { page.t("issued_notice", ["label": String($0.prefix(5))]) }, requestToken: CentresForms.newToken())
+        return try renderer.page("centres-console", title: page.t("console_title"), page: model, request: request, context: context)
     }
 
-    func back(_ centre: String, _ extra: String = "") -> Response {
-        Response(status: .seeOther, headers: [.location: CentresPaths.console(centre) + extra])
+    func currentTicket(
+        _ ticket: Ticket, centre: Centre, counter: Counter, page: PageContext, principal: Principal, names: [String: String], targets: [ServiceChoice]
+    ) -> CurrentTicket {
+        func action(_ name: String) -> String { CentresRoute.counterAction.path(centre.id, counter.id, ticket.id, name) }
+        let serving = ticket.ticketStatus == .serving
+        let actions = serving ? visitorActions.flatMap { $0.visitorActions(ticket: ticket.id, principal: principal) } : []
+        return CurrentTicket(
+            label: ticket.label, status: page.status(ticket.status), service: names[ticket.serviceId] ?? "", called: ticket.ticketStatus == .called,
+            serving: serving, priority: ticket.ticketPriority == .none ? nil : page.priority(ticket.priority),
+            recall: action(TicketAction.recall.rawValue), start: action(TicketAction.start.rawValue), finish: action(TicketAction.finish.rawValue),
+            noShow: action(TicketAction.noShow.rawValue), transfer: action(CentresRoute.transferAction), transferField: "t-\(counter.id)",
+            actions: actions.map { VisitorLink(href: page.link($0.href), label: page.text(key: $0.label)) }, targets: targets)
+    }
+
+    /// Back to the console, with a notice (`?issued=A001`, `?empty=1`).
+    func back(_ centre: String, _ query: String = "") -> Response {
+        CentresForms.redirect(CentresRoute.console.path(centre) + query)
     }
 
     @Sendable func reception(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let principal = try Self.principal(context, centre: centreId)
         let form = context.postForm
         let ticket = try await queue.issue(
             .init(
-                centreId: centreId, serviceId: form["service"] ?? "", priority: try CentresPagesController.priority(form["priority"], allowAppointment: true),
-                channel: .reception, requestToken: CentresPagesController.token(form["request"]), actor: principal.actor))
-        return back(centreId, "?issued=\(ticket.label)")
+                centreId: centreId, serviceId: form["service"] ?? "", priority: try CentresForms.priority(form["priority"], allowAppointment: true),
+                channel: .reception, requestToken: CentresForms.token(form["request"]), actor: principal.actor))
+        return back(centreId, "?issued=\(FormQuery.encode(ticket.label))")
     }
 
     @Sendable func openCounter(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let principal = try Self.principal(context, centre: centreId)
-        let counter = try CentresView.id(context, "counter")
         let services = context.postForm.items.filter { $0.name == "service" }.map(\.value)
-        try await queue.openCounter(centre: centreId, counter: counter, services: services, actor: principal.actor)
+        try await queue.openCounter(centre: centreId, counter: try context.pathValue("counter"), services: services, actor: principal.actor)
         return back(centreId)
     }
 
     @Sendable func closeCounter(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let principal = try Self.principal(context, centre: centreId)
-        try await queue.closeCounter(centre: centreId, counter: try CentresView.id(context, "counter"), actor: principal.actor)
+        try await queue.closeCounter(centre: centreId, counter: try context.pathValue("counter"), actor: principal.actor)
         return back(centreId)
     }
 
     @Sendable func callNext(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let principal = try Self.principal(context, centre: centreId)
-        let ticket = try await queue.callNext(centre: centreId, counter: try CentresView.id(context, "counter"), actor: principal.actor)
+        let ticket = try await queue.callNext(centre: centreId, counter: try context.pathValue("counter"), actor: principal.actor)
         return back(centreId, ticket == nil ? "?empty=1" : "")
     }
 
     @Sendable func ticketAction(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let centreId = try CentresView.id(context)
+        let centreId = try context.pathValue()
         let principal = try Self.principal(context, centre: centreId)
-        let counter = try CentresView.id(context, "counter")
-        let ticket = try CentresView.id(context, "ticket")
-        let name = try CentresView.id(context, "action")
-        if name == "transfer" {
-            _ = try await queue.transfer(ticket: ticket, centre: centreId, counter: counter, to: context.postForm["service"] ?? "", actor: principal.actor)
+        let counter = try context.pathValue("counter")
+        let ticket = try context.pathValue("ticket")
+        let name = try context.pathValue("action")
+        if name == CentresRoute.transferAction {
+            _ = try await queue.transfer(
+                ticket: ticket, centre: centreId, counter: counter, to: context.postForm["service"] ?? "", actor: principal.actor)
         } else {
-            guard let action = QueueService.Action(rawValue: name) else { throw AppError.notFound() }
+            guard let action = TicketAction(rawValue: name) else { throw AppError.notFound() }
             _ = try await queue.apply(action, ticket: ticket, centre: centreId, counter: counter, actor: principal.actor)
         }
         return back(centreId)
@@ -165,8 +173,8 @@ struct CurrentTicket {
     let noShow: String
     let transfer: String
     let transferField: String
-    /// While the visitor is served: where the agent files an application on their behalf.
-    let assisted: String?
+    /// While the visitor is served: what other features let the agent do for them (file an application…).
+    let actions: [VisitorLink]
     let targets: [ServiceChoice]
 }
 
@@ -199,4 +207,9 @@ struct ConsolePage {
     let priorities: [PriorityChoice]
     let issued: String?
     let requestToken: String
+}
+
+struct VisitorLink {
+    let href: String
+    let label: String
 }

@@ -24,7 +24,8 @@ enum SVG {
     static func map(_ points: [Point], title: String, width: Double = 560) -> String {
         let latitudes = points.map(\.latitude)
         let longitudes = points.map(\.longitude)
-        guard let lowestLat = latitudes.min(), let highestLat = latitudes.max(), let lowestLon = longitudes.min(), let highestLon = longitudes.max() else {
+        guard let lowestLat = latitudes.min(), let highestLat = latitudes.max(), let lowestLon = longitudes.min(), let highestLon = longitudes.max()
+        else {
             return ""
         }
         let margin = 0.4
@@ -40,7 +41,9 @@ enum SVG {
         let yScale = height / spanY
         func x(_ lon: Double) -> Double { (lon - minLon) * shrink * scale }
         func y(_ lat: Double) -> Double { (maxLat - lat) * yScale }
-        var out = "<svg class=\"map\" width=\"100%\" viewBox=\"0 0 \(width.clampedInt(.towardZero)) \(height.clampedInt())\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
+        var out =
+            "<svg class=\"map\" width=\"100%\" viewBox=\"0 0 \(width.clampedInt(.towardZero)) \(height.clampedInt())\" "
+            + "aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
         var grid = ""
         for lon in stride(from: minLon.clampedInt(.up), through: maxLon.clampedInt(.down), by: 1) {
             grid += "M\(x(Double(lon)).clampedInt()) 0V\(height.clampedInt())"
@@ -68,15 +71,19 @@ enum SVG {
         let plot = height - top - bottom
         let step = width / Double(max(values.count, 1))
         func y(_ percent: Double) -> Double { top + plot * (1 - percent / 100) }
-        var out = "<svg class=\"chart\" width=\"100%\" role=\"img\" viewBox=\"0 0 \(number(width)) \(number(height))\" aria-label=\"\(escape(title))\">"
+        var out =
+            "<svg class=\"chart\" width=\"100%\" role=\"img\" viewBox=\"0 0 \(number(width)) \(number(height))\" aria-label=\"\(escape(title))\">"
         out += "<path d=\"M0 \(number(y(0)))H\(number(width))\" stroke=\"#4a4a4a\"/>"
         for (index, item) in values.enumerated() {
             let x = Double(index) * step + step * 0.2
             if let value = item.value {
-                out += "<rect x=\"\(number(x))\" y=\"\(number(y(value)))\" width=\"\(number(step * 0.6))\" height=\"\(number(y(0) - y(value)))\" fill=\"#005a3c\"/>"
-                out += "<text x=\"\(number(x + step * 0.3))\" y=\"\(number(y(value) - 3))\" text-anchor=\"middle\" font-size=\"12\">\(number(value)) %</text>"
+                out += "<rect x=\"\(number(x))\" y=\"\(number(y(value)))\" width=\"\(number(step * 0.6))\" "
+                out += "height=\"\(number(y(0) - y(value)))\" fill=\"#005a3c\"/>"
+                out += "<text x=\"\(number(x + step * 0.3))\" y=\"\(number(y(value) - 3))\" "
+                out += "text-anchor=\"middle\" font-size=\"12\">\(number(value)) %</text>"
             }
-            out += "<text x=\"\(number(x + step * 0.3))\" y=\"\(number(height - 6))\" text-anchor=\"middle\" font-size=\"12\">\(escape(item.label))</text>"
+            out += "<text x=\"\(number(x + step * 0.3))\" y=\"\(number(height - 6))\" "
+            out += "text-anchor=\"middle\" font-size=\"12\">\(escape(item.label))</text>"
         }
         if let target {
             out += "<path d=\"M0 \(number(y(target)))H\(number(width))\" stroke=\"#a14d00\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"

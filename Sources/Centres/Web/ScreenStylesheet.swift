@@ -19,7 +19,7 @@ struct ScreenStylesheet: Sendable {
         let digest = String(hash, radix: 16)
         body = ByteBuffer(bytes: data)
         etag = "\"\(digest)\""
-        versionedPath = "\(CentresPaths.stylesheet)?v=\(digest)"
+        versionedPath = "\(CentresRoute.stylesheet.pattern)?v=\(digest)"
     }
 
     func response(_ request: Request) -> Response {

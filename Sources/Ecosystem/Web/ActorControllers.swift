@@ -5,28 +5,28 @@ import Hummingbird
 
 /// The actors' directory (grouped by kind), one actor's page, the grouped SVG view, and the JSON list.
 package struct ActorControllers: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
+    let repository: ActorRepository
+    let catalog: CatalogRepository
 
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
+    init(renderer: Renderer, actors: ActorRepository, catalog: CatalogRepository) {
         self.renderer = renderer
+        self.repository = actors
+        self.catalog = catalog
     }
 
     /// The JSON routes, as the OpenAPI document writes them.
-    package static let apiRoutes: [(method: String, path: String)] = [("GET", "/api/v1/ecosystem/actors")]
+    package static var apiRoutes: [(method: String, path: String)] { [("GET", EcosystemRoute.openAPIPath(EcosystemRoute.apiActors))] }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.actors), use: list)
-        router.get(RouterPath(EcosystemPaths.actorsMap), use: map)
-        router.get(RouterPath(EcosystemPaths.actorPattern), use: show)
-        router.get(RouterPath(EcosystemPaths.apiActors), use: api)
+        router.get(EcosystemRoute.actors, use: list)
+        router.get(EcosystemRoute.actorsMap, use: map)
+        router.get(EcosystemRoute.actor, use: show)
+        router.get(EcosystemRoute.apiActors, use: api)
     }
 
-    var repository: ActorRepository { ActorRepository(db: database.db) }
-
     func countryNames(_ language: Language) async throws -> [String: String] {
-        let countries = try await CatalogRepository(database: database.db).countries()
+        let countries = try await catalog.countries()
         return Dictionary(countries.map { ($0.code, $0.name.text(for: language.rawValue).text) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -37,7 +37,7 @@ package struct ActorControllers: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         var country: String?
         if let raw = EcosystemParameters.optional(request, "country") {
             guard let code = Self.country(raw) else { throw AppError.badParameter("country", value: raw) }
@@ -53,7 +53,7 @@ package struct ActorControllers: Sendable {
                 heading: p.t("actors.kind.\(kind.rawValue)") + " (\(members.count))",
                 actors: members.map { actor in
                     ActorItem(
-                        href: p.link(EcosystemPaths.actor(actor.id)), name: actor.name, acronym: actor.acronym,
+                        href: p.link(EcosystemRoute.actor, actor.id), name: actor.name, acronym: actor.acronym,
                         meta: ([names[actor.country] ?? actor.country] + actor.sectors).joined(separator: " · "))
                 })
         }
@@ -62,21 +62,20 @@ package struct ActorControllers: Sendable {
         }
         let model = ActorListPage(
             intro: p.t("actors.intro"), countries: countries, langParam: context.languageInQuery ? context.language.rawValue : nil,
-            groups: groups, empty: groups.isEmpty, mapHref: p.link(EcosystemPaths.actorsMap))
+            groups: groups, empty: groups.isEmpty, mapHref: p.link(EcosystemRoute.actorsMap))
         return try renderer.page("ecosystem-actors", title: p.t("actors.title"), page: model, request: request, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try EcosystemParameters.id(context)
-        let repository = self.repository
+        let id = try context.pathValue("id")
         guard let actor = try await repository.actor(id: id) else { throw AppError.notFound("actor_not_found") }
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let names = try await countryNames(context.language)
         let everyone = Dictionary(try await repository.all().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let links = try await repository.relations()
         func item(_ otherId: String, _ key: String) -> RelationItem? {
             guard let other = everyone[otherId] else { return nil }
-            return RelationItem(text: p.t(key), href: p.link(EcosystemPaths.actor(other.id)), name: other.name)
+            return RelationItem(text: p.t(key), href: p.link(EcosystemRoute.actor, other.id), name: other.name)
         }
         let outgoing = links.filter { $0.source == id }.compactMap { item($0.target, "actors.relation.\($0.kind.rawValue)") }
         let incoming = links.filter { $0.target == id }.compactMap { item($0.source, "actors.relation_in.\($0.kind.rawValue)") }
@@ -86,25 +85,25 @@ package struct ActorControllers: Sendable {
             name: actor.name, acronym: actor.acronym, kind: p.t("actors.kind.\(actor.kind.rawValue)"),
             country: names[actor.country] ?? actor.country, sectors: actor.sectors.joined(separator: ", "),
             summary: summary, summaryLang: summaryLang, website: actor.website, publicContact: actor.publicContact,
-            relations: outgoing + incoming, sources: actor.sources, backHref: p.link(EcosystemPaths.actors))
+            relations: outgoing + incoming, sources: actor.sources, backHref: p.link(EcosystemRoute.actors))
         return try renderer.page("ecosystem-actor", title: actor.name, page: model, request: request, context: context)
     }
 
     @Sendable func map(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
-        let repository = self.repository
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let actors = try await repository.all()
         let links = try await repository.relations()
         let drawing = ActorMap.draw(actors: actors, links: links) { kind in p.t("actors.kind.\(kind.rawValue)") }
         let byId = Dictionary(actors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let relations = links.compactMap { link -> MapRelation? in
             guard let source = byId[link.source], let target = byId[link.target] else { return nil }
-            return MapRelation(source: source.acronym ?? source.name, verb: p.t("actors.relation.\(link.kind.rawValue)"), target: target.acronym ?? target.name)
+            return MapRelation(
+                source: source.acronym ?? source.name, verb: p.t("actors.relation.\(link.kind.rawValue)"), target: target.acronym ?? target.name)
         }
         let legend = EcosystemActor.RelationKind.allCases.map { MapLegend(kind: $0.rawValue, label: p.t("actors.relation.\($0.rawValue)")) }
         let model = ActorMapPage(
             drawing: drawing, description: p.t("actors.map_description", ["actors": String(actors.count), "relations": String(relations.count)]),
-            relations: relations, legend: legend, listHref: p.link(EcosystemPaths.actors))
+            relations: relations, legend: legend, listHref: p.link(EcosystemRoute.actors))
         return try renderer.page("ecosystem-actors-map", title: p.t("actors.map_title"), page: model, request: request, context: context)
     }
 
@@ -160,7 +159,7 @@ enum ActorMap {
                     MapBox(
                         x: x, y: y, textX: x + 8, textY: y + 20, width: boxWidth, height: boxHeight,
                         label: name.count > 24 ? String(name.prefix(23)) + "…" : name, title: actor.name,
-                        href: EcosystemPaths.actor(actor.id)))
+                        href: EcosystemRoute.actor.path(actor.id)))
             }
             tallest = max(tallest, members.count)
         }

@@ -5,29 +5,26 @@ import Hummingbird
 /// Public pages of the learning plans: the list with its filters, and one plan. The focal point (a staff e-mail)
 /// is never shown here.
 package struct LearningPlanPagesController: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
+    let repository: LearningPlanRepository
 
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
+    init(renderer: Renderer, plans: LearningPlanRepository) {
         self.renderer = renderer
+        self.repository = plans
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.learningPlans), use: list)
-        router.get(RouterPath(EcosystemPaths.learningPlanPattern), use: show)
+        router.get(EcosystemRoute.learningPlans, use: list)
+        router.get(EcosystemRoute.learningPlan, use: show)
     }
 
-    var repository: LearningPlanRepository { LearningPlanRepository(db: database.db) }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let filter = LearningPlanRepository.Filter(
             country: EcosystemParameters.optional(request, "country"),
             sdg: try EcosystemParameters.int(request, "sdg", in: 1...17),
             thematicArea: EcosystemParameters.optional(request, "theme"),
             year: try EcosystemParameters.int(request, "year", in: 1900...2200))
-        let repository = self.repository
         let plans = try await repository.list(filter)
         let facets = try await repository.facets()
         func options(_ kind: TermKind, selected: String?, label: (String) -> String = { $0 }) -> [FilterOption] {
@@ -43,25 +40,25 @@ package struct LearningPlanPagesController: Sendable {
             count: p.t(plans.count == 1 ? "plans.count_one" : "plans.count", ["count": String(plans.count)]),
             items: plans.map { plan in
                 PlanItem(
-                    href: p.link(EcosystemPaths.learningPlan(plan.id)), title: plan.title,
+                    href: p.link(EcosystemRoute.learningPlan, plan.id), title: plan.title,
                     meta: [plan.country, plan.year.map(String.init)].compactMap { $0 }.joined(separator: " · "))
             },
             empty: plans.isEmpty,
             filtered: filter != .init(),
-            clearHref: p.link(EcosystemPaths.learningPlans))
+            clearHref: p.link(EcosystemRoute.learningPlans))
         return try renderer.page("ecosystem-plans", title: p.t("plans.title"), page: model, request: request, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try EcosystemParameters.id(context)
+        let id = try context.pathValue("id")
         guard let plan = try await repository.plan(id: id) else { throw AppError.notFound("learning_plan_not_found") }
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         func facet(_ key: String, _ values: [String], filter: String? = nil) -> PlanFacet? {
             guard !values.isEmpty else { return nil }
             return PlanFacet(
                 label: p.t("plans.\(key)"),
                 values: values.map { value in
-                    FacetValue(text: value, href: filter.map { p.link(EcosystemPaths.learningPlans, [($0, value)]) })
+                    FacetValue(text: value, href: filter.map { p.link(EcosystemRoute.learningPlans.path(), [($0, value)]) })
                 })
         }
         let facets = [
@@ -71,7 +68,9 @@ package struct LearningPlanPagesController: Sendable {
                 ? nil
                 : PlanFacet(
                     label: p.t("plans.sdgs"),
-                    values: plan.sdgs.map { FacetValue(text: p.sdg($0), href: p.link(EcosystemPaths.learningPlans, [("sdg", String($0.number))])) }),
+                    values: plan.sdgs.map {
+                        FacetValue(text: p.sdg($0), href: p.link(EcosystemRoute.learningPlans.path(), [("sdg", String($0.number))]))
+                    }),
             facet("thematic_areas", plan.thematicAreas, filter: "theme"),
             facet("methods", plan.methods),
             facet("datasources", plan.dataSources),
@@ -91,7 +90,7 @@ package struct LearningPlanPagesController: Sendable {
             return PlanSection(heading: (heading ?? "").isEmpty ? nil : heading, blocks: blocks)
         }
         let model = PlanPage(
-            title: plan.title, facets: facets, sections: sections, empty: sections.isEmpty, backHref: p.link(EcosystemPaths.learningPlans))
+            title: plan.title, facets: facets, sections: sections, empty: sections.isEmpty, backHref: p.link(EcosystemRoute.learningPlans))
         return try renderer.page("ecosystem-plan", title: plan.title, page: model, request: request, context: context)
     }
 

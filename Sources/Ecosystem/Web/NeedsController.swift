@@ -7,36 +7,31 @@ import Hummingbird
 /// The analyst's back office: record a need (possibly from a procedure), see solutions ranked for it with the
 /// reasons of their score, confirm or dismiss them. Every route requires the analyst role.
 package struct NeedsController: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
-
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
-        self.renderer = renderer
-    }
+    let needs: NeedRepository
+    let solutions: SolutionRepository
+    let catalog: CatalogRepository
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.needs), use: list)
-        router.get(RouterPath(EcosystemPaths.newNeed), use: form)
-        router.get(RouterPath(EcosystemPaths.newNeedForPattern), use: form)
-        router.post(RouterPath(EcosystemPaths.needs), use: create)
-        router.get(RouterPath(EcosystemPaths.needPattern), use: show)
-        router.post(RouterPath(EcosystemPaths.needDecisionsPattern), use: decide)
+        router.get(EcosystemRoute.needs, use: list)
+        router.get(EcosystemRoute.newNeed, use: form)
+        router.get(EcosystemRoute.newNeedFor, use: form)
+        router.post(EcosystemRoute.needs, use: create)
+        router.get(EcosystemRoute.need, use: show)
+        router.post(EcosystemRoute.needDecisions, use: decide)
     }
-
-    var repository: NeedRepository { NeedRepository(db: database.db) }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.analyst)
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
-        let needs = try await repository.all()
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
+        let items = try await needs.all()
         let model = NeedListPage(
-            newHref: p.link(EcosystemPaths.newNeed),
-            items: needs.map { need in
+            newHref: p.link(EcosystemRoute.newNeed),
+            items: items.map { need in
                 NeedItem(
-                    href: p.link(EcosystemPaths.need(need.id)), institution: need.institution, problem: String(need.problem.prefix(140)),
+                    href: p.link(EcosystemRoute.need, need.id), institution: need.institution, problem: String(need.problem.prefix(140)),
                     meta: [need.procedureId, need.country, need.createdAt.prefix(10).description].compactMap { $0 }.joined(separator: " · "))
-            }, empty: needs.isEmpty)
+            }, empty: items.isEmpty)
         return try renderer.page("ecosystem-needs", title: p.t("needs.title"), page: model, request: request, context: context)
     }
 
@@ -47,12 +42,12 @@ package struct NeedsController: Sendable {
         var values = NeedForm.Values()
         let fromPath = context.parameters.get("procedure").map { $0.removingPercentEncoding ?? $0 }
         if let procedureId = fromPath ?? EcosystemParameters.optional(request, "procedure") {
-            guard let procedure = try await CatalogRepository(database: database.db).procedures(ids: [procedureId]).first else {
+            guard let procedure = try await catalog.procedures(ids: [procedureId]).first else {
                 throw AppError.badParameter("procedure", value: procedureId)
             }
             values.procedure = procedure.id
             values.country = procedure.country
-            let institutions = try await CatalogRepository(database: database.db).allInstitutions()
+            let institutions = try await catalog.allInstitutions()
             values.institution = institutions[procedure.institution]?.name.fr ?? procedure.institution
         }
         return try await renderForm(values, errors: [:], request: request, context: context, status: .ok)
@@ -61,10 +56,10 @@ package struct NeedsController: Sendable {
     func renderForm(
         _ values: NeedForm.Values, errors: [String: String], request: Request, context: AppRequestContext, status: HTTPResponse.Status
     ) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
-        let countries = try await CatalogRepository(database: database.db).countries()
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
+        let countries = try await catalog.countries()
         let model = NeedFormPage(
-            action: EcosystemPaths.needs, submission: values.submission ?? UUID().uuidString, values: values,
+            action: EcosystemRoute.needs.path(), submission: values.submission ?? UUID().uuidString, values: values,
             countries: countries.map {
                 FilterOption(value: $0.code, label: $0.name.text(for: context.language.rawValue).text, selected: $0.code == values.country)
             },
@@ -73,12 +68,13 @@ package struct NeedsController: Sendable {
             },
             errors: errors.sorted { $0.key < $1.key }.map { FieldError(field: $0.key, message: $0.value) },
             error: errors.mapValues { _ in true }, hasErrors: !errors.isEmpty)
-        return try renderer.page("ecosystem-need-form", title: p.t("needs.new_title"), page: model, request: request, context: context, status: status)
+        return try renderer.page(
+            "ecosystem-need-form", title: p.t("needs.new_title"), page: model, request: request, context: context, status: status)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.analyst)
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let form = context.postForm
         var values = NeedForm.Values(form: form)
         var errors: [String: String] = [:]
@@ -88,24 +84,28 @@ package struct NeedsController: Sendable {
         }
         var volume: Int?
         if !values.volume.isEmpty {
-            if let number = Int(values.volume.replacingOccurrences(of: " ", with: "")), number >= 0 { volume = number } else {
+            if let number = Int(values.volume.replacingOccurrences(of: " ", with: "")), number >= 0 {
+                volume = number
+            } else {
                 errors["volume"] = p.t("needs.error.volume")
             }
         }
         var sdgs: [Int] = []
         for part in values.sdgs.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }) {
-            if let number = Int(part), SDG(number: number) != nil { if !sdgs.contains(number) { sdgs.append(number) } } else {
+            if let number = Int(part), SDG(number: number) != nil {
+                if !sdgs.contains(number) { sdgs.append(number) }
+            } else {
                 errors["sdgs"] = p.t("needs.error.sdgs")
             }
         }
         if !values.procedure.isEmpty {
-            if let procedure = try await CatalogRepository(database: database.db).procedures(ids: [values.procedure]).first {
+            if let procedure = try await catalog.procedures(ids: [values.procedure]).first {
                 if values.country.isEmpty { values.country = procedure.country }
             } else {
                 errors["procedure"] = p.t("needs.error.procedure")
             }
         }
-        let countries = Set(try await CatalogRepository(database: database.db).countries().map(\.code))
+        let countries = Set(try await catalog.countries().map(\.code))
         if !values.country.isEmpty, !countries.contains(values.country) { errors["country"] = p.t("needs.error.country") }
         let channels = values.channels.compactMap(Channel.init(rawValue:))
         guard errors.isEmpty, let submission = values.submission, !submission.isEmpty else {
@@ -115,38 +115,41 @@ package struct NeedsController: Sendable {
         let need = Need(
             id: UUID().uuidString.lowercased(), institution: values.institution.trimmingCharacters(in: .whitespacesAndNewlines),
             procedureId: values.procedure.isEmpty ? nil : values.procedure, country: values.country.isEmpty ? nil : values.country,
-            problem: values.problem.trimmingCharacters(in: .whitespacesAndNewlines), affected: values.affected.trimmingCharacters(in: .whitespacesAndNewlines),
+            problem: values.problem.trimmingCharacters(in: .whitespacesAndNewlines),
+            affected: values.affected.trimmingCharacters(in: .whitespacesAndNewlines),
             yearlyVolume: volume, evidence: values.evidence.trimmingCharacters(in: .whitespacesAndNewlines), sdgs: sdgs,
             thematicAreas: NeedForm.lines(values.thematicAreas), sectors: NeedForm.lines(values.sectors), channels: channels,
             createdBy: principal.actor, createdAt: AuditLog.timestamp())
-        let recorded = try await repository.record(need, submissionKey: submission, requestId: context.requestId)
-        return Response(status: .seeOther, headers: [.location: p.link(EcosystemPaths.need(recorded.need.id))])
+        let recorded = try await needs.record(need, submissionKey: submission, requestId: context.requestId)
+        return Response(status: .seeOther, headers: [.location: p.link(EcosystemRoute.need, recorded.need.id)])
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.analyst)
-        let id = try EcosystemParameters.id(context)
-        guard let need = try await repository.need(id: id) else { throw AppError.notFound("need_not_found") }
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
-        let catalog = CatalogRepository(database: database.db)
+        let id = try context.pathValue("id")
+        guard let need = try await needs.need(id: id) else { throw AppError.notFound("need_not_found") }
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let procedure = try await catalog.procedures(ids: need.procedureId.map { [$0] } ?? []).first
         let countries = try await catalog.countries()
         let names = MatchPresenter.countryNames(countries)
-        let solutions = try await SolutionRepository(db: database.db).list(.init())
+        let solutions = try await solutions.list(.init())
         let ranked = Matcher.rank(need: need, procedureTitle: procedure?.title.fr, solutions: solutions, countryNames: names)
-        let decisions = try await repository.decisions(needId: id)
+        let decisions = try await needs.decisions(needId: id)
         let matches = ranked.enumerated().map { index, match in
             MatchRow(
-                rank: index + 1, name: match.solution.name, href: p.link(EcosystemPaths.solution(match.solution.id)),
+                rank: index + 1, name: match.solution.name, href: p.link(EcosystemRoute.solution, match.solution.id),
                 solutionId: match.solution.id, total: match.score.total,
                 reasons: match.score.reasons.map { MatchPresenter.reason($0, p) },
                 decision: decisions[match.solution.id].map { p.t("needs.decision.\($0.rawValue)") },
-                action: p.link(EcosystemPaths.needDecisions(id)))
+                action: p.link(EcosystemRoute.needDecisions, id))
         }
         let model = NeedPage(
-            heading: p.t("needs.heading", ["institution": need.institution]), institution: need.institution, problem: need.problem, affected: need.affected,
+            heading: p.t("needs.heading", ["institution": need.institution]), institution: need.institution, problem: need.problem,
+            affected: need.affected,
             volume: need.yearlyVolume.map(String.init), evidence: need.evidence.isEmpty ? nil : need.evidence,
-            procedure: procedure.map { ProcedureRef(title: $0.title.text(for: context.language.rawValue).text, href: "/procedures/\($0.id)") },
+            procedure: procedure.map {
+                ProcedureRef(title: $0.title.text(for: context.language.rawValue).text, href: CatalogRoute.procedure.path($0.id))
+            },
             country: need.country.flatMap { code in countries.first { $0.code == code }?.name.text(for: context.language.rawValue).text },
             sdgs: need.sdgs.compactMap(SDG.init(number:)).map(p.sdg), thematicAreas: need.thematicAreas, sectors: need.sectors,
             channels: need.channels.map { p.t("channel.\($0.rawValue)") },
@@ -159,23 +162,23 @@ package struct NeedsController: Sendable {
                     "channel": String(Matcher.pointsPerChannel), "pilot": String(Matcher.maturityPoints[.pilot] ?? 0),
                     "scale": String(Matcher.maturityPoints[.atScale] ?? 0), "prototype": String(Matcher.maturityPoints[.prototype] ?? 0),
                 ]),
-            backHref: p.link(EcosystemPaths.needs))
+            backHref: p.link(EcosystemRoute.needs))
         return try renderer.page("ecosystem-need", title: p.t("needs.need_title"), page: model, request: request, context: context)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.analyst)
-        let id = try EcosystemParameters.id(context)
-        guard try await repository.need(id: id) != nil else { throw AppError.notFound("need_not_found") }
+        let id = try context.pathValue("id")
+        guard try await needs.need(id: id) != nil else { throw AppError.notFound("need_not_found") }
         guard let raw = context.postForm["decision"], let decision = MatchDecision(rawValue: raw) else {
             throw AppError.validation(field: "decision", code: "bad_decision")
         }
-        guard let solutionId = context.postForm["solution"], try await SolutionRepository(db: database.db).solution(id: solutionId) != nil else {
+        guard let solutionId = context.postForm["solution"], try await solutions.solution(id: solutionId) != nil else {
             throw AppError.validation(field: "solution", code: "solution_not_found")
         }
-        try await repository.decide(needId: id, solutionId: solutionId, decision: decision, actor: principal.actor, requestId: context.requestId)
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
-        return Response(status: .seeOther, headers: [.location: p.link(EcosystemPaths.need(id))])
+        try await needs.decide(needId: id, solutionId: solutionId, decision: decision, actor: principal.actor, requestId: context.requestId)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
+        return Response(status: .seeOther, headers: [.location: p.link(EcosystemRoute.need, id)])
     }
 }
 
@@ -215,7 +218,9 @@ enum NeedForm {
     /// One value per line (values may hold commas).
     static func lines(_ text: String) -> [String] {
         var seen = Set<String>()
-        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty && seen.insert($0).inserted
+        }
     }
 }
 
@@ -227,7 +232,7 @@ enum MatchPresenter {
         return names
     }
 
-    static func reason(_ reason: MatchScore.Reason, _ p: EcosystemPresenter) -> String {
+    static func reason(_ reason: MatchScore.Reason, _ p: PageContext) -> String {
         let detail: String
         switch reason.part {
         case .sdg: detail = Int(reason.detail).flatMap(SDG.init(number:)).map(p.sdg) ?? reason.detail

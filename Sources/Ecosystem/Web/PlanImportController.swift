@@ -5,26 +5,21 @@ import Hummingbird
 /// The analyst pastes one learning plan in the platform's format; it is checked and stored like `guichet learning-plan import`,
 /// and the ecosystem's index page links the public sections.
 package struct PlanImportController: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
-
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
-        self.renderer = renderer
-    }
+    let plans: LearningPlanRepository
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.home), use: home)
-        router.get(RouterPath(EcosystemPaths.importPlan), use: form)
-        router.post(RouterPath(EcosystemPaths.importPlan), use: submit)
+        router.get(EcosystemRoute.home, use: home)
+        router.get(EcosystemRoute.importPlan, use: form)
+        router.post(EcosystemRoute.importPlan, use: submit)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let sections = [
-            ("plans", EcosystemPaths.learningPlans), ("solutions", EcosystemPaths.solutions), ("actors", EcosystemPaths.actors),
-            ("surveys", EcosystemPaths.surveys),
-        ].map { key, path in HomeSection(href: p.link(path), title: p.t("home.\(key)"), text: p.t("home.\(key)_text")) }
+            ("plans", EcosystemRoute.learningPlans), ("solutions", EcosystemRoute.solutions), ("actors", EcosystemRoute.actors),
+            ("surveys", EcosystemRoute.surveys),
+        ].map { key, route in HomeSection(href: p.link(route), title: p.t("home.\(key)"), text: p.t("home.\(key)_text")) }
         return try renderer.page(
             "ecosystem-home", title: p.t("home.title"), page: EcosystemHomePage(sections: sections), request: request, context: context)
     }
@@ -37,21 +32,21 @@ package struct PlanImportController: Sendable {
     func render(
         text: String, result: PlanImportResult?, problem: String?, request: Request, context: AppRequestContext, status: HTTPResponse.Status
     ) throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
-        let model = PlanImportPage(action: EcosystemPaths.importPlan, text: text, result: result, problem: problem)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
+        let model = PlanImportPage(action: EcosystemRoute.importPlan.path(), text: text, result: result, problem: problem)
         return try renderer.page("ecosystem-plan-import", title: p.t("import.title"), page: model, request: request, context: context, status: status)
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.analyst)
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         // Browsers send CRLF in a textarea; the platform's files use LF.
         let text = (context.postForm["document"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         do {
             let plan = try LearningPlan(text: text)
-            let outcome = try await LearningPlanRepository(db: database.db).importPlan(plan, actor: principal.actor, requestId: context.requestId)
+            let outcome = try await plans.importPlan(plan, actor: principal.actor, requestId: context.requestId)
             let result = PlanImportResult(
-                message: p.t("import.\(outcome.rawValue)", ["title": plan.title]), href: p.link(EcosystemPaths.learningPlan(plan.id)))
+                message: p.t("import.\(outcome.rawValue)", ["title": plan.title]), href: p.link(EcosystemRoute.learningPlan, plan.id))
             return try render(text: "", result: result, problem: nil, request: request, context: context, status: .ok)
         } catch let problem as LearningPlan.Problem {
             return try render(

@@ -7,22 +7,17 @@ import Hummingbird
 /// a CSV export and the same ranking by sector. The features that measure procedures' use (tickets, applications) are
 /// handed in as `measures` by the application, so this module depends on none of them.
 package struct PrioritiesController: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
+    let needs: NeedRepository
+    let catalog: CatalogRepository
     let measures: [any ProcedureMeasureSource]
     static let shownRows = 50
     /// Measured volumes and ratings are counted over this many days before now.
     static let measuredDays = 365
 
-    package init(database: DatabaseService, renderer: Renderer, measures: [any ProcedureMeasureSource] = []) {
-        self.database = database
-        self.renderer = renderer
-        self.measures = measures
-    }
-
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.priorities), use: page)
-        router.get(RouterPath(EcosystemPaths.prioritiesCSV), use: csv)
+        router.get(EcosystemRoute.priorities, use: page)
+        router.get(EcosystemRoute.prioritiesCSV, use: csv)
     }
 
     static func weights(_ request: Request) throws -> PriorityRanking.Weights {
@@ -38,7 +33,6 @@ package struct PrioritiesController: Sendable {
     /// Every published procedure (of one country), with what the needs say about it and what each source measured over
     /// the last `measuredDays` days.
     func inputs(country: String?, now: Date = Date()) async throws -> [PriorityRanking.Input] {
-        let catalog = CatalogRepository(database: database.db)
         var ids: [String] = []
         var offset = 0
         while true {
@@ -47,7 +41,6 @@ package struct PrioritiesController: Sendable {
             offset += page.items.count
             if page.items.isEmpty || offset >= page.total { break }
         }
-        let needs = NeedRepository(db: database.db)
         let totals = try await needs.totalsByProcedure()
         let confirmed = try await needs.proceduresWithConfirmedSolutions()
         let since = now.addingTimeInterval(-Double(Self.measuredDays) * 86_400)
@@ -69,20 +62,19 @@ package struct PrioritiesController: Sendable {
 
     func country(_ request: Request) async throws -> String? {
         guard let raw = EcosystemParameters.optional(request, "country") else { return nil }
-        let known = try await CatalogRepository(database: database.db).countries().map(\.code)
+        let known = try await catalog.countries().map(\.code)
         guard known.contains(raw.uppercased()) else { throw AppError.badParameter("country", value: raw) }
         return raw.uppercased()
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.analyst)
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let weights = try Self.weights(request)
         let country = try await country(request)
         let inputs = try await self.inputs(country: country)
         let rows = PriorityRanking.rank(inputs, weights: weights)
         let neutral = PriorityRanking.neutralSatisfaction(inputs)
-        let catalog = CatalogRepository(database: database.db)
         let language = context.language.rawValue
         let categories = Dictionary(try await catalog.categories().map { ($0.id, $0.name.text(for: language).text) }, uniquingKeysWith: { a, _ in a })
         let countries = try await catalog.countries()
@@ -109,16 +101,18 @@ package struct PrioritiesController: Sendable {
                     "readiness": String(weights.readiness), "satisfaction": String(weights.satisfaction),
                     "minimum": String(PriorityRanking.minimumRatings), "sources": measureNames(p),
                 ]),
-            csvHref: p.link(EcosystemPaths.prioritiesCSV, query),
+            csvHref: p.link(EcosystemRoute.prioritiesCSV.path(), query),
             count: p.t("priorities.count", ["shown": String(min(rows.count, Self.shownRows)), "count": String(rows.count)]),
             rows: rows.prefix(Self.shownRows).enumerated().map { index, row in
                 PriorityRowView(
-                    rank: index + 1, title: row.input.title, href: "/procedures/\(row.input.procedureId)", score: String(format: "%.1f", row.score),
+                    rank: index + 1, title: row.input.title, href: CatalogRoute.procedure.path(row.input.procedureId),
+                    score: String(format: "%.1f", row.score),
                     reasons: Self.reasons(row, neutral: neutral, p))
             },
             sectors: PriorityRanking.bySector(rows).map { sector in
                 SectorRowView(
-                    name: categories[sector.category] ?? sector.category, procedures: sector.procedures, mean: String(format: "%.1f", sector.meanScore),
+                    name: categories[sector.category] ?? sector.category, procedures: sector.procedures,
+                    mean: String(format: "%.1f", sector.meanScore),
                     best: sector.best.input.title)
             },
             empty: rows.isEmpty)
@@ -126,11 +120,11 @@ package struct PrioritiesController: Sendable {
     }
 
     /// What the sources count ("tickets, applications"), or "none" when no feature measures anything.
-    func measureNames(_ p: EcosystemPresenter) -> String {
+    func measureNames(_ p: PageContext) -> String {
         measures.isEmpty ? p.t("priorities.no_sources") : measures.map { p.localizer.text($0.measureKey, p.language) }.joined(separator: ", ")
     }
 
-    static func reasons(_ row: PriorityRanking.Row, neutral: Double, _ p: EcosystemPresenter) -> [String] {
+    static func reasons(_ row: PriorityRanking.Row, neutral: Double, _ p: PageContext) -> [String] {
         let input = row.input
         var reasons: [String] = [volumeReason(input, p)]
         if input.needs > 0 {
@@ -163,14 +157,15 @@ package struct PrioritiesController: Sendable {
             p.t(
                 "priorities.reason.parts",
                 [
-                    "volume": String(format: "%.2f", row.volume), "burden": String(format: "%.2f", row.burden), "needs": String(format: "%.2f", row.needs),
+                    "volume": String(format: "%.2f", row.volume), "burden": String(format: "%.2f", row.burden),
+                    "needs": String(format: "%.2f", row.needs),
                     "readiness": String(format: "%.2f", row.readiness), "satisfaction": String(format: "%.2f", row.satisfaction),
                 ]))
         return reasons
     }
 
     /// Which yearly volume counts and where it comes from: "12 400 tickets in 12 months (measured)" or "… declared".
-    static func volumeReason(_ input: PriorityRanking.Input, _ p: EcosystemPresenter) -> String {
+    static func volumeReason(_ input: PriorityRanking.Input, _ p: PageContext) -> String {
         let detail = input.measured.map { "\(p.number($0.count)) \(p.localizer.text($0.key, p.language))" }.joined(separator: " + ")
         switch input.volumeSource {
         case .measured:

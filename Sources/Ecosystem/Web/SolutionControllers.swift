@@ -21,32 +21,31 @@ enum SolutionParameters {
 
 /// The public directory of solutions and the page of one solution.
 package struct SolutionPagesController: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
+    let repository: SolutionRepository
+    let actors: ActorRepository
     static let pageSize = 25
 
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
+    init(renderer: Renderer, solutions: SolutionRepository, actors: ActorRepository) {
         self.renderer = renderer
+        self.repository = solutions
+        self.actors = actors
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.solutions), use: list)
-        router.get(RouterPath(EcosystemPaths.solutionPattern), use: show)
+        router.get(EcosystemRoute.solutions, use: list)
+        router.get(EcosystemRoute.solution, use: show)
     }
 
-    var repository: SolutionRepository { SolutionRepository(db: database.db) }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let filter = try SolutionParameters.filter(request)
         let pageNumber = try EcosystemParameters.int(request, "page", in: 1...100_000) ?? 1
-        let repository = self.repository
         let all = try await repository.list(filter)
         let facets = try await repository.facets()
         let items = all.dropFirst((pageNumber - 1) * Self.pageSize).prefix(Self.pageSize).map { solution in
             SolutionItem(
-                href: p.link(EcosystemPaths.solution(solution.id)), name: solution.name,
+                href: p.link(EcosystemRoute.solution, solution.id), name: solution.name,
                 meta: ([solution.countries.joined(separator: ", ")] + [solution.maturity.map { p.t("maturity.\($0.rawValue)") }].compactMap { $0 })
                     .filter { !$0.isEmpty }.joined(separator: " · "),
                 channels: solution.channels.map { p.t("channel.\($0.rawValue)") })
@@ -55,7 +54,9 @@ package struct SolutionPagesController: Sendable {
         func options(_ kind: TermKind, selected: String?, keep: Int = 100, label: (String) -> String = { $0 }) -> [FilterOption] {
             let all = facets[kind] ?? []
             let kept = Set(all.sorted { $0.count > $1.count }.prefix(keep).map(\.value))
-            return all.filter { kept.contains($0.value) || $0.value == selected }.map { FilterOption(value: $0.value, label: "\(label($0.value)) (\($0.count))", selected: $0.value == selected) }
+            return all.filter { kept.contains($0.value) || $0.value == selected }.map {
+                FilterOption(value: $0.value, label: "\(label($0.value)) (\($0.count))", selected: $0.value == selected)
+            }
         }
         var query: [(String, String)] = []
         if let country = filter.country { query.append(("country", country)) }
@@ -77,31 +78,31 @@ package struct SolutionPagesController: Sendable {
             },
             langParam: context.languageInQuery ? context.language.rawValue : nil,
             count: p.t(all.count == 1 ? "solutions.count_one" : "solutions.count", ["count": String(all.count)]),
-            items: Array(items), empty: all.isEmpty, filtered: !query.isEmpty, clearHref: p.link(EcosystemPaths.solutions),
+            items: Array(items), empty: all.isEmpty, filtered: !query.isEmpty, clearHref: p.link(EcosystemRoute.solutions),
             pager: pages > 1
                 ? Pager(
                     label: p.t("solutions.page_of", ["page": String(pageNumber), "pages": String(pages)]),
-                    previous: pageNumber > 1 ? p.link(EcosystemPaths.solutions, query + [("page", String(pageNumber - 1))]) : nil,
-                    next: pageNumber < pages ? p.link(EcosystemPaths.solutions, query + [("page", String(pageNumber + 1))]) : nil)
+                    previous: pageNumber > 1 ? p.link(EcosystemRoute.solutions.path(), query + [("page", String(pageNumber - 1))]) : nil,
+                    next: pageNumber < pages ? p.link(EcosystemRoute.solutions.path(), query + [("page", String(pageNumber + 1))]) : nil)
                 : nil)
         return try renderer.page("ecosystem-solutions", title: p.t("solutions.title"), page: model, request: request, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try EcosystemParameters.id(context)
+        let id = try context.pathValue("id")
         guard let solution = try await repository.solution(id: id) else { throw AppError.notFound("solution_not_found") }
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         func fact(_ key: String, _ values: [String], filter: String? = nil, raw: [String]? = nil) -> PlanFacet? {
             guard !values.isEmpty else { return nil }
             return PlanFacet(
                 label: p.t("solutions.\(key)"),
                 values: zip(values, raw ?? values).map { text, value in
-                    FacetValue(text: text, href: filter.map { p.link(EcosystemPaths.solutions, [($0, value)]) })
+                    FacetValue(text: text, href: filter.map { p.link(EcosystemRoute.solutions.path(), [($0, value)]) })
                 })
         }
         let yesNo = { (value: Bool) in p.t(value ? "solutions.yes" : "solutions.no") }
         // An owner that is a mapped actor (same name or acronym, case, accents and apostrophes aside) links to its page.
-        let actors = try await ActorRepository(db: database.db).all()
+        let actors = try await actors.all()
         func folded(_ text: String) -> String {
             text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).replacingOccurrences(of: "’", with: "'")
                 .trimmingCharacters(in: .whitespaces)
@@ -111,12 +112,13 @@ package struct SolutionPagesController: Sendable {
             actorByName[folded(actor.name)] = actor.id
             if let acronym = actor.acronym, !acronym.isEmpty { actorByName[folded(acronym)] = actor.id }
         }
-        let owners = solution.owners.isEmpty
+        let owners =
+            solution.owners.isEmpty
             ? nil
             : PlanFacet(
                 label: p.t("solutions.owners"),
                 values: solution.owners.map { owner in
-                    FacetValue(text: owner, href: actorByName[folded(owner)].map { p.link(EcosystemPaths.actor($0)) })
+                    FacetValue(text: owner, href: actorByName[folded(owner)].map { p.link(EcosystemRoute.actor, $0) })
                 })
         let facts = [
             owners,
@@ -125,7 +127,9 @@ package struct SolutionPagesController: Sendable {
             fact("sdgs", solution.sdgs.compactMap(SDG.init(number:)).map(p.sdg), filter: "sdg", raw: solution.sdgs.map(String.init)),
             fact("thematic_areas", solution.thematicAreas, filter: "theme"),
             fact("sectors", solution.sectors),
-            fact("maturity", solution.maturity.map { [p.t("maturity.\($0.rawValue)")] } ?? [], filter: "maturity", raw: solution.maturity.map { [$0.rawValue] }),
+            fact(
+                "maturity", solution.maturity.map { [p.t("maturity.\($0.rawValue)")] } ?? [], filter: "maturity",
+                raw: solution.maturity.map { [$0.rawValue] }),
             fact("channels", solution.channels.map { p.t("channel.\($0.rawValue)") }, filter: "channel", raw: solution.channels.map(\.rawValue)),
             fact("open_source", solution.openSource.map { [yesNo($0)] } ?? []),
             fact("digital_public_good", solution.digitalPublicGood ? [yesNo(true)] : []),
@@ -137,28 +141,23 @@ package struct SolutionPagesController: Sendable {
             name: solution.name, facts: facts,
             paragraphs: LearningPlanPagesController.paragraphs(preferred ?? ""),
             descriptionLang: descriptionLanguage == context.language.rawValue ? nil : descriptionLanguage,
-            links: solution.links, source: p.t("solutions.source_\(solution.source.rawValue)"), backHref: p.link(EcosystemPaths.solutions))
+            links: solution.links, source: p.t("solutions.source_\(solution.source.rawValue)"), backHref: p.link(EcosystemRoute.solutions))
         return try renderer.page("ecosystem-solution", title: solution.name, page: model, request: request, context: context)
     }
 }
 
 /// `/api/v1/ecosystem/solutions`: the same filters as the directory, pages of `per_page` (at most 100).
 package struct SolutionAPIController: Sendable {
-    let database: DatabaseService
-
-    package init(database: DatabaseService) {
-        self.database = database
-    }
+    let solutions: SolutionRepository
 
     /// (method, path as the OpenAPI document writes it).
-    package static let routes: [(method: String, path: String)] = [
-        ("GET", "/api/v1/ecosystem/solutions"),
-        ("GET", "/api/v1/ecosystem/solutions/{id}"),
-    ]
+    package static var routes: [(method: String, path: String)] {
+        [EcosystemRoute.apiSolutions, EcosystemRoute.apiSolution].map { ("GET", EcosystemRoute.openAPIPath($0)) }
+    }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.apiSolutions), use: list)
-        router.get(RouterPath(EcosystemPaths.apiSolutionPattern), use: show)
+        router.get(EcosystemRoute.apiSolutions, use: list)
+        router.get(EcosystemRoute.apiSolution, use: show)
     }
 
     struct ListDTO: Encodable {
@@ -173,12 +172,12 @@ package struct SolutionAPIController: Sendable {
         let filter = try SolutionParameters.filter(request)
         let page = try EcosystemParameters.int(request, "page", in: 1...100_000) ?? 1
         let perPage = try EcosystemParameters.int(request, "per_page", in: 1...100) ?? 50
-        let all = try await SolutionRepository(db: database.db).list(filter)
+        let all = try await solutions.list(filter)
         let items = Array(all.dropFirst((page - 1) * perPage).prefix(perPage))
         var next: String?
         if page * perPage < all.count {
             let kept = request.form.items.filter { $0.name != "page" }.map { "\(FormQuery.encode($0.name))=\(FormQuery.encode($0.value))" }
-            next = EcosystemPaths.apiSolutions + "?" + (kept + ["page=\(page + 1)"]).joined(separator: "&")
+            next = EcosystemRoute.apiSolutions.path() + "?" + (kept + ["page=\(page + 1)"]).joined(separator: "&")
         }
         var response = try JSONResponse.make(ListDTO(items: items, page: page, perPage: perPage, total: all.count, next: next))
         response.headers[.accessControlAllowOrigin] = "*"
@@ -186,8 +185,8 @@ package struct SolutionAPIController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try EcosystemParameters.id(context)
-        guard let solution = try await SolutionRepository(db: database.db).solution(id: id) else { throw AppError.notFound("solution_not_found") }
+        let id = try context.pathValue("id")
+        guard let solution = try await solutions.solution(id: id) else { throw AppError.notFound("solution_not_found") }
         var response = try JSONResponse.make(solution)
         response.headers[.accessControlAllowOrigin] = "*"
         return response

@@ -4,39 +4,37 @@ import Hummingbird
 
 /// Public pages of the digital-usage surveys: aggregates only, small cells suppressed, charts drawn on the server.
 package struct SurveyControllers: Sendable {
-    let database: DatabaseService
     let renderer: Renderer
+    let repository: SurveyRepository
     static let barWidth = 300
 
-    package init(database: DatabaseService, renderer: Renderer) {
-        self.database = database
+    init(renderer: Renderer, surveys: SurveyRepository) {
         self.renderer = renderer
+        self.repository = surveys
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(EcosystemPaths.surveys), use: list)
-        router.get(RouterPath(EcosystemPaths.surveyCSVPattern), use: csv)
-        router.get(RouterPath(EcosystemPaths.surveyPattern), use: show)
+        router.get(EcosystemRoute.surveys, use: list)
+        router.get(EcosystemRoute.surveyCSV, use: csv)
+        router.get(EcosystemRoute.survey, use: show)
     }
 
-    var repository: SurveyRepository { SurveyRepository(db: database.db) }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let surveys = try await repository.surveys()
         let model = SurveyListPage(
             items: surveys.map { survey in
                 SurveyItem(
-                    href: p.link(EcosystemPaths.survey(survey.id)), title: survey.title, synthetic: survey.synthetic,
+                    href: p.link(EcosystemRoute.survey, survey.id), title: survey.title, synthetic: survey.synthetic,
                     respondents: p.t("surveys.respondents", ["count": String(survey.respondents)]))
             }, empty: surveys.isEmpty)
         return try renderer.page("ecosystem-surveys", title: p.t("surveys.title"), page: model, request: request, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try EcosystemParameters.id(context)
+        let id = try context.pathValue("id")
         guard let survey = try await repository.survey(id: id) else { throw AppError.notFound("survey_not_found") }
-        let p = EcosystemPresenter(context, localizer: renderer.localizer)
+        let p = PageContext(ecosystem: context, localizer: renderer.localizer)
         let groups = SurveyAggregates.groups(survey.responses)
         let charts = ["sex", "age_band", "area"].compactMap { dimension -> SurveyChart? in
             let members = groups.filter { $0.dimension == dimension }
@@ -59,18 +57,19 @@ package struct SurveyControllers: Sendable {
         let model = SurveyPage(
             title: survey.summary.title, synthetic: survey.summary.synthetic,
             respondents: p.t("surveys.respondents", ["count": String(survey.summary.respondents)]),
-            charts: charts, csvHref: EcosystemPaths.surveyCSV(id), backHref: p.link(EcosystemPaths.surveys))
+            charts: charts, csvHref: EcosystemRoute.surveyCSV.path(id), backHref: p.link(EcosystemRoute.surveys))
         return try renderer.page("ecosystem-survey", title: survey.summary.title, page: model, request: request, context: context)
     }
 
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try EcosystemParameters.id(context)
+        let id = try context.pathValue("id")
         guard let survey = try await repository.survey(id: id) else { throw AppError.notFound("survey_not_found") }
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"\(id)-aggregates.csv\""
         return Response(
-            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: SurveyAggregates.csv(SurveyAggregates.groups(survey.responses)))))
+            status: .ok, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: SurveyAggregates.csv(SurveyAggregates.groups(survey.responses)))))
     }
 }
 

@@ -34,6 +34,11 @@ package struct AppError: Error, Sendable {
     }
 
     package static func conflict(_ code: String = "conflict") -> AppError { AppError(.conflict, code: code) }
+    /// The one answer, on the whole API, to an `Idempotency-Key` already used for a request with another meaning:
+    /// 422 `idempotency_key_reused` (as the IETF draft on the header advises).
+    package static var idempotencyKeyReused: AppError {
+        AppError(.unprocessableContent, code: "idempotency_key_reused", field: IdempotencyKey.header.rawName)
+    }
 }
 
 extension AppError {

@@ -10,7 +10,8 @@ import Hummingbird
 /// must send it back as `_csrf` (form field, or `X-CSRF-Token`); a missing or wrong token is a 403 and the handler
 /// never runs.
 ///
-/// Form bodies (`application/x-www-form-urlencoded`) are read here once and handed on as `context.postForm`.
+/// Form bodies (`application/x-www-form-urlencoded`) are read here once and handed on as `context.postForm`;
+/// `multipart/form-data` bodies only on the routes that take files (`UploadRoutes`), parsed by MultipartKit.
 /// The JSON API is exempt: its writes take a bearer token, never a cookie.
 package struct CSRFMiddleware: RouterMiddleware {
     package static let cookieName = "guichet_csrf"
@@ -19,14 +20,14 @@ package struct CSRFMiddleware: RouterMiddleware {
     package static let usedHeader = HTTPField.Name.xGuichetCSRFUsed
     let secureCookies: Bool
     let maxFormSize: Int
-    let maxMultipartSize: Int
+    let uploads: UploadRoutes
     let secret: SymmetricKey
 
-    package init(secureCookies: Bool, secret: SymmetricKey, maxFormSize: Int = 1 << 20, maxMultipartSize: Int = 32 << 20) {
+    package init(secureCookies: Bool, secret: SymmetricKey, maxFormSize: Int = 1 << 20, uploads: UploadRoutes = UploadRoutes()) {
         self.secureCookies = secureCookies
         self.secret = secret
         self.maxFormSize = maxFormSize
-        self.maxMultipartSize = maxMultipartSize
+        self.uploads = uploads
     }
 
     /// `__Host-` over HTTPS: the browser then refuses the cookie from a subdomain or without `Secure` and `Path=/`.
@@ -63,7 +64,11 @@ package struct CSRFMiddleware: RouterMiddleware {
                 context.postForm = form
                 sent = sent ?? form[Self.fieldName]
             } else if contentType.hasPrefix("multipart/form-data") {
-                let body = try await request.collectBody(upTo: maxMultipartSize)
+                // Only a route that takes files reads a multipart body, and only up to its own limit.
+                guard let limit = uploads.limit(forEndpoint: context.endpointPath) else {
+                    throw AppError(.unsupportedMediaType, code: "multipart_not_accepted")
+                }
+                let body = try await request.collectBody(upTo: limit)
                 if let multipart = MultipartForm(body: body, contentType: request.headers[.contentType] ?? "") {
                     context.multipart = multipart
                     context.postForm = multipart.fields

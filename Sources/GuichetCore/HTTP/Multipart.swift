@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import MultipartKit
 import NIOCore
 
-/// A `multipart/form-data` body (RFC 7578) read whole: the CSRF middleware has already collected it within its limit.
+/// A `multipart/form-data` body (RFC 7578) read whole, only on the routes that take files (`UploadRoutes`), within
+/// each route's limit.
 package struct MultipartForm: Sendable {
     package struct Part: Sendable {
         package var name: String
@@ -34,40 +36,35 @@ package struct MultipartForm: Sendable {
         return nil
     }
 
-    /// Parses a whole body; nil when it is not well-formed multipart.
+    /// Parses a whole body with MultipartKit's parser; nil when it is not well-formed multipart (no parts, a part
+    /// without a name, or no closing delimiter: a truncated upload is refused, never half-read).
     package init?(body: ByteBuffer, contentType: String) {
         guard let boundary = Self.boundary(contentType: contentType) else { return nil }
-        let bytes = Array(body.readableBytesView)
-        let delimiter = Array("--\(boundary)".utf8)
-        let crlf: [UInt8] = [13, 10]
-        guard var position = Self.find(delimiter, in: bytes, from: 0) else { return nil }
-        var parts: [Part] = []
-        while true {
-            position += delimiter.count
-            // "--" after the delimiter closes the body.
-            if position + 1 < bytes.count, bytes[position] == 45, bytes[position + 1] == 45 { break }
-            guard position + 1 < bytes.count, bytes[position] == 13, bytes[position + 1] == 10 else { return nil }
-            position += 2
-            guard let headerEnd = Self.find(crlf + crlf, in: bytes, from: position) else { return nil }
-            let headerText = String(decoding: bytes[position..<headerEnd], as: UTF8.self)
-            let contentStart = headerEnd + 4
-            guard let next = Self.find(crlf + delimiter, in: bytes, from: contentStart) else { return nil }
-            var name: String?
-            var filename: String?
-            var type: String?
-            for line in headerText.components(separatedBy: "\r\n") {
-                let lower = line.lowercased()
-                if lower.hasPrefix("content-disposition:") {
-                    name = Self.parameter("name", in: line)
-                    filename = Self.parameter("filename", in: line)
-                } else if lower.hasPrefix("content-type:") {
-                    type = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces)
-                }
-            }
-            guard let name else { return nil }
-            parts.append(Part(name: name, filename: filename, contentType: type, data: Array(bytes[contentStart..<next])))
-            position = next + 2
+        let closing = Array("--\(boundary)--".utf8)
+        let bytes = body.readableBytesView
+        guard bytes.count >= closing.count, Self.find(closing, in: Array(bytes.suffix(closing.count + 512)), from: 0) != nil else {
+            return nil
         }
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [Part] = []
+        var headers: [(String, String)] = []
+        var data: [UInt8] = []
+        var malformed = false
+        parser.onHeader = { name, value in headers.append((name.lowercased(), value)) }
+        parser.onBody = { buffer in data += buffer.readableBytesView }
+        parser.onPartComplete = {
+            let disposition = headers.first { $0.0 == "content-disposition" }?.1 ?? ""
+            let type = headers.first { $0.0 == "content-type" }?.1.trimmingCharacters(in: .whitespaces)
+            if let name = Self.parameter("name", in: disposition) {
+                parts.append(Part(name: name, filename: Self.parameter("filename", in: disposition), contentType: type, data: data))
+            } else {
+                malformed = true
+            }
+            headers = []
+            data = []
+        }
+        do { try parser.execute(body) } catch { return nil }
+        guard !malformed, !parts.isEmpty else { return nil }
         self.parts = parts
     }
 

@@ -1,0 +1,102 @@
+import Catalog
+import FluentKit
+import Foundation
+import GuichetCore
+import Hummingbird
+
+/// The applications feature (e-forms, applications, uploads, tracking, casework, signed documents), built once by the
+/// composition root: its stores and services are made here and handed to its controllers.
+package struct ApplicationsModule: Sendable {
+    /// The configuration values the feature reads.
+    package struct Settings: Sendable {
+        /// Where uploads and keys live (`<data>/uploads`, `<data>/keys`).
+        package var dataDirectory: String
+        package var maxFileBytes: Int
+        package var maxApplicationBytes: Int
+        package var secureCookies: Bool
+        /// The site's address as people type it (`GUICHET_PUBLIC_URL`), printed on documents.
+        package var publicURL: String
+
+        package init(dataDirectory: String, maxFileBytes: Int, maxApplicationBytes: Int, secureCookies: Bool, publicURL: String) {
+            self.dataDirectory = dataDirectory
+            self.maxFileBytes = maxFileBytes
+            self.maxApplicationBytes = maxApplicationBytes
+            self.secureCookies = secureCookies
+            self.publicURL = publicURL
+        }
+    }
+
+    package let settings: Settings
+    package let keys: ApplicationKeys
+    package let store: ApplicationStore
+    package let forms: FormStore
+    package let files: FileStore
+    package let catalog: CatalogRepository
+    package let drafts: Drafts
+    package let submissions: Submissions
+    package let tracking: Tracking
+    package let casework: Casework
+    package let documents: Documents
+    let renderer: Renderer
+
+    /// `users`: Accounts' directory of back-office users (agents to assign work to, names in histories).
+    package init(
+        database: DatabaseService, keys: ApplicationKeys, renderer: Renderer, users: any UserDirectory, settings: Settings,
+        clock: any WallClock = SystemClock()
+    ) {
+        self.settings = settings
+        self.keys = keys
+        self.renderer = renderer
+        let store = ApplicationStore(database: database, clock: clock)
+        let forms = FormStore(database: database, cache: FormCache())
+        let files = FileStore(dataDirectory: settings.dataDirectory)
+        let catalog = CatalogRepository(database: database.db)
+        let documents = Documents(database: database, keys: keys, catalog: catalog)
+        self.store = store
+        self.forms = forms
+        self.files = files
+        self.catalog = catalog
+        self.documents = documents
+        drafts = Drafts(
+            database: database, store: store, files: files, maxFileBytes: settings.maxFileBytes, maxApplicationBytes: settings.maxApplicationBytes,
+            clock: clock)
+        submissions = Submissions(database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock)
+        tracking = Tracking(database: database, store: store, keys: keys)
+        casework = Casework(database: database, store: store, forms: forms, documents: documents, users: users, clock: clock)
+    }
+
+    /// Registers every page and API route of the feature.
+    package func addRoutes(to router: Router<AppRequestContext>) throws {
+        let apply = ApplyController(module: self)
+        let track = TrackController(module: self, apply: apply)
+        apply.addRoutes(to: router)
+        track.addRoutes(to: router)
+        InboxController(module: self, track: track).addRoutes(to: router)
+        AssistedController(forms: forms, catalog: catalog, renderer: renderer).addRoutes(to: router)
+        FormEditorController(forms: forms, catalog: catalog, renderer: renderer).addRoutes(to: router)
+        ApplicationsAPIController(module: self).addRoutes(to: router)
+    }
+
+    package static var migrations: [any Migration] { ApplicationsMigrations.all }
+    package static var menu: [MenuEntry] { ApplicationsMenu.entries }
+    package static var resources: URL { ApplicationsResources.directory }
+    /// The API's routes as the OpenAPI document writes them.
+    package static var apiRoutes: [(method: String, path: String)] { ApplicationsAPIController.routes }
+
+    /// For the centres' console: "file an application for this visitor".
+    package var visitorActions: any VisitorActionSource { AssistedApplicationAction() }
+    /// Applications filed per procedure, for the ecosystem's ranking.
+    package var measures: any ProcedureMeasureSource { ApplicationMeasures(store: store, forms: forms) }
+}
+
+package enum ApplicationsResources {
+    /// The `Resources` folder of this module (templates, locales, demo forms).
+    package static var directory: URL {
+        Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
+
+    /// The applications' part of the OpenAPI document (paths and schemas), merged into `/api/v1/openapi.json`.
+    package static var openAPI: URL { directory.appendingPathComponent("openapi-applications.json") }
+
+    package static var demoForms: URL { directory.appendingPathComponent("Demo/forms.yaml") }
+}

@@ -1,0 +1,208 @@
+import Audit
+import Catalog
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// Sending an application to the administration: from the declaration page (a one-time token per revision), or from
+/// the API in one go (an `Idempotency-Key` per create). Each submission gets its reference and due date in the same
+/// transaction as its history and audit events.
+package struct Submissions: Sendable {
+    let database: DatabaseService
+    let store: ApplicationStore
+    let forms: FormStore
+    let keys: ApplicationKeys
+    let catalog: CatalogRepository
+    let clock: any WallClock
+
+    /// The one-time token of the declaration form: valid for this application at this revision only.
+    package func submitToken(_ record: ApplicationRecord) -> String {
+        "\(record.revision).\(keys.mac("submit|\(record.id)|\(record.revision)"))"
+    }
+
+    package enum SubmitOutcome: Sendable {
+        /// Submitted now, or by an earlier try of the same submission: the same reference either way.
+        case submitted(ApplicationRecord)
+        /// The answers changed after the declaration page was shown: check them again.
+        case stale
+        /// Required answers or files are missing (their keys).
+        case incomplete([String])
+    }
+
+    package func submit(applicationId: String, token: String, origin: ActionOrigin) async throws -> SubmitOutcome {
+        let parts = token.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let revision = Int(parts[0]), keys.mac("submit|\(applicationId)|\(revision)") == parts[1] else {
+            throw AppError(.forbidden, code: "submit_token")
+        }
+        return try await submit(applicationId: applicationId, expectedRevision: revision, origin: origin)
+    }
+
+    /// Submits at the given revision. A retry after success finds the application already submitted and answers the same.
+    package func submit(applicationId: String, expectedRevision: Int, origin: ActionOrigin) async throws -> SubmitOutcome {
+        guard let record = try await store.application(id: applicationId) else { throw AppError.notFound("application_not_found") }
+        if !record.isOpenToApplicant {
+            return .submitted(record)
+        }
+        guard record.revision == expectedRevision else { return .stale }
+        guard let form = try await forms.form(id: record.formId) else { throw AppError.notFound("form_not_found") }
+        let attached = Set(try await store.files(record.id).map(\.field))
+        let missing = AnswerValidator.missing(form.definition, answers: record.answers, files: attached, today: clock.now)
+        guard missing.isEmpty else { return .incomplete(missing) }
+        let dueDays = try await dueDays(record.procedureId)
+        let outcome: ApplicationRecord? = try await database.writeTransaction { db in
+            let sql = db.sql
+            let now = clock.now
+            let stamp = AuditLog.timestamp(now)
+            let resubmission = record.status == .actionRequired
+            let next: ApplicationStatus = resubmission && record.assignedTo != nil ? .inReview : .submitted
+            let reference: String
+            if let existing = record.reference {
+                reference = existing
+            } else {
+                reference = try await Self.newReference(country: record.country, at: now, on: sql)
+            }
+            let due = resubmission ? record.dueAt : AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400))
+            let updated = try await sql.raw(
+                """
+                UPDATE applications SET status = \(bind: next.rawValue), reference = \(bind: reference), revision = revision + 1,
+                submitted_at = \(bind: record.submittedAt ?? stamp), due_at = \(bind: due), requested = NULL, updated_at = \(bind: stamp)
+                WHERE id = \(bind: record.id) AND revision = \(bind: record.revision) AND status = \(bind: record.status.rawValue) RETURNING id
+                """
+            ).all()
+            guard !updated.isEmpty else { return nil }
+            try await ApplicationHistory.insertEvent(
+                sql, application: record.id, actor: origin.actor, action: resubmission ? "resubmitted" : "submitted", from: record.status, to: next,
+                at: stamp)
+            try await AuditLog.append(
+                origin.entry(
+                    resubmission ? "application.resubmitted" : "application.submitted", entity: "application", id: record.id,
+                    summary: "\(reference) \(record.procedureId) → \(next.rawValue)"), on: db)
+            return try await store.application(id: record.id, on: sql)
+        }
+        if let outcome { return .submitted(outcome) }
+        // Another try of the same submission won the race: answer with its result.
+        guard let current = try await store.application(id: applicationId) else { throw AppError.notFound("application_not_found") }
+        return current.isOpenToApplicant ? .stale : .submitted(current)
+    }
+
+    /// A reference nobody holds yet (the unique index is the last word; a clash among 20 million codes a year is rare).
+    static func newReference(country: String, at date: Date, on sql: any SQLDatabase) async throws -> String {
+        let year = Calendar(identifier: .gregorian).component(.year, from: date)
+        for _ in 0..<8 {
+            let candidate = ApplicationReference.make(country: country, year: year)
+            if try await sql.select().column("id").from("applications").where("reference", .equal, candidate).first() == nil { return candidate }
+        }
+        throw AppError(.serviceUnavailable, code: "reference_exhausted")
+    }
+
+    /// Days the procedure declares (the longest total), or 30 when it declares none.
+    func dueDays(_ procedureId: String) async throws -> Int {
+        guard let procedure = try await catalog.procedures(ids: [procedureId]).first else { return 30 }
+        return ApplicationRules.dueDays(procedure)
+    }
+
+    // MARK: API filing
+
+    package struct APIFiling: Sendable {
+        package var procedure: Procedure
+        package var form: StoredForm
+        package var answers: [String: String]
+        package var submit: Bool
+        package var scope: String
+        package var idempotencyKey: String
+        package var requestHash: String
+        package var filing: Filing
+    }
+
+    /// Creates (and, when asked, submits) an application from a complete set of answers. The same idempotency key
+    /// with the same request answers with the same application; with another request, it is refused.
+    package func create(_ input: APIFiling, origin: ActionOrigin) async throws -> (record: ApplicationRecord, created: Bool) {
+        if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
+            return (existing, false)
+        }
+        let answers = try checkedAnswers(input)
+        let id = UUID().uuidString.lowercased()
+        let dueDays = input.submit ? ApplicationRules.dueDays(input.procedure) : 0
+        do {
+            try await database.writeTransaction { db in
+                let sql = db.sql
+                let now = clock.now
+                let stamp = AuditLog.timestamp(now)
+                // An API draft gets its reference at once: the client names it to upload files and submit.
+                let reference = try await Self.newReference(country: input.procedure.country, at: now, on: sql)
+                let status: ApplicationStatus = input.submit ? .submitted : .draft
+                try await sql.insert(into: "applications")
+                    .columns(
+                        "id", "reference", "procedure_id", "form_id", "institution_id", "country", "status", "channel", "centre_id", "ticket_id",
+                        "filed_by",
+                        "answers", "revision", "idempotency_scope", "idempotency_key", "request_hash", "created_at", "updated_at", "submitted_at",
+                        "due_at"
+                    )
+                    .values(
+                        SQLBind(id), SQLBind(reference), SQLBind(input.procedure.id), SQLBind(input.form.id), SQLBind(input.procedure.institution),
+                        SQLBind(input.procedure.country), SQLBind(status.rawValue), SQLBind(input.filing.channel.rawValue),
+                        SQLBind(input.filing.centreId),
+                        SQLBind(input.filing.ticketId), SQLBind(input.filing.filedBy), SQLBind(ApplicationHistory.json(answers)), SQLBind(1),
+                        SQLBind(input.scope), SQLBind(input.idempotencyKey), SQLBind(input.requestHash), SQLBind(stamp), SQLBind(stamp),
+                        SQLBind(input.submit ? stamp : nil),
+                        SQLBind(input.submit ? AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400)) : nil)
+                    ).run()
+                try await ApplicationHistory.insertEvent(
+                    sql, application: id, actor: origin.actor, action: input.submit ? "submitted" : "started", from: nil, to: status, at: stamp)
+                try await AuditLog.append(
+                    origin.entry(
+                        input.submit ? "application.submitted" : "application.started", entity: "application", id: id,
+                        summary: "\(reference) \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
+            }
+        } catch let error as AppError {
+            throw error
+        } catch {
+            // The same key raced in from another connection: its row won, answer with it.
+            if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
+                return (existing, false)
+            }
+            throw error
+        }
+        guard let record = try await store.application(id: id) else { throw AppError(.internalServerError, code: "internal") }
+        return (record, true)
+    }
+
+    /// The answers of an API filing, normalised; a 422 naming the first wrong or (when it is submitted) missing one.
+    func checkedAnswers(_ input: APIFiling) throws -> [String: String] {
+        var answers: [String: String] = [:]
+        var errors: [AnswerError] = []
+        for page in input.form.definition.pages {
+            let result = AnswerValidator.validate(page: page, input: input.answers, previous: answers, today: clock.now)
+            answers = result.answers
+            errors += result.errors
+        }
+        // A draft may be filled in later: only what is given must be right.
+        if !input.submit { errors.removeAll { $0.reason == "required" || $0.reason == "choose" } }
+        let known = Set(input.form.definition.fields.map(\.key))
+        for key in input.answers.keys.sorted() where !known.contains(key) { errors.append(AnswerError(field: key, reason: "unknown_field")) }
+        if let first = errors.first {
+            throw AppError(
+                .unprocessableContent, code: "answers_invalid", field: first.field,
+                detail: errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
+        }
+        if input.submit {
+            let missing = AnswerValidator.missing(input.form.definition, answers: answers, files: [], today: clock.now)
+            if !missing.isEmpty {
+                throw AppError(
+                    .unprocessableContent, code: "answers_missing", field: missing[0], detail: "missing: " + missing.joined(separator: ", "))
+            }
+        }
+        return answers
+    }
+
+    func existing(scope: String, key: String, requestHash: String) async throws -> ApplicationRecord? {
+        guard
+            let row = try await database.sql.select().columns("id", "request_hash").from("applications")
+                .where("idempotency_scope", .equal, scope).where("idempotency_key", .equal, key).first()
+        else { return nil }
+        guard try row.decode(column: "request_hash", as: String?.self) == requestHash else {
+            throw AppError.idempotencyKeyReused
+        }
+        return try await store.application(id: try row.decode(column: "id", as: String.self))
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import GuichetCore
+import Hummingbird
+
+/// The public pages: home, lists, category, institution, procedure, search.
+struct CatalogPagesController: Sendable {
+    let renderer: Renderer
+    let repository: CatalogRepository
+    let reference: ReferenceData
+    let views: ViewCounter
+    let cache: ResponseCache
+    let procedurePages: ProcedurePageBuilder
+    static let pageSize = 25
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(CatalogRoute.home, use: home)
+        router.get(CatalogRoute.procedures, use: list)
+        router.get(CatalogRoute.procedure, use: procedure)
+        router.get(CatalogRoute.category, use: category)
+        router.get(CatalogRoute.institution, use: institution)
+        router.get(CatalogRoute.search, use: search)
+    }
+
+    /// Pages depend only on the catalogue, the language and the address: rendered once per catalogue change.
+    func cached(_ request: Request, _ context: AppRequestContext, _ make: (Request) async throws -> Response) async throws -> Response {
+        try await cache.response(request: request, language: context.language.rawValue, languageInQuery: context.languageInQuery, make: make)
+    }
+
+    func format(_ context: AppRequestContext) -> CatalogFormatter {
+        CatalogFormatter(PageContext(context, localizer: renderer.localizer, keys: "catalog"))
+    }
+
+    /// Not cached: its "most viewed" list moves with page views, which do not change the catalogue.
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let f = format(context)
+        let page = f.page
+        let counts = try await repository.procedureCounts()
+        let snapshot = try await reference.current(repository)
+        let categories = snapshot.categories.compactMap { category -> CategoryItem? in
+            guard let count = counts.byCategory[category.id], count > 0, let name = f.text(category.name) else { return nil }
+            return CategoryItem(
+                href: page.link(CatalogRoute.category, category.id), name: name, icon: Icons.path(category.icon),
+                count: page.count("procedures_count", count))
+        }
+        let countries = snapshot.countries.map { country in
+            CountryItem(
+                href: page.link(CatalogRoute.procedures.path(), [("country", country.code)]), name: f.plain(country.name),
+                count: page.count("procedures_count", counts.byCountry[country.code] ?? 0), current: false)
+        }
+        let popular = try await items(repository.mostViewed(limit: 8), f)
+        let model = HomePage(categories: categories, countries: countries, popular: popular)
+        return try renderer.page(
+            "catalog-home", title: page.t("home_title"), page: model, request: request, context: context, description: page.t("home_intro"))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { request in
+            let f = format(context)
+            return try await listPage(
+                request, context, f, heading: f.page.t("list_title"), intro: nil, filter: .init(), basePath: CatalogRoute.procedures.path())
+        }
+    }
+
+    @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { request in
+            let id = try context.pathValue("id")
+            guard let category = try await reference.current(repository).categoriesById[id] else { throw AppError.notFound("category_not_found") }
+            let f = format(context)
+            return try await listPage(
+                request, context, f, heading: f.plain(category.name), intro: f.text(category.description), filter: .init(category: id),
+                basePath: CatalogRoute.category.path(id))
+        }
+    }
+
+    func listPage(
+        _ request: Request, _ context: AppRequestContext, _ f: CatalogFormatter, heading: String, intro: TextView?,
+        filter: CatalogRepository.ProcedureFilter, basePath: String
+    ) async throws -> Response {
+        let page = f.page
+        let countries = try await reference.current(repository).countries
+        var filter = filter
+        filter.country = try RequestParameters.country(request, known: countries)
+        let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
+        let ids = try await repository.procedureIds(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let procedures = try await reference.procedures(ids, repository)
+        let countryQuery = filter.country.map { [("country", $0)] } ?? []
+        let model = ListPage(
+            heading: heading, intro: intro, countries: Self.countryFilter(countries, current: filter.country, path: basePath, keep: [], f),
+            items: try await items(procedures.items, f), count: page.count("procedures_count", procedures.total),
+            pager: Self.pager(page: pageNumber, total: procedures.total, size: Self.pageSize, page) { number in
+                page.link(basePath, countryQuery + [("page", String(number))])
+            }, empty: procedures.items.isEmpty, fallback: f.usedFallback)
+        return try renderer.page("catalog-list", title: heading, page: model, request: request, context: context)
+    }
+
+    @Sendable func institution(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { request in try await renderInstitution(request, context: context) }
+    }
+
+    func renderInstitution(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.pathValue("id")
+        let snapshot = try await reference.current(repository)
+        guard let institution = snapshot.institutions[id] else { throw AppError.notFound("institution_not_found") }
+        let f = format(context)
+        let page = f.page
+        let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
+        let ids = try await repository.procedureIds(.init(institution: id), limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let procedures = try await reference.procedures(ids, repository)
+        let parent = institution.parent.flatMap { snapshot.institutions[$0] }
+        let name = f.text(institution.name) ?? TextView(text: institution.id, lang: nil)
+        let model = InstitutionPage(
+            contact: ContactView(institution: institution, name: name, format: f), acronym: institution.acronym,
+            country: snapshot.countries.first { $0.code == institution.country }.map { f.plain($0.name) } ?? institution.country,
+            parent: parent.flatMap { parent in
+                f.text(parent.name).map { ProcedureLink(href: page.link(CatalogRoute.institution, parent.id), text: $0) }
+            },
+            procedures: try await items(procedures.items, f),
+            pager: Self.pager(page: pageNumber, total: procedures.total, size: Self.pageSize, page) { number in
+                page.link(CatalogRoute.institution, id, query: [("page", String(number))])
+            }, fallback: f.usedFallback)
+        return try renderer.page("catalog-institution", title: f.plain(institution.name), page: model, request: request, context: context)
+    }
+
+    @Sendable func procedure(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.pathValue("id")
+        let response = try await cached(request, context) { request in try await renderProcedure(id: id, request, context: context) }
+        views.record(id)
+        return response
+    }
+
+    func renderProcedure(id: String, _ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let procedure = try await reference.procedure(id, repository) else { throw AppError.notFound("procedure_not_found") }
+        let model = try await procedurePages.page(procedure, format: format(context))
+        return try renderer.page(
+            "catalog-procedure", title: model.title.text, page: model, request: request, context: context, description: model.summary?.text)
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { request in try await renderSearch(request, context: context) }
+    }
+
+    func renderSearch(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let f = format(context)
+        let page = f.page
+        let query = RequestParameters.optional(request, "q") ?? ""
+        guard query.count <= 200 else { throw AppError(.badRequest, code: "query_too_long", field: "q") }
+        let countries = try await reference.current(repository).countries
+        let country = try RequestParameters.country(request, known: countries)
+        let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 1000)
+        guard !query.isEmpty else {
+            let model = SearchPage(
+                query: "", heading: page.t("search_title"), count: nil, items: [], pager: nil, noResults: false, prompt: true, countries: [],
+                fallback: false)
+            return try renderer.page("catalog-search", title: page.t("search_title"), page: model, request: request, context: context)
+        }
+        let hits = try await repository.searchIds(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let results = try await reference.procedures(hits, repository)
+        let path = CatalogRoute.search.path()
+        let countryItems = Self.countryFilter(countries, current: country, path: path, keep: [("q", query)], f)
+        let heading = page.t("results_for", ["query": query])
+        let model = SearchPage(
+            query: query, heading: heading, count: page.count("results_count", results.total), items: try await items(results.items, f),
+            pager: Self.pager(page: pageNumber, total: results.total, size: Self.pageSize, page) { number in
+                page.link(path, [("q", query)] + (country.map { [("country", $0)] } ?? []) + [("page", String(number))])
+            }, noResults: results.items.isEmpty, prompt: false, countries: countryItems, fallback: f.usedFallback)
+        return try renderer.page("catalog-search", title: heading, page: model, request: request, context: context)
+    }
+
+    func items(_ procedures: [Procedure], _ f: CatalogFormatter) async throws -> [ProcedureItem] {
+        let institutions = try await reference.current(repository).institutions
+        return procedures.map { procedure in
+            ProcedureItem(
+                href: f.page.link(CatalogRoute.procedure, procedure.id), title: f.text(procedure.title) ?? TextView(text: procedure.id, lang: nil),
+                summary: f.text(procedure.summary).map { TextView(text: Self.shorten($0.text), lang: $0.lang) }, country: procedure.country,
+                institution: institutions[procedure.institution].map { f.plain($0.name) })
+        }
+    }
+
+    /// "All" then one link per country, keeping the other query items (`keep`).
+    static func countryFilter(
+        _ countries: [Country], current: String?, path: String, keep: [(String, String)], _ f: CatalogFormatter
+    ) -> [CountryItem] {
+        [CountryItem(href: f.page.link(path, keep), name: f.page.t("filter_all"), count: nil, current: current == nil)]
+            + countries.map {
+                CountryItem(href: f.page.link(path, keep + [("country", $0.code)]), name: f.plain($0.name), count: nil, current: current == $0.code)
+            }
+    }
+
+    static func shorten(_ text: String, to length: Int = 180) -> String {
+        guard text.count > length else { return text }
+        let cut = text.prefix(length)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+    }
+
+    static func pager(page number: Int, total: Int, size: Int, _ page: PageContext, href: (Int) -> String) -> Pager? {
+        let pages = max(1, (total + size - 1) / size)
+        guard pages > 1 else { return nil }
+        return Pager(
+            label: page.t("page_of", ["page": String(number), "pages": String(pages)]), previous: number > 1 ? href(number - 1) : nil,
+            next: number < pages ? href(number + 1) : nil)
+    }
+}

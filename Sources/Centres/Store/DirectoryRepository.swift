@@ -1,0 +1,116 @@
+import FluentKit
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// The directory as the pages and the queue read it: centres, their hours, closures, services, counters and the network's
+/// commitments (written by `DirectoryImporter`, the commitments also by `CommitmentsService`).
+package struct DirectoryRepository: Sendable {
+    let sql: any SQLDatabase
+
+    package init(database: any Database) {
+        self.sql = database.sql
+    }
+
+    struct DataRow: Decodable { let data: String }
+
+    package func centres(country: String? = nil) async throws -> [Centre] {
+        var query = sql.select().column("data").from("centres")
+        if let country { query = query.where("country", .equal, country) }
+        let rows = try await query.orderBy("country").orderBy("region").orderBy("department").orderBy("position").all(decoding: DataRow.self)
+        return try rows.map { try JSONDecoder().decode(Centre.self, from: Data($0.data.utf8)) }
+    }
+
+    package func centre(_ id: String) async throws -> Centre? {
+        guard let row = try await sql.select().column("data").from("centres").where("id", .equal, id).first(decoding: DataRow.self) else {
+            return nil
+        }
+        return try JSONDecoder().decode(Centre.self, from: Data(row.data.utf8))
+    }
+
+    package func requireCentre(_ id: String) async throws -> Centre {
+        guard let centre = try await centre(id) else { throw AppError.notFound("centre_not_found") }
+        return centre
+    }
+
+    struct HoursRow: Decodable { let weekday: Int, opens: Int, closes: Int }
+
+    package func hours(_ centreId: String) async throws -> [OpeningSpan] {
+        try await sql.select().columns("weekday", "opens", "closes").from("centre_hours").where("centre_id", .equal, centreId)
+            .orderBy("weekday").orderBy("opens").all(decoding: HoursRow.self)
+            .map { OpeningSpan(weekday: $0.weekday, opens: $0.opens, closes: $0.closes) }
+    }
+
+    struct ClosureRow: Decodable { let day: String, reasonFr: String, reasonEn: String }
+
+    package func closures(_ centreId: String, from day: String) async throws -> [Closure] {
+        try await sql.select().columns("day", "reason_fr", "reason_en").from("centre_closures").where("centre_id", .equal, centreId)
+            .where("day", .greaterThanOrEqual, day).orderBy("day").all(decoding: ClosureRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map { Closure(day: $0.day, reason: LocalText(fr: $0.reasonFr, en: $0.reasonEn)) }
+    }
+
+    struct ServiceRow: Decodable {
+        let id: String, centreId: String, letter: String, nameFr: String, nameEn: String, institutionId: String?, procedureIds: String
+    }
+
+    package func services(_ centreId: String) async throws -> [CentreService] {
+        try await sql.select().columns("id", "centre_id", "letter", "name_fr", "name_en", "institution_id", "procedure_ids").from("centre_services")
+            .where("centre_id", .equal, centreId).orderBy("position").all(decoding: ServiceRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map(Self.service)
+    }
+
+    package func service(_ id: String) async throws -> CentreService? {
+        try await sql.select().columns("id", "centre_id", "letter", "name_fr", "name_en", "institution_id", "procedure_ids").from("centre_services")
+            .where("id", .equal, id).first(decoding: ServiceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(Self.service)
+    }
+
+    static func service(_ row: ServiceRow) -> CentreService {
+        CentreService(
+            id: row.id, centreId: row.centreId, letter: row.letter, name: LocalText(fr: row.nameFr, en: row.nameEn), institution: row.institutionId,
+            procedures: row.procedureIds.split(separator: ",").map(String.init))
+    }
+
+    struct CounterRow: Decodable { let id: String, centreId: String, label: String, isOpen: Bool, agent: String?, serviceIds: String }
+
+    package func counters(_ centreId: String) async throws -> [Counter] {
+        try await sql.select().columns("id", "centre_id", "label", "is_open", "agent", "service_ids").from("centre_counters")
+            .where("centre_id", .equal, centreId).orderBy("position").all(decoding: CounterRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map(Self.counter)
+    }
+
+    package func counter(_ id: String, centre: String) async throws -> Counter {
+        guard
+            let row = try await sql.select().columns("id", "centre_id", "label", "is_open", "agent", "service_ids").from("centre_counters")
+                .where("id", .equal, id).where("centre_id", .equal, centre)
+                .first(decoding: CounterRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { throw AppError.notFound("counter_not_found") }
+        return Self.counter(row)
+    }
+
+    static func counter(_ row: CounterRow) -> Counter {
+        Counter(
+            id: row.id, centreId: row.centreId, label: row.label, isOpen: row.isOpen, agent: row.agent,
+            serviceIds: row.serviceIds.split(separator: ",").map(String.init))
+    }
+
+    /// Is the centre open at `date` (its hours in its own time zone, minus exceptional closures)?
+    package func isOpen(_ centre: Centre, at date: Date) async throws -> Bool {
+        let day = CentreClock.day(date, in: centre.timeZone)
+        let closed = Set(try await closures(centre.id, from: day).map(\.day))
+        return CentreClock.isOpen(at: date, in: centre.timeZone, hours: try await hours(centre.id), closedDays: closed)
+    }
+
+    struct CommitmentRow: Decodable { let id: String, kind: String, thresholdMinutes: Int?, targetPercent: Int, labelFr: String?, labelEn: String? }
+
+    package func commitments() async throws -> [Commitment] {
+        try await sql.select().columns("id", "kind", "threshold_minutes", "target_percent", "label_fr", "label_en").from("centre_commitments")
+            .orderBy("position").all(decoding: CommitmentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .compactMap { row in
+                Commitment.Kind(rawValue: row.kind).map { kind in
+                    Commitment(
+                        kind: kind, minutes: row.thresholdMinutes, target: row.targetPercent,
+                        label: row.labelFr.map { LocalText(fr: $0, en: row.labelEn) })
+                }
+            }
+    }
+}

@@ -1,0 +1,124 @@
+import Audit
+import FluentKit
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// What an agent does at a counter: open it for some services, call the next person, act on the ticket, transfer it.
+extension QueueService {
+    package func openCounter(centre: String, counter: String, services: [String], actor: String, at date: Date? = nil) async throws {
+        let date = date ?? clock.now
+        let known = Set(try await directory.services(centre).map(\.id))
+        guard !services.isEmpty, services.allSatisfy(known.contains) else { throw AppError.validation(field: "services", code: "services_required") }
+        _ = try await directory.counter(counter, centre: centre)
+        try await database.writeTransaction { db in
+            try await db.sql.update("centre_counters").set("is_open", to: true).set("agent", to: actor)
+                .set("service_ids", to: services.joined(separator: ",")).set("opened_at", to: CentreClock.stamp(date)).where("id", .equal, counter)
+                .run()
+            try await AuditLog.append(
+                AuditEntry(actor: actor, action: "counter.opened", entity: "counter", entityId: counter, summary: services.joined(separator: ",")),
+                on: db, at: date)
+        }
+    }
+
+    package func closeCounter(centre: String, counter: String, actor: String, at date: Date? = nil) async throws {
+        let date = date ?? clock.now
+        _ = try await directory.counter(counter, centre: centre)
+        guard try await current(counter: counter) == nil else { throw AppError.conflict("counter_busy") }
+        try await database.writeTransaction { db in
+            try await db.sql.update("centre_counters").set("is_open", to: false).set("agent", to: SQLLiteral.null).where("id", .equal, counter).run()
+            try await AuditLog.append(
+                AuditEntry(actor: actor, action: "counter.closed", entity: "counter", entityId: counter, summary: "closed"), on: db, at: date)
+        }
+    }
+
+    /// Claims the first waiting ticket of the counter's services, in rank order, for this counter. The claim is one
+    /// conditional UPDATE: on PostgreSQL its subquery takes the row `FOR UPDATE SKIP LOCKED`, so concurrent callers take
+    /// different rows without waiting; on SQLite the statement runs alone (one writer at a time). Nil when nobody waits.
+    package func callNext(centre: String, counter counterId: String, actor: String, at date: Date? = nil) async throws -> Ticket? {
+        let date = date ?? clock.now
+        let counter = try await directory.counter(counterId, centre: centre)
+        guard counter.isOpen, !counter.serviceIds.isEmpty else { throw AppError.conflict("counter_closed") }
+        let lock: SQLQueryString = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let now = CentreClock.stamp(date)
+        return try await database.writeTransaction { db in
+            let sql = db.sql
+            let busy = try await sql.select().column("id").from("centre_tickets").where("counter_id", .equal, counterId)
+                .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue]).first()
+            guard busy == nil else { throw AppError.conflict("counter_busy") }
+            let services: [any Encodable & Sendable] = counter.serviceIds
+            let claimed: SQLQueryString =
+                """
+                UPDATE centre_tickets SET status = 'called', counter_id = \(bind: counterId), agent = \(bind: actor), called_at = \(bind: now), \
+                announced_at = \(bind: now) WHERE id = (SELECT id FROM centre_tickets WHERE centre_id = \(bind: centre) AND status = 'waiting' \
+                AND service_id IN (\(binds: services)) ORDER BY rank_at, issued_at, id LIMIT 1\(lock)) AND status = 'waiting' RETURNING id
+                """
+            guard let id = try await sql.raw(claimed).first(decodingColumn: "id", as: String.self) else { return nil }
+            guard let ticket = try await Self.ticket(sql, where: "id", id) else { return nil }
+            try await AuditLog.append(
+                AuditEntry(actor: actor, action: "ticket.called", entity: "ticket", entityId: id, summary: "\(ticket.label) at \(counter.label)"),
+                on: db,
+                at: date)
+            return ticket
+        }
+    }
+
+    /// Applies an action to the ticket held by `counter`; 409 when the ticket is not in a state that allows it.
+    package func apply(_ action: TicketAction, ticket ticketId: String, centre: String, counter: String, actor: String, at date: Date? = nil)
+        async throws -> Ticket
+    {
+        let date = date ?? clock.now
+        let now = CentreClock.stamp(date)
+        let held: SQLQueryString = "id = \(bind: ticketId) AND centre_id = \(bind: centre) AND counter_id = \(bind: counter)"
+        // What the action sets, and the state the ticket must be in.
+        let change: (set: SQLQueryString, from: TicketStatus)
+        switch action {
+        case .recall: change = ("recalls = recalls + 1, announced_at = \(bind: now)", .called)
+        case .start: change = ("status = 'serving', started_at = \(bind: now)", .called)
+        case .finish: change = ("status = 'done', finished_at = \(bind: now), phone = NULL", .serving)
+        case .noShow: change = ("status = 'no_show', finished_at = \(bind: now), phone = NULL", .called)
+        }
+        let update: SQLQueryString = "UPDATE centre_tickets SET \(change.set) WHERE \(held) AND status = \(bind: change.from.rawValue) RETURNING id"
+        return try await database.writeTransaction { db in
+            let sql = db.sql
+            guard try await sql.raw(update).first(decodingColumn: "id", as: String.self) != nil,
+                let ticket = try await Self.ticket(sql, where: "id", ticketId)
+            else { throw AppError.conflict("ticket_state") }
+            try await AuditLog.append(
+                AuditEntry(
+                    actor: actor, action: "ticket.\(action.rawValue)", entity: "ticket", entityId: ticketId,
+                    summary: "\(ticket.label) at \(counter)"),
+                on: db, at: date)
+            return ticket
+        }
+    }
+
+    /// Sends the counter's ticket to another service of the centre: it waits again with its original rank, so the person
+    /// keeps their place rather than starting over.
+    package func transfer(ticket ticketId: String, centre: String, counter: String, to serviceId: String, actor: String, at date: Date? = nil)
+        async throws -> Ticket
+    {
+        let date = date ?? clock.now
+        guard let service = try await directory.service(serviceId), service.centreId == centre else {
+            throw AppError.validation(field: "service", code: "service_unknown")
+        }
+        return try await database.writeTransaction { db in
+            let sql = db.sql
+            let update: SQLQueryString =
+                """
+                UPDATE centre_tickets SET status = 'waiting', service_id = \(bind: service.id), counter_id = NULL, agent = NULL, called_at = NULL, \
+                started_at = NULL, announced_at = NULL \
+                WHERE id = \(bind: ticketId) AND centre_id = \(bind: centre) AND counter_id = \(bind: counter) \
+                AND status IN ('called', 'serving') AND service_id <> \(bind: service.id) RETURNING id
+                """
+            guard try await sql.raw(update).first(decodingColumn: "id", as: String.self) != nil,
+                let ticket = try await Self.ticket(sql, where: "id", ticketId)
+            else { throw AppError.conflict("ticket_state") }
+            try await AuditLog.append(
+                AuditEntry(
+                    actor: actor, action: "ticket.transferred", entity: "ticket", entityId: ticketId, summary: "\(ticket.label) to \(service.id)"),
+                on: db, at: date)
+            return ticket
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Audit
+import FluentKit
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// Tickets: issuing, calling, and every action of an agent at a counter (`QueueService+Counters`). Each change and its
+/// audit event commit together, through the core's write queue (one writer at a time on SQLite; side by side on
+/// PostgreSQL, where call-next claims its row with `FOR UPDATE SKIP LOCKED`).
+package struct QueueService: Sendable {
+    let database: DatabaseService
+    let directory: DirectoryRepository
+    let clock: any WallClock
+
+    package init(database: DatabaseService, directory: DirectoryRepository, clock: any WallClock) {
+        self.database = database
+        self.directory = directory
+        self.clock = clock
+    }
+
+    /// A queue over its own directory reader (tests, and features that only issue tickets).
+    package init(database: DatabaseService, clock: any WallClock = SystemClock()) {
+        self.init(database: database, directory: DirectoryRepository(database: database.db), clock: clock)
+    }
+
+    package struct IssueRequest: Sendable {
+        package var centreId: String
+        package var serviceId: String
+        package var priority: Priority
+        package var channel: Channel
+        /// Kept (normalised) on a remote ticket only, for alerts; the web form requires it, the JSON API does not.
+        package var phone: String?
+        /// The form's one-time token: a retried submission returns the ticket it already made.
+        package var requestToken: String?
+        package var actor: String
+
+        package init(
+            centreId: String, serviceId: String, priority: Priority = .none, channel: Channel, phone: String? = nil, requestToken: String? = nil,
+            actor: String
+        ) {
+            self.centreId = centreId
+            self.serviceId = serviceId
+            self.priority = priority
+            self.channel = channel
+            self.phone = phone
+            self.requestToken = requestToken
+            self.actor = actor
+        }
+    }
+
+    package func issue(_ request: IssueRequest, at date: Date? = nil) async throws -> Ticket {
+        try await issueOnce(request, at: date).ticket
+    }
+
+    /// Issues a ticket, or finds the one a previous submission with the same request token made (`created` is then false).
+    package func issueOnce(_ request: IssueRequest, at date: Date? = nil) async throws -> (ticket: Ticket, created: Bool) {
+        try await issueOnce(request, in: try await directory.requireCentre(request.centreId), at: date)
+    }
+
+    /// The same, for a centre the caller has already read (`request.centreId` is then ignored).
+    package func issueOnce(_ request: IssueRequest, in centre: Centre, at date: Date? = nil) async throws -> (ticket: Ticket, created: Bool) {
+        let date = date ?? clock.now
+        guard let service = try await directory.service(request.serviceId), service.centreId == centre.id else {
+            throw AppError.validation(field: "service", code: "service_unknown")
+        }
+        var phone: String?
+        if request.channel == .remote, let raw = request.phone {
+            guard let normalised = QueueRules.normalisedPhone(raw) else { throw AppError.validation(field: "phone", code: "phone_invalid") }
+            phone = normalised
+        }
+        do {
+            return try await insertTicket(request, centre: centre, service: service, phone: phone, at: date)
+        } catch {
+            // Two submissions with one token at the same instant (PostgreSQL runs them side by side): the loser finds the winner's ticket.
+            if let token = request.requestToken, let existing = try await ticket(centre: centre.id, requestToken: token) { return (existing, false) }
+            throw error
+        }
+    }
+
+    func insertTicket(_ request: IssueRequest, centre: Centre, service: CentreService, phone: String?, at date: Date) async throws
+        -> (ticket: Ticket, created: Bool)
+    {
+        let day = CentreClock.day(date, in: centre.timeZone)
+        let issuedAt = CentreClock.stamp(date)
+        let rankAt = CentreClock.stamp(QueueRules.rank(issuedAt: date, priority: request.priority))
+        return try await database.writeTransaction { db in
+            let sql = db.sql
+            if let token = request.requestToken, let existing = try await Self.ticket(sql, where: "centre_id", centre.id, and: "request_token", token)
+            {
+                return (existing, false)
+            }
+            guard
+                let number = try await sql.raw(
+                    """
+                    INSERT INTO centre_queue_days (service_id, day, last_number) VALUES (\(bind: service.id), \(bind: day), 1)
+                    ON CONFLICT (service_id, day) DO UPDATE SET last_number = centre_queue_days.last_number + 1 RETURNING last_number
+                    """
+                ).first(decodingColumn: "last_number", as: Int.self)
+            else { throw AppError(.internalServerError, code: "internal") }
+            if number == 1 {
+                // The first ticket of a service's day: phone numbers left on earlier days' tickets (never served) go.
+                try await sql.update("centre_tickets").set("phone", to: SQLLiteral.null).where("centre_id", .equal, centre.id)
+                    .where("day", .lessThan, day).where("phone", .isNot, SQLLiteral.null).run()
+            }
+            let id = UUID().uuidString.lowercased()
+            let label = QueueRules.label(letter: service.letter, number: number)
+            try await sql.insert(into: "centre_tickets")
+                .columns(
+                    "id", "code", "centre_id", "service_id", "day", "number", "label", "priority", "channel", "phone", "status", "issued_at",
+                    "rank_at",
+                    "recalls", "request_token"
+                )
+                .values(
+                    SQLBind(id), SQLBind(QueueRules.newCode()), SQLBind(centre.id), SQLBind(service.id), SQLBind(day), SQLBind(number),
+                    SQLBind(label),
+                    SQLBind(request.priority.rawValue), SQLBind(request.channel.rawValue), SQLBind(phone), SQLBind(TicketStatus.waiting.rawValue),
+                    SQLBind(issuedAt), SQLBind(rankAt), SQLBind(0), SQLBind(request.requestToken)
+                ).run()
+            try await AuditLog.append(
+                AuditEntry(
+                    actor: request.actor, action: "ticket.issued", entity: "ticket", entityId: id,
+                    summary: "\(label) \(service.id) \(request.channel.rawValue) priority=\(request.priority.rawValue)"), on: db, at: date)
+            guard let ticket = try await Self.ticket(sql, where: "id", id) else { throw AppError(.internalServerError, code: "internal") }
+            return (ticket, true)
+        }
+    }
+
+    // MARK: - Reading the queue
+
+    package func ticket(code: String) async throws -> Ticket? {
+        try await Self.ticket(database.sql, where: "code", code)
+    }
+
+    package func ticket(id: String) async throws -> Ticket? {
+        try await Self.ticket(database.sql, where: "id", id)
+    }
+
+    /// The ticket a submission with this request token already made at this centre, if any.
+    package func ticket(centre: String, requestToken: String) async throws -> Ticket? {
+        try await Self.ticket(database.sql, where: "centre_id", centre, and: "request_token", requestToken)
+    }
+
+    /// The ticket a counter is dealing with (called or being served), if any.
+    package func current(counter: String) async throws -> Ticket? {
+        try await database.sql.select().columns(TicketRow.columns).from("centre_tickets").where("counter_id", .equal, counter)
+            .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue])
+            .first(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase).flatMap(\.ticket)
+    }
+
+    /// How many tickets are ahead of this one in its queue (0 when it is next). The stored times are compared as stored.
+    package func position(of ticket: Ticket) async throws -> Int {
+        struct CountRow: Decodable { let n: Int }
+        let row = try await database.sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM centre_tickets t JOIN centre_tickets me ON me.id = \(bind: ticket.id) \
+            WHERE t.centre_id = me.centre_id AND t.service_id = me.service_id AND t.status = 'waiting' \
+            AND (t.rank_at < me.rank_at OR (t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))))
+            """
+        ).first(decoding: CountRow.self)
+        return row?.n ?? 0
+    }
+
+    /// Waiting tickets per service of a centre.
+    package func waitingCounts(centre: String) async throws -> [String: Int] {
+        struct Row: Decodable { let serviceId: String, n: Int }
+        let rows = try await database.sql.raw(
+            "SELECT service_id, COUNT(*) AS n FROM centre_tickets WHERE centre_id = \(bind: centre) AND status = 'waiting' GROUP BY service_id"
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.serviceId, $0.n) })
+    }
+
+    /// The last tickets called in a centre (a recall brings a ticket back to the top), for the display board.
+    package func recentlyCalled(centre: String, limit: Int = 8) async throws -> [Ticket] {
+        try await database.sql.select().columns(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
+            .where("announced_at", .isNot, SQLLiteral.null).orderBy("announced_at", .descending).limit(limit)
+            .all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase).compactMap(\.ticket)
+    }
+
+    static func ticket(_ sql: any SQLDatabase, where column: String, _ value: String, and other: String? = nil, _ otherValue: String? = nil)
+        async throws -> Ticket?
+    {
+        var query = sql.select().columns(TicketRow.columns).from("centre_tickets").where(SQLIdentifier(column), .equal, value)
+        if let other, let otherValue { query = query.where(SQLIdentifier(other), .equal, otherValue) }
+        return try await query.first(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase).flatMap(\.ticket)
+    }
+}
+
+/// A row of `centre_tickets` as stored (times as ISO strings).
+struct TicketRow: Decodable {
+    let id: String
+    let code: String
+    let centreId: String
+    let serviceId: String
+    let day: String
+    let number: Int
+    let label: String
+    let priority: String
+    let channel: String
+    let status: String
+    let issuedAt: String
+    let rankAt: String
+    let calledAt: String?
+    let startedAt: String?
+    let finishedAt: String?
+    let announcedAt: String?
+    let counterId: String?
+    let agent: String?
+    let recalls: Int
+
+    static let columns = [
+        "id", "code", "centre_id", "service_id", "day", "number", "label", "priority", "channel", "status", "issued_at", "rank_at", "called_at",
+        "started_at", "finished_at", "announced_at", "counter_id", "agent", "recalls",
+    ]
+
+    /// Nil only for a row whose issue or rank time is not a time (never written so).
+    var ticket: Ticket? {
+        guard let issued = CentreClock.parse(issuedAt), let rank = CentreClock.parse(rankAt) else { return nil }
+        return Ticket(
+            id: id, code: code, centreId: centreId, serviceId: serviceId, day: day, number: number, label: label, priority: priority,
+            channel: channel,
+            status: status, issuedAt: issued, rankAt: rank, calledAt: CentreClock.parse(calledAt), startedAt: CentreClock.parse(startedAt),
+            finishedAt: CentreClock.parse(finishedAt), announcedAt: CentreClock.parse(announcedAt), counterId: counterId, agent: agent,
+            recalls: recalls)
+    }
+}

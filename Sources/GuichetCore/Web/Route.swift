@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A route named once. Its pattern (`/centres/:id/kiosk`) registers the handler; `path(_:)` fills the pattern's
+/// parameters in order to build links and redirects; tests use the same value. Each feature declares its routes as
+/// static members of one `…Route` namespace, and a feature never spells another's paths (it asks a port).
+package struct Route: Sendable, Hashable, CustomStringConvertible {
+    /// The pattern as the router reads it: literal segments, `:name` parameters, `*` and `**` wildcards.
+    package let pattern: String
+    /// The parameters' names, in order (`["id", "counter"]`).
+    package let parameters: [String]
+
+    package init(_ pattern: String) {
+        self.pattern = pattern
+        self.parameters = pattern.split(separator: "/").compactMap { $0.first == ":" ? String($0.dropFirst()) : nil }
+    }
+
+    package var description: String { pattern }
+    package var routerPath: RouterPath { RouterPath(pattern) }
+
+    /// The path with each parameter replaced, in order, by a value encoded as one path segment. Values beyond the
+    /// pattern's parameters are ignored; a missing value leaves an empty segment (a 404, never another page).
+    package func path(_ values: String...) -> String { path(values) }
+
+    package func path(_ values: [String]) -> String {
+        guard !parameters.isEmpty else { return pattern }
+        var index = 0
+        let segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.first == ":" else { return String(segment) }
+            defer { index += 1 }
+            return index < values.count ? Route.encode(segment: values[index]) : ""
+        }
+        return segments.joined(separator: "/")
+    }
+
+    /// A value made safe as one path segment: letters, digits and `-._~` stay, everything else is percent-encoded.
+    package static func encode(segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+    }
+
+    private static let segmentCharacters: CharacterSet = {
+        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        return set
+    }()
+}
+
+extension RouterMethods {
+    /// Registers a handler for GET on a named route.
+    @discardableResult
+    package func get(_ route: Route, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        on(route.routerPath, method: .get, use: handler)
+    }
+
+    @discardableResult
+    package func post(_ route: Route, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        on(route.routerPath, method: .post, use: handler)
+    }
+
+    @discardableResult
+    package func put(_ route: Route, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        on(route.routerPath, method: .put, use: handler)
+    }
+
+    @discardableResult
+    package func delete(_ route: Route, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        on(route.routerPath, method: .delete, use: handler)
+    }
+
+    @discardableResult
+    package func patch(_ route: Route, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        on(route.routerPath, method: .patch, use: handler)
+    }
+}

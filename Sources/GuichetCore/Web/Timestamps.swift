@@ -1,0 +1,39 @@
+import Foundation
+
+/// Stored times are ISO 8601 strings in UTC (`AuditLog.timestamp`); pages read them back as `Date`s and format them,
+/// never by cutting the string.
+package enum Timestamps {
+    /// A stored ISO 8601 time, with or without fractional seconds; nil when it is not one.
+    package static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
+
+extension PageContext {
+    /// `2026-12-02 10:15 UTC`: a time to the minute, as the back office shows it.
+    package func minute(_ date: Date) -> String {
+        let c = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    /// A stored time to the minute; the text itself when it is not a time.
+    package func minute(stored text: String) -> String { Timestamps.parse(text).map { minute($0) } ?? text }
+
+    /// `2026-12-02`.
+    package func day(_ date: Date) -> String {
+        let c = Calendar.utc.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+
+    package func day(stored text: String) -> String { Timestamps.parse(text).map { day($0) } ?? text }
+}
+
+extension Calendar {
+    /// The Gregorian calendar in UTC, in which stored times are written.
+    package static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
+}
