@@ -57,7 +57,9 @@ package enum AuditLog {
         package var from: String?
         package var to: String?
 
-        package init(actor: String? = nil, action: String? = nil, entity: String? = nil, entityId: String? = nil, from: String? = nil, to: String? = nil) {
+        package init(
+            actor: String? = nil, action: String? = nil, entity: String? = nil, entityId: String? = nil, from: String? = nil, to: String? = nil
+        ) {
             func clean(_ value: String?) -> String? {
                 guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
                 return value

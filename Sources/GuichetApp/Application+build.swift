@@ -2,8 +2,8 @@ import Accounts
 import Applications
 import Audit
 import Catalog
-import Crypto
 import Centres
+import Crypto
 import Ecosystem
 import FluentKit
 import Foundation
@@ -36,14 +36,20 @@ package struct AppComponents: Sendable {
 
 package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
-        [CoreResources.directory, AccountsModule.resources, CatalogResources.directory, CentresModule.resources, EcosystemModule.resources, ApplicationsResources.directory]
+        [
+            CoreResources.directory, AccountsModule.resources, CatalogResources.directory, CentresModule.resources, EcosystemModule.resources,
+            ApplicationsResources.directory,
+        ]
     }
 
     /// The back office's menu: each feature's entries, in this order.
-    package static var menu: [MenuEntry] { AccountsModule.menu + CatalogModule.menu + ApplicationsMenu.entries + CentresModule.menu + EcosystemModule.menu }
+    package static var menu: [MenuEntry] {
+        AccountsModule.menu + CatalogModule.menu + ApplicationsMenu.entries + CentresModule.menu + EcosystemModule.menu
+    }
 
     package static func migrations() -> [any Migration] {
-        CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations + EcosystemModule.migrations + ApplicationsMigrations.all
+        CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
+            + EcosystemModule.migrations + ApplicationsMigrations.all
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -57,7 +63,8 @@ package enum GuichetApplication {
             if configuration.runMigrations || configuration.demo {
                 try await database.migrate()
             }
-            let accounts = AccountsModule.service(database: database, configuration: configuration, catalog: CatalogLookupService(database: database.db))
+            let accounts = AccountsModule.service(
+                database: database, configuration: configuration, catalog: CatalogLookupService(database: database.db))
             let keys = try await ApplicationKeys.load(dataDirectory: configuration.dataDirectory, database: database.db)
             var demoCredentials: [DemoUsers.Credential] = []
             if configuration.demo {
@@ -68,7 +75,8 @@ package enum GuichetApplication {
             try await recordLimits(configuration.limits, database: database)
             let localizer = try Localizer(resourceDirectories: resourceDirectories)
             let stylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/guichet.css"))
-            let adminStylesheet = try Stylesheet(file: CoreResources.directory.appendingPathComponent("Public/admin.css"), path: CorePaths.adminStylesheet)
+            let adminStylesheet = try Stylesheet(
+                file: CoreResources.directory.appendingPathComponent("Public/admin.css"), path: CorePaths.adminStylesheet)
             var renderer = try Renderer(
                 resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath,
                 adminStylesheetPath: adminStylesheet.versionedPath)
@@ -76,14 +84,16 @@ package enum GuichetApplication {
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
                 settings: .init(
-                    dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes, maxApplicationBytes: configuration.maxApplicationBytes,
+                    dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes,
+                    maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL))
             if configuration.demo { try await ApplicationsDemo.seed(service: applications) }
             let generation = ContentGeneration()
             generation.update(to: try await CatalogRepository(database: database.db).generation())
             return AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
-                stylesheet: stylesheet, adminStylesheet: adminStylesheet, cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
+                stylesheet: stylesheet, adminStylesheet: adminStylesheet,
+                cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
                 applications: applications, siteSecret: siteSecret, demoCredentials: demoCredentials)
         } catch {
             await database.shutdown()
@@ -97,7 +107,8 @@ package enum GuichetApplication {
         // The documented defaults, never changed, need no event; any change from what was last in force does.
         guard last?.entry.summary ?? PublicLimits().summary != limits.summary else { return }
         _ = try await database.writeTransaction { db in
-            try await AuditLog.append(AuditEntry(actor: "system", action: "settings.limits", entity: "settings", entityId: "limits", summary: limits.summary), on: db)
+            try await AuditLog.append(
+                AuditEntry(actor: "system", action: "settings.limits", entity: "settings", entityId: "limits", summary: limits.summary), on: db)
         }
     }
 
@@ -122,18 +133,21 @@ package enum GuichetApplication {
 
         OperationsController(
             database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet],
-            metricsToken: components.configuration.metricsToken)
-            .addRoutes(to: router)
+            metricsToken: components.configuration.metricsToken
+        )
+        .addRoutes(to: router)
         let centres = try CentresModule(
             database: components.database, renderer: components.renderer, limits: components.configuration.limits, clock: components.clock,
             catalog: CatalogLookupService(database: components.database.db), visitorActions: [components.applications.visitorActions],
             procedurePath: { CatalogRoute.procedure.path($0) })
         let ecosystem = EcosystemModule(
-            database: components.database, renderer: components.renderer, measures: [centres.measures, ApplicationMeasures(database: components.database)]
+            database: components.database, renderer: components.renderer,
+            measures: [centres.measures, ApplicationMeasures(database: components.database)]
         )
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
-            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI], actionSources: [ecosystem.procedureActions])
+            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI],
+            actionSources: [ecosystem.procedureActions])
         try catalog.addRoutes(to: router)
         try accounts.addRoutes(to: router)
         try centres.addRoutes(to: router)

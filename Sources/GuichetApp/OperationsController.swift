@@ -53,16 +53,16 @@ struct OperationsController {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
         for stylesheet in stylesheets {
-        router.get(RouterPath(stylesheet.path)) { request, _ -> Response in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/css; charset=utf-8"
-            headers[.cacheControl] = "public, max-age=31536000, immutable"
-            headers[.eTag] = stylesheet.etag
-            if request.headers[.ifNoneMatch] == stylesheet.etag {
-                return Response(status: .notModified, headers: headers)
+            router.get(RouterPath(stylesheet.path)) { request, _ -> Response in
+                var headers = HTTPFields()
+                headers[.contentType] = "text/css; charset=utf-8"
+                headers[.cacheControl] = "public, max-age=31536000, immutable"
+                headers[.eTag] = stylesheet.etag
+                if request.headers[.ifNoneMatch] == stylesheet.etag {
+                    return Response(status: .notModified, headers: headers)
+                }
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet.body))
             }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: stylesheet.body))
-        }
         }
     }
 }

@@ -1,5 +1,5 @@
-import Audit
 import Accounts
+import Audit
 import Foundation
 import GuichetApp
 import GuichetCore
@@ -77,7 +77,9 @@ package final class TestSession: @unchecked Sendable {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         for (name, filename, bytes) in files {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             body.writeBytes(bytes)
             body.writeString("\r\n")
         }

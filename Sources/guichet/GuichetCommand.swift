@@ -74,7 +74,9 @@ struct Serve: AsyncParsableCommand {
             pageCache: environment["GUICHET_PAGE_CACHE"] != "off")
         configuration.trustForwardedFor = environment["GUICHET_TRUST_PROXY"] == "1"
         if let cost = environment["GUICHET_BCRYPT_COST"].flatMap(Int.init), (10...16).contains(cost) { configuration.bcryptCost = cost }
-        if let minutes = environment["GUICHET_SESSION_IDLE_MINUTES"].flatMap(Double.init), minutes > 0 { configuration.sessionIdleTimeout = minutes * 60 }
+        if let minutes = environment["GUICHET_SESSION_IDLE_MINUTES"].flatMap(Double.init), minutes > 0 {
+            configuration.sessionIdleTimeout = minutes * 60
+        }
         if let hours = environment["GUICHET_SESSION_HOURS"].flatMap(Double.init), hours > 0 { configuration.sessionAbsoluteTimeout = hours * 3600 }
         configuration.applyFileSettings(environment)
         try configuration.applySiteSettings(environment)
@@ -140,7 +142,8 @@ struct CatalogCommand: AsyncParsableCommand {
         subcommands: [Import.self, Export.self, ImportServicePublic.self])
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import catalogue files (YAML or JSON); nothing is written if any entry is invalid.")
+        static let configuration = CommandConfiguration(
+            abstract: "Import catalogue files (YAML or JSON); nothing is written if any entry is invalid.")
         @Argument(help: "Files in the guichet-catalog/1 format.") var files: [String]
         @OptionGroup var database: DatabaseOptions
 
@@ -180,7 +183,7 @@ struct CatalogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let result = try ServicePublicImporter.read(directory: URL(fileURLWithPath: directory))
-            result.report.lines().forEach { print($0) }
+            for line in result.report.lines() { print(line) }
             let summary = try await withDatabase(database) { database in
                 try await CatalogRepository(database: database.db).importDocument(result.document, actor: "cli:\(NSUserName())")
             }

@@ -17,7 +17,7 @@ struct LearningPlanCommand: AsyncParsableCommand {
                 await LearningPlanImporter.importFiles(
                     files.map { URL(fileURLWithPath: $0) }, repository: LearningPlanRepository(db: database.db), actor: "cli:\(NSUserName())")
             }
-            reports.forEach { print($0.line) }
+            for line in reports { print(line.line) }
             let rejected = reports.filter { $0.problem != nil }.count
             print("\(reports.count - rejected) imported, \(rejected) rejected")
             if rejected > 0 { throw ExitCode(1) }

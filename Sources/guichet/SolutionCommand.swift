@@ -21,7 +21,7 @@ struct SolutionCommand: AsyncParsableCommand {
                     let report = try await SolutionImporter.importCSV(
                         Data(contentsOf: URL(fileURLWithPath: file)), repository: SolutionRepository(db: database.db), actor: "cli:\(NSUserName())")
                     print("\(file):")
-                    report.lines.forEach { print("  \($0)") }
+                    for line in report.lines { print("  \(line)") }
                     rejected += report.rejected.count
                 }
             }
@@ -40,7 +40,7 @@ struct SolutionCommand: AsyncParsableCommand {
                 try await SolutionImporter.importLabs(
                     directory: URL(fileURLWithPath: directory), repository: SolutionRepository(db: database.db), actor: "cli:\(NSUserName())")
             }
-            report.lines.forEach { print($0) }
+            for line in report.lines { print(line) }
         }
     }
 }

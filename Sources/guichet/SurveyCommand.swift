@@ -20,8 +20,8 @@ struct SurveyCommand: AsyncParsableCommand {
                 throw ValidationError("--id: letters, digits and - only")
             }
             let reading = try SurveyCSV.read(Data(contentsOf: URL(fileURLWithPath: file)))
-            reading.warnings.forEach { print("warning: \($0)") }
-            reading.rejected.forEach { print("rejected: \($0)") }
+            for line in reading.warnings { print("warning: \(line)") }
+            for line in reading.rejected { print("rejected: \(line)") }
             try await withDatabase(database) { database in
                 try await SurveyRepository(db: database.db).importSurvey(
                     id: id, title: title, synthetic: synthetic, responses: reading.responses, actor: "cli:\(NSUserName())")

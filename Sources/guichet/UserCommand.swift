@@ -1,6 +1,6 @@
-import Audit
 import Accounts
 import ArgumentParser
+import Audit
 import Catalog
 import Foundation
 import GuichetApp
@@ -11,7 +11,9 @@ func printDemoCredentials(_ credentials: [DemoUsers.Credential]) {
     guard !credentials.isEmpty else { return }
     print("Demo accounts (demo only; passwords shown this once) — sign in at /admin/sign-in:")
     for credential in credentials {
-        print("  \(credential.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(credential.email.padding(toLength: 30, withPad: " ", startingAt: 0)) \(credential.password)")
+        print(
+            "  \(credential.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(credential.email.padding(toLength: 30, withPad: " ", startingAt: 0)) \(credential.password)"
+        )
     }
     // Written at once, even when stdout is a file (CI reads it while the server runs).
     fflush(nil)
@@ -39,7 +41,9 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await withDatabase(database) { database in
                 do {
                     return try await AccountService(database: database.db, catalog: CatalogLookupService(database: database.db)).createUser(
-                        .init(email: email, name: name, role: role, institutions: institution, centres: centre, password: password, mustChangePassword: given == nil),
+                        .init(
+                            email: email, name: name, role: role, institutions: institution, centres: centre, password: password,
+                            mustChangePassword: given == nil),
                         origin: ActionOrigin(actor: "cli:\(NSUserName())"))
                 } catch let error as AppError {
                     throw ValidationError("\(error.field ?? "input"): \(error.code)")

@@ -103,7 +103,7 @@ import Testing
             let browser = TestSession(client: client)
             #expect(try await browser.signIn(email: user.email, password: temporary).status == .seeOther)
             let forced = try await browser.get("//admin/applications")
-            #expect(forced.status == .seeOther && forced.headers[.location] == AccountsPaths.password)
+            #expect(forced.status == .seeOther && forced.headers[.location] == AccountsRoute.password.path())
             // The API takes no cookie, whatever the slashes.
             let api = try await browser.get("//api/v1/applications")
             #expect(api.status == .unauthorized)
@@ -113,7 +113,7 @@ import Testing
             try await visitor.get("/admin/sign-in?next=/admin/..//evil.example")
             let next = try await visitor.post(
                 "/admin/sign-in", form: [("email", other.email), ("password", other.password), ("next", "/admin/..//evil.example")])
-            #expect(next.status == .seeOther && next.headers[.location] == AccountsPaths.home)
+            #expect(next.status == .seeOther && next.headers[.location] == AccountsRoute.home.path())
             try await Self.alive(client)
         }
     }
@@ -244,7 +244,8 @@ import Testing
 
     /// Over HTTPS every cookie that guards something is a `__Host-` cookie, `Secure`, for the whole site.
     @Test func cookiesOverHTTPSAreHostCookies() async throws {
-        try await TestApp.withClient(seed: .demo, configure: { $0.secureCookies = true }) { client, _ in
+        let https: @Sendable (inout AppConfiguration) -> Void = { $0.secureCookies = true }
+        try await TestApp.withClient(seed: .demo, configure: https) { client, _ in
             let page = try await client.execute(uri: ApplicationsRoute.track.path(), method: .get) { $0 }
             let cookie = try #require(page.headers[.setCookie])
             #expect(cookie.hasPrefix("__Host-guichet_csrf=") && cookie.contains("Secure") && cookie.contains("Path=/"), "\(cookie)")

@@ -11,7 +11,9 @@ import Testing
     func appendThree(_ database: DatabaseService) async throws {
         for index in 1...3 {
             try await AuditLog.append(
-                AuditEntry(actor: "agent-\(index)", action: "catalog.procedure.updated", entity: "procedure", entityId: "p\(index)", summary: "edit \(index)"),
+                AuditEntry(
+                    actor: "agent-\(index)", action: "catalog.procedure.updated", entity: "procedure", entityId: "p\(index)", summary: "edit \(index)"
+                ),
                 on: database.db)
         }
     }

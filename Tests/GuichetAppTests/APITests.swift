@@ -49,20 +49,21 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("/api/v1/procedures/nope", 404, "procedure_not_found", nil),
-        ("/api/v1/institutions/nope", 404, "institution_not_found", nil),
-        ("/api/v1/procedures?page=0", 400, "bad_parameter", "page"),
-        ("/api/v1/procedures?page=-1", 400, "bad_parameter", "page"),
-        ("/api/v1/procedures?per_page=x", 400, "bad_parameter", "per_page"),
-        ("/api/v1/procedures?country=ZZ", 400, "bad_parameter", "country"),
-        ("/api/v1/procedures?category=nope", 400, "bad_parameter", "category"),
-        ("/api/v1/procedures?institution=nope", 400, "bad_parameter", "institution"),
-        ("/api/v1/institutions?page=99999999999999999999", 400, "bad_parameter", "page"),
-        ("/api/v1/search", 400, "query_missing", "q"),
-        ("/api/v1/search?q=", 400, "query_missing", "q"),
-        ("/api/v1/nothing-here", 404, "not_found", nil),
-    ] as [(String, Int, String, String?)])
+    @Test(
+        arguments: [
+            ("/api/v1/procedures/nope", 404, "procedure_not_found", nil),
+            ("/api/v1/institutions/nope", 404, "institution_not_found", nil),
+            ("/api/v1/procedures?page=0", 400, "bad_parameter", "page"),
+            ("/api/v1/procedures?page=-1", 400, "bad_parameter", "page"),
+            ("/api/v1/procedures?per_page=x", 400, "bad_parameter", "per_page"),
+            ("/api/v1/procedures?country=ZZ", 400, "bad_parameter", "country"),
+            ("/api/v1/procedures?category=nope", 400, "bad_parameter", "category"),
+            ("/api/v1/procedures?institution=nope", 400, "bad_parameter", "institution"),
+            ("/api/v1/institutions?page=99999999999999999999", 400, "bad_parameter", "page"),
+            ("/api/v1/search", 400, "query_missing", "q"),
+            ("/api/v1/search?q=", 400, "query_missing", "q"),
+            ("/api/v1/nothing-here", 404, "not_found", nil),
+        ] as [(String, Int, String, String?)])
     func errorsAreJSONWithTheRightStatus(uri: String, status: Int, code: String, field: String?) async throws {
         try await TestApp.withClient(seed: .demo) { client, _ in
             try await client.execute(uri: uri, method: .get) { response in
@@ -98,7 +99,8 @@ import Testing
             // Every public read answers (the editor's and the back office's need a token).
             let editorPaths = Set(EditorAPIController.routes.map(\.path) + ApplicationsAPIController.tokenReads)
             for path in GuichetApplication.apiRoutes.filter({ $0.method == "GET" && !editorPaths.contains($0.path) }).map(\.path) {
-                let uri = path.replacingOccurrences(of: "{id}", with: "nope").replacingOccurrences(of: "{code}", with: "nope")
+                let uri =
+                    path.replacingOccurrences(of: "{id}", with: "nope").replacingOccurrences(of: "{code}", with: "nope")
                     + (path.hasSuffix("/search") ? "?q=naissance" : "")
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect([200, 404].contains(Int(response.status.code)), "\(path) answered \(response.status)")

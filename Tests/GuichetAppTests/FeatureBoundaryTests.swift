@@ -23,7 +23,8 @@ import Testing
         var models: [String: String] = [:]
         for feature in features {
             for file in try files(of: feature) {
-                let declared = file.text.matches(of: /schema\("([a-z_]+)"\)|static let schema = "([a-z_]+)"|CREATE (?:VIRTUAL )?TABLE (?:IF NOT EXISTS )?([a-z_]+)/)
+                let declared = file.text.matches(
+                    of: /schema\("([a-z_]+)"\)|static let schema = "([a-z_]+)"|CREATE (?:VIRTUAL )?TABLE (?:IF NOT EXISTS )?([a-z_]+)/)
                 for match in declared {
                     if let table = match.1 ?? match.2 ?? match.3 { tables[String(table)] = tables[String(table)] ?? feature }
                 }
@@ -38,7 +39,8 @@ import Testing
         #expect(tables["users"] == "Accounts" && tables["procedures"] == "Catalog" && tables["centre_tickets"] == "Centres")
         #expect(tables.count >= 40, "the scan found \(tables.count) tables: has the way migrations are written changed?")
         // SQL text (`FROM x`, `JOIN x`, `INTO x`, `UPDATE x`) and SQLKit builders (`.from("x")`, `.insert(into: "x")`…).
-        let reference = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+"?([a-z_]+)"?|\.(?:from|join|update|insert|delete|schema|on)\(\s*(?:into:\s*|from:\s*)?"([a-z_]+)"/
+        let reference =
+            /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+"?([a-z_]+)"?|\.(?:from|join|update|insert|delete|schema|on)\(\s*(?:into:\s*|from:\s*)?"([a-z_]+)"/
             .ignoresCase()
         var crossings: [String] = []
         for feature in Self.features {
@@ -76,7 +78,8 @@ import Testing
                     let literal = String(match.1)
                     for (owner, theirs) in prefixes where owner != feature {
                         // Another feature's route spelt here, unless this feature owns routes under the same prefix.
-                        for prefix in theirs where prefix.count > 1 && literal.hasPrefix(prefix)
+                        for prefix in theirs
+                        where prefix.count > 1 && literal.hasPrefix(prefix)
                             && (literal.count == prefix.count || literal.dropFirst(prefix.count).first == "/")
                             && !own.contains(where: { $0.hasPrefix(prefix) || prefix.hasPrefix($0) && $0.count > 1 })
                         {

@@ -56,10 +56,11 @@ import Testing
         #expect(checked >= 40, "the scan found too few keys: has the code changed how it asks for texts?")
     }
 
-    @Test(arguments: [
-        ("en", nil, nil, Language.en), (nil, "en", nil, .en), (nil, nil, "en-US,en;q=0.9", .en), (nil, nil, "de-DE,en;q=0.5", .en),
-        (nil, nil, "de-DE", .fr), ("xx", nil, "en", .en), (nil, nil, nil, .fr), ("fr", "en", "en", .fr),
-    ] as [(String?, String?, String?, Language)])
+    @Test(
+        arguments: [
+            ("en", nil, nil, Language.en), (nil, "en", nil, .en), (nil, nil, "en-US,en;q=0.9", .en), (nil, nil, "de-DE,en;q=0.5", .en),
+            (nil, nil, "de-DE", .fr), ("xx", nil, "en", .en), (nil, nil, nil, .fr), ("fr", "en", "en", .fr),
+        ] as [(String?, String?, String?, Language)])
     func languageNegotiation(query: String?, cookie: String?, accept: String?, expected: Language) {
         #expect(Language.negotiate(query: query, cookie: cookie, acceptLanguage: accept) == expected)
     }

@@ -1,3 +1,4 @@
+import Catalog
 import Centres
 import Ecosystem
 import Foundation
@@ -32,7 +33,9 @@ import Testing
 
     @Test func ticketsServedGiveTheMeasuredVolumeAndTheirRatingsTheSatisfaction() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
-            _ = try await DirectoryImporter(database: components.database.db).importDocument(try CentresDocument.decode(yaml: Self.yaml), actor: "test")
+            _ = try await DirectoryImporter(database: components.database, catalog: CatalogLookupService(database: components.database))
+                .importDocument(
+                    try CentresDocument.decode(yaml: Self.yaml), actor: "test")
             let queue = QueueService(database: components.database)
             let feedback = FeedbackService(database: components.database)
             let counter = "ranking-centre.1"

@@ -14,8 +14,15 @@ import Testing
     }
 
     @Test func boxingKeepsValuesAndDropsAbsentOnes() {
-        struct Inner { let name: String; let note: String? }
-        struct Outer { let flag: Bool; let items: [Inner]; let missing: Inner? }
+        struct Inner {
+            let name: String
+            let note: String?
+        }
+        struct Outer {
+            let flag: Bool
+            let items: [Inner]
+            let missing: Inner?
+        }
         let boxed = MustacheBoxing.box(Outer(flag: true, items: [Inner(name: "a", note: nil)], missing: nil)) as? [String: Any]
         #expect(boxed?["flag"] as? Bool == true)
         #expect(boxed?["missing"] == nil)

@@ -8,19 +8,21 @@ enum Hostile {
     static let overlongValues = [overlong, String(repeating: "9", count: 10_000), String(repeating: "é", count: 2_000)]
 
     /// Sent in every parameter and field of every route.
-    static let values: [String] = overlongValues + [
-        "", " ", "٢٠٢٠-٠١-٠١", "２０２０", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "99999999999999999999",
-        "1e309", "NaN", "-1", "0", "1.5", "+5", "2026-02-30", "2026-13-01", "abcd-ef-gh", "%00", "%2F", "%ZZ", "%C3%28",
-        "../../etc/passwd", "<script>alert(1)</script>", "' OR 1=1--", "a\u{0}b", "\r\nSet-Cookie: x=y", "😀", "👨‍👩‍👧‍👦",
-    ]
+    static let values: [String] =
+        overlongValues + [
+            "", " ", "٢٠٢٠-٠١-٠١", "２０２０", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "99999999999999999999",
+            "1e309", "NaN", "-1", "0", "1.5", "+5", "2026-02-30", "2026-13-01", "abcd-ef-gh", "%00", "%2F", "%ZZ", "%C3%28",
+            "../../etc/passwd", "<script>alert(1)</script>", "' OR 1=1--", "a\u{0}b", "\r\nSet-Cookie: x=y", "😀", "👨‍👩‍👧‍👦",
+        ]
 
     /// Drawn by the generator beside random values: more of what broke parsers elsewhere.
-    static let moreValues: [String] = values + [
-        "٣", "१२३", "２０２０-０１-０１", "-9223372036854775809", "-1e309", "Infinity", "-0", "0x10", "1_000", "0000-00-00", "9999-12-31",
-        "2026-02", "25:61", "2026-01-01T25:00:00Z", "%", "%FF%FE", "%ED%A0%80", "..", ".", "\"; DROP TABLE users; --", "\u{202E}abc",
-        "\u{FEFF}", "e\u{301}\u{301}\u{301}", "null", "true", "[]", "{}", "{{name}}", "//evil.example", "/\\evil.example",
-        "javascript:alert(1)", "fr,en;q=0.5,*;q=NaN",
-    ]
+    static let moreValues: [String] =
+        values + [
+            "٣", "१२३", "２０２０-０１-０１", "-9223372036854775809", "-1e309", "Infinity", "-0", "0x10", "1_000", "0000-00-00", "9999-12-31",
+            "2026-02", "25:61", "2026-01-01T25:00:00Z", "%", "%FF%FE", "%ED%A0%80", "..", ".", "\"; DROP TABLE users; --", "\u{202E}abc",
+            "\u{FEFF}", "e\u{301}\u{301}\u{301}", "null", "true", "[]", "{}", "{{name}}", "//evil.example", "/\\evil.example",
+            "javascript:alert(1)", "fr,en;q=0.5,*;q=NaN",
+        ]
 
     /// Put where a JSON field's value goes, as they are (not as strings).
     static let jsonLiterals: [String] = [

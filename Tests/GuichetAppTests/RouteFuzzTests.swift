@@ -68,7 +68,8 @@ final class RouteFuzzer: @unchecked Sendable {
         let started = ContinuousClock.now
         try await TestApp.withClient(seed: .demo) { client, components in
             // What `serve --demo` adds to the demo catalogue: centres, the ecosystem, the forms (`seedForms`) and a few applications.
-            try await CentresDemo.seed(database: components.database.db, logger: TestApp.logger)
+            try await CentresModule.seedDemo(
+                database: components.database, catalog: CatalogLookupService(database: components.database), logger: TestApp.logger)
             await EcosystemSeeder.seedIfEmpty(database: components.database.db, shared: nil, logger: TestApp.logger)
             try await ApplicationsDemo.seed(service: components.applications)
             let routes = try GuichetApplication.buildRouter(components).routes
@@ -354,4 +355,3 @@ final class RouteFuzzer: @unchecked Sendable {
         return .object(members)
     }
 }
-

@@ -24,10 +24,3 @@ package enum SessionCookie {
     /// `__Host-guichet_session` over HTTPS: no subdomain can set or shadow it.
     package static func name(secure: Bool) -> String { secure ? "__Host-" + name : name }
 }
-
-/// Transitional, for `Tests/ApplicationsTests/HardeningTests.swift` only (not an Accounts folder): remove once it reads
-/// `AccountsRoute.password.path()` and `AccountsRoute.home.path()`.
-package enum AccountsPaths {
-    package static var home: String { AccountsRoute.home.path() }
-    package static var password: String { AccountsRoute.password.path() }
-}

@@ -8,14 +8,17 @@ package enum SiteSecret {
         let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent("site.key")
-        if let text = try? String(contentsOf: file, encoding: .utf8), let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+        if let text = try? String(contentsOf: file, encoding: .utf8),
+            let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
             data.count >= 32
         {
             return SymmetricKey(data: data)
         }
         let data = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let temporary = file.appendingPathExtension("new")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data((data.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600]),
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: Data((data.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600]),
             Foundation.rename(temporary.path, file.path) == 0
         else { throw CocoaError(.fileWriteUnknown) }
         return SymmetricKey(data: data)

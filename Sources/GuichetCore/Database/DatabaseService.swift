@@ -61,7 +61,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
             // A burst (many agents calling at once, each transaction appending to the audit chain) waits for a connection
             // up to 30 s rather than failing after the default 10 s.
             databases.use(
-                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .psql)
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace),
+                as: .psql)
             if let schema, dropSchemaOnShutdown {
                 cleanup = { service in
                     _ = try? await service.sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()

@@ -81,7 +81,8 @@ package struct AttemptLimiter: Sendable {
             }
             var ids: [Int] = []
             for rule in ordered {
-                let row = try await sql.insert(into: Self.table).columns("bucket", "at").values(SQLBind(rule.bucket), SQLBind(at)).returning("id").first()
+                let row = try await sql.insert(into: Self.table).columns("bucket", "at").values(SQLBind(rule.bucket), SQLBind(at)).returning("id")
+                    .first()
                 guard let id = try row?.decode(column: "id", as: Int.self) else { throw AttemptLimiterError.noId }
                 ids.append(id)
             }

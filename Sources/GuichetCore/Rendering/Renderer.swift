@@ -14,7 +14,9 @@ package struct Renderer: Sendable {
     /// `Templates/catalog/procedure.mustache` is named `catalog-procedure`.
     package let adminStylesheetPath: String
 
-    package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String, adminStylesheetPath: String = CorePaths.adminStylesheet) throws {
+    package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String, adminStylesheetPath: String = CorePaths.adminStylesheet)
+        throws
+    {
         MustacheContentTypes.register(FastHTMLContentType(), named: FastHTMLContentType.name)
         var library = MustacheLibrary()
         for directory in resourceDirectories {
@@ -57,7 +59,8 @@ package struct Renderer: Sendable {
                     name: principal.displayName, role: localizer.text("roles.\(principal.role.rawValue)", context.language),
                     menu: menu.filter { $0.visible(to: principal) }.map {
                         AdminLink(
-                            path: $0.path, label: localizer.text($0.label, context.language), description: localizer.text($0.description, context.language),
+                            path: $0.path, label: localizer.text($0.label, context.language),
+                            description: localizer.text($0.description, context.language),
                             current: request.uri.path == $0.path || (request.uri.path.hasPrefix($0.path + "/") && $0.path != CorePaths.backOffice))
                     })
             },
