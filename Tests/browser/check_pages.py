@@ -299,7 +299,17 @@ def check_apply_flow(base, axe_path, report, stylesheet_sizes, versions, procedu
         # Waits for the next page: the clicked element goes stale once the browser has left its page.
         element = driver.find_element(By.CSS_SELECTOR, selector)
         element.click()
-        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+
+        def left(d):
+            # Chromium may report the node as belonging to no document while the next page replaces it: that is gone too.
+            try:
+                return expected_conditions.staleness_of(element)(d)
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        WebDriverWait(driver, 30).until(left)
 
     try:
         driver.get(with_language(f"{base}/procedures/{procedure}/apply", lang))
