@@ -140,30 +140,8 @@ package struct LearningPlanRepository: Sendable {
     }
 
     /// Values present in the plans, with how many plans have each, per kind.
-    package func facets() async throws -> [TermKind: [Facet]] {
-        let sql = db.sql
-        struct Count: Decodable {
-            let kind: String
-            let value: String
-            let n: Int
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT t.kind AS kind, t.value AS value, COUNT(*) AS n FROM eco_plan_terms pt JOIN eco_terms t ON t.id = pt.term_id
-            GROUP BY t.kind, t.value
-            """
-        ).all(decoding: Count.self)
-        var result: [TermKind: [Facet]] = [:]
-        for row in rows {
-            guard let kind = TermKind(rawValue: row.kind) else { continue }
-            result[kind, default: []].append(Facet(value: row.value, count: row.n))
-        }
-        return result.mapValues { facets in
-            facets.sorted { lhs, rhs in
-                if let l = Int(lhs.value), let r = Int(rhs.value) { return l < r }
-                return lhs.value.lowercased() < rhs.value.lowercased()
-            }
-        }
+    package func facets() async throws -> [TermKind: [LearningPlanRepository.Facet]] {
+        try await TermFacets.count(links: PlanTermRow.schema, on: db)
     }
 
     package func years() async throws -> [Int] {

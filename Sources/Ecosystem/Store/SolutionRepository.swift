@@ -123,28 +123,6 @@ package struct SolutionRepository: Sendable {
 
     /// Values used by solutions, with how many solutions have each, per kind.
     package func facets() async throws -> [TermKind: [LearningPlanRepository.Facet]] {
-        let sql = db.sql
-        struct Count: Decodable {
-            let kind: String
-            let value: String
-            let n: Int
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT t.kind AS kind, t.value AS value, COUNT(*) AS n FROM eco_solution_terms st JOIN eco_terms t ON t.id = st.term_id
-            GROUP BY t.kind, t.value
-            """
-        ).all(decoding: Count.self)
-        var result: [TermKind: [LearningPlanRepository.Facet]] = [:]
-        for row in rows {
-            guard let kind = TermKind(rawValue: row.kind) else { continue }
-            result[kind, default: []].append(.init(value: row.value, count: row.n))
-        }
-        return result.mapValues { facets in
-            facets.sorted { lhs, rhs in
-                if let l = Int(lhs.value), let r = Int(rhs.value) { return l < r }
-                return lhs.value.lowercased() < rhs.value.lowercased()
-            }
-        }
+        try await TermFacets.count(links: SolutionTermRow.schema, on: db)
     }
 }
