@@ -1,4 +1,5 @@
 import Foundation
+import GuichetCore
 
 /// What an agent asked the person to fix.
 package struct ChangeRequest: Codable, Equatable, Sendable {
@@ -8,7 +9,7 @@ package struct ChangeRequest: Codable, Equatable, Sendable {
 
 /// An application as stored. `answers` hold personal data: only its owner (browser token or reference + PIN) and the
 /// agents of its institution (each opening audited) ever see them. Times are the stored UTC ISO 8601 text
-/// (`StoredTime`); pages read them as dates.
+/// (`Timestamps`); pages read them as dates.
 package struct ApplicationRecord: Sendable {
     package var id: String
     package var reference: String?
@@ -34,7 +35,7 @@ package struct ApplicationRecord: Sendable {
 
     /// Still waiting for the administration after its due date.
     package func isOverdue(at now: Date) -> Bool {
-        guard status.isOpen, let due = StoredTime.date(dueAt) else { return false }
+        guard status.isOpen, let due = Timestamps.parse(dueAt) else { return false }
         return due < now
     }
 
@@ -85,22 +86,5 @@ package struct Filing: Sendable {
         self.filedBy = filedBy
         self.centreId = centreId
         self.ticketId = ticketId
-    }
-}
-
-/// Times as the applications' tables store them: UTC ISO 8601 text, as `AuditLog.timestamp` writes it
-/// (`2026-12-01T14:05:03.123Z`). Read back as dates for comparisons and display; the stored text stays as it is.
-package enum StoredTime {
-    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    private static let withoutFraction = Date.ISO8601FormatStyle()
-
-    package static func date(_ stored: String?) -> Date? {
-        guard let stored else { return nil }
-        return (try? Date(stored, strategy: withFraction)) ?? (try? Date(stored, strategy: withoutFraction))
-    }
-
-    /// The calendar day (UTC) of a date, as `2027-06-01`.
-    package static func day(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash))
     }
 }

@@ -23,7 +23,7 @@ package struct Documents: Sendable {
         let institution = try await catalog.allInstitutions()[record.institutionId]
         var validUntil: String?
         if let months = form.document.validityMonths, let until = Calendar(identifier: .gregorian).date(byAdding: .month, value: months, to: date) {
-            validUntil = StoredTime.day(until)
+            validUntil = Timestamps.day(until)
         }
         let payload = DocumentPayload(
             code: ShortCode.make(length: 12), reference: record.reference ?? "", procedure: record.procedureId, title: form.document.title,

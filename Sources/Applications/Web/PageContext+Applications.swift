@@ -18,23 +18,12 @@ extension PageContext {
 
     /// A stored UTC time as a day and time in UTC ("2026-12-01 14:05 UTC").
     func when(_ stored: String?) -> String {
-        guard let date = StoredTime.date(stored) else { return stored ?? "" }
-        let parts = Self.utc.dateComponents([.hour, .minute], from: date)
-        return StoredTime.day(date) + " " + String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0) + " UTC"
+        guard let stored else { return "" }
+        return Timestamps.parse(stored).map { minute($0) + " UTC" } ?? stored
     }
 
     /// A stored UTC time, or a stored day, as its UTC day ("2026-12-01").
-    func day(_ stored: String?) -> String {
-        guard let stored else { return "" }
-        if let date = StoredTime.date(stored) { return StoredTime.day(date) }
-        return stored
-    }
-
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        return calendar
-    }()
+    func day(_ stored: String?) -> String { stored.map { day(stored: $0) } ?? "" }
 
     func message(_ error: AnswerError, field: FormField?) -> String {
         var arguments = error.arguments

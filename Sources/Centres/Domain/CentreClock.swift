@@ -4,12 +4,7 @@ import GuichetCore
 /// Times are stored as UTC ISO 8601 strings with milliseconds (`2026-03-02T09:00:00.000Z`, the audit log's format) and
 /// shown in the centre's time zone. Pages and rules work on `Date`s; only the store reads and writes the strings.
 package enum CentreClock {
-    package static func parse(_ stored: String?) -> Date? {
-        guard let stored else { return nil }
-        return try? Date(stored, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// The stored form of `date`, to the nearest millisecond, so that `stamp(parse(text))` gives `text` back (a
+    /// The stored form of `date`, to the nearest millisecond, so that `stamp(Timestamps.parse(text))` gives `text` back (a
     /// formatter that truncates loses a millisecond about half the time on a parsed date).
     package static func stamp(_ date: Date) -> String {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
@@ -20,7 +15,7 @@ package enum CentreClock {
             parts.second ?? 0, (milliseconds - seconds * 1000).clampedInt())
     }
 
-    static let utc = calendar(.gmt)
+    static let utc = Calendar.utc
 
     package static func calendar(_ zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)

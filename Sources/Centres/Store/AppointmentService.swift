@@ -52,7 +52,7 @@ package struct AppointmentService: Sendable {
         guard let service = try await directory.service(serviceId), service.centreId == centre.id else {
             throw AppError.validation(field: "service", code: "service_unknown")
         }
-        guard let start = CentreClock.parse(slot),
+        guard let start = Timestamps.parse(slot),
             try await slots(centre: centre, service: service.id, now: now).contains(where: { $0.start == start })
         else { throw AppError.validation(field: "slot", code: "slot_unknown") }
         let slotStart = CentreClock.stamp(start)
@@ -158,7 +158,7 @@ package struct AppointmentService: Sendable {
             .where(SQLIdentifier(column), .equal, value)
         if let other, let otherValue { query = query.where(SQLIdentifier(other), .equal, otherValue) }
         guard let row = try await query.first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-            let start = CentreClock.parse(row.slotStart)
+            let start = Timestamps.parse(row.slotStart)
         else { return nil }
         return Appointment(
             id: row.id, code: row.code, centreId: row.centreId, serviceId: row.serviceId, slotStart: start, status: row.status, ticketId: row.ticketId

@@ -21,11 +21,11 @@ package struct DashboardService: Sendable {
         let agent: String?
 
         var times: TicketTimes? {
-            guard let issued = CentreClock.parse(issuedAt), let status = TicketStatus(rawValue: status) else { return nil }
+            guard let issued = Timestamps.parse(issuedAt), let status = TicketStatus(rawValue: status) else { return nil }
             return TicketTimes(
-                serviceId: serviceId, status: status, issuedAt: issued, calledAt: CentreClock.parse(calledAt),
-                startedAt: CentreClock.parse(startedAt),
-                finishedAt: CentreClock.parse(finishedAt), agent: agent)
+                serviceId: serviceId, status: status, issuedAt: issued, calledAt: Timestamps.parse(calledAt),
+                startedAt: Timestamps.parse(startedAt),
+                finishedAt: Timestamps.parse(finishedAt), agent: agent)
         }
     }
 

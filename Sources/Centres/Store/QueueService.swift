@@ -214,12 +214,12 @@ struct TicketRow: Decodable {
 
     /// Nil only for a row whose issue or rank time is not a time (never written so).
     var ticket: Ticket? {
-        guard let issued = CentreClock.parse(issuedAt), let rank = CentreClock.parse(rankAt) else { return nil }
+        guard let issued = Timestamps.parse(issuedAt), let rank = Timestamps.parse(rankAt) else { return nil }
         return Ticket(
             id: id, code: code, centreId: centreId, serviceId: serviceId, day: day, number: number, label: label, priority: priority,
             channel: channel,
-            status: status, issuedAt: issued, rankAt: rank, calledAt: CentreClock.parse(calledAt), startedAt: CentreClock.parse(startedAt),
-            finishedAt: CentreClock.parse(finishedAt), announcedAt: CentreClock.parse(announcedAt), counterId: counterId, agent: agent,
+            status: status, issuedAt: issued, rankAt: rank, calledAt: Timestamps.parse(calledAt), startedAt: Timestamps.parse(startedAt),
+            finishedAt: Timestamps.parse(finishedAt), announcedAt: Timestamps.parse(announcedAt), counterId: counterId, agent: agent,
             recalls: recalls)
     }
 }

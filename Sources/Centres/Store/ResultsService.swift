@@ -23,9 +23,9 @@ package struct ResultsService: Sendable {
             .where("centre_id", .equal, centre.id).where("issued_at", .greaterThanOrEqual, start).where("issued_at", .lessThan, end)
             .all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in rows {
-            guard let issued = CentreClock.parse(row.issuedAt), let status = TicketStatus(rawValue: row.status) else { continue }
+            guard let issued = Timestamps.parse(row.issuedAt), let status = TicketStatus(rawValue: row.status) else { continue }
             result.count(
-                TicketTimes(serviceId: row.serviceId, status: status, issuedAt: issued, calledAt: CentreClock.parse(row.calledAt)),
+                TicketTimes(serviceId: row.serviceId, status: status, issuedAt: issued, calledAt: Timestamps.parse(row.calledAt)),
                 waitMinutes: waitMinutes)
         }
         let ratings = try await sql.select().column("rating").from("centre_feedback").where("centre_id", .equal, centre.id)

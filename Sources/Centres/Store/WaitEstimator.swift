@@ -16,7 +16,7 @@ package struct WaitEstimator: Sendable {
     struct SpanRow: Decodable { let start: String?, end: String? }
 
     func spans(_ rows: [SpanRow]) -> [Double] {
-        WaitRules.minutes(rows.map { (start: CentreClock.parse($0.start), end: CentreClock.parse($0.end)) })
+        WaitRules.minutes(rows.map { (start: Timestamps.parse($0.start), end: Timestamps.parse($0.end)) })
     }
 
     /// Mean service minutes of a service, with the number of tickets it comes from.

@@ -3,10 +3,19 @@ import Foundation
 /// Stored times are ISO 8601 strings in UTC (`AuditLog.timestamp`); pages read them back as `Date`s and format them,
 /// never by cutting the string.
 package enum Timestamps {
-    /// A stored ISO 8601 time, with or without fractional seconds; nil when it is not one.
-    package static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let withoutFraction = Date.ISO8601FormatStyle()
+
+    /// A stored ISO 8601 time, with or without fractional seconds; nil when there is none or it is not one.
+    package static func parse(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return (try? Date(text, strategy: withFraction)) ?? (try? Date(text, strategy: withoutFraction))
+    }
+
+    /// The UTC calendar day of a date, as `2027-06-01`.
+    package static func day(_ date: Date) -> String {
+        let c = Calendar.utc.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
     }
 }
 
@@ -21,10 +30,7 @@ extension PageContext {
     package func minute(stored text: String) -> String { Timestamps.parse(text).map { minute($0) } ?? text }
 
     /// `2026-12-02`.
-    package func day(_ date: Date) -> String {
-        let c = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
-    }
+    package func day(_ date: Date) -> String { Timestamps.day(date) }
 
     package func day(stored text: String) -> String { Timestamps.parse(text).map { day($0) } ?? text }
 }
