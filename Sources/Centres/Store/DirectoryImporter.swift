@@ -7,15 +7,11 @@ import SQLKit
 /// Writes a `guichet-centres/1` document: all or nothing, safe to re-run (centres are updated in place by id). The
 /// procedures and institutions it names are checked with the catalogue (`CatalogLookup`), never in its tables.
 package struct DirectoryImporter: Sendable {
-    let writer: DirectoryWriter
+    let database: DatabaseService
     let catalog: any CatalogLookup
 
     package init(database: DatabaseService, catalog: any CatalogLookup) {
-        self.init(writer: .queued(database), catalog: catalog)
-    }
-
-    init(writer: DirectoryWriter, catalog: any CatalogLookup) {
-        self.writer = writer
+        self.database = database
         self.catalog = catalog
     }
 
@@ -27,7 +23,7 @@ package struct DirectoryImporter: Sendable {
     package func importDocument(_ document: CentresDocument, actor: String) async throws -> Summary {
         let resolved = try DirectoryValidation.validate(document)
         try await checkReferences(resolved)
-        return try await writer.transaction { db in
+        return try await database.writeTransaction { db in
             let sql = db.sql
             var summary = Summary()
             for (position, item) in resolved.enumerated() {

@@ -28,7 +28,4 @@ package struct AppRequestContext: RequestContext {
     }
 
     package var requestId: String { id }
-
-    /// Typed bodies: `request.decode(as:context:)` reads JSON and URL-encoded forms the one way (`GuichetRequestDecoder`).
-    package var requestDecoder: GuichetRequestDecoder { GuichetRequestDecoder() }
 }

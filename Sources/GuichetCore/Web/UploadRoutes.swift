@@ -7,14 +7,8 @@ package struct UploadRoutes: Sendable {
         for entry in routes { limits[entry.route.routerPath.description] = entry.maxBytes }
     }
 
-    package mutating func add(_ route: Route, maxBytes: Int) {
-        limits[route.routerPath.description] = maxBytes
-    }
-
     /// The limit of the matched route (Hummingbird's `endpointPath`), nil when it takes no files.
     package func limit(forEndpoint endpoint: String?) -> Int? {
         endpoint.flatMap { limits[$0] }
     }
-
-    package var isEmpty: Bool { limits.isEmpty }
 }
