@@ -37,19 +37,19 @@ package struct AppComponents: Sendable {
 package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
         [
-            CoreResources.directory, AccountsModule.resources, CatalogResources.directory, CentresModule.resources, EcosystemModule.resources,
-            ApplicationsResources.directory,
+            CoreResources.directory, AccountsModule.resources, CatalogModule.resources, CentresModule.resources, EcosystemModule.resources,
+            ApplicationsModule.resources,
         ]
     }
 
     /// The back office's menu: each feature's entries, in this order.
     package static var menu: [MenuEntry] {
-        AccountsModule.menu + CatalogModule.menu + ApplicationsMenu.entries + CentresModule.menu + EcosystemModule.menu
+        AccountsModule.menu + CatalogModule.menu + ApplicationsModule.menu + CentresModule.menu + EcosystemModule.menu
     }
 
     package static func migrations() -> [any Migration] {
         CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
-            + EcosystemModule.migrations + ApplicationsMigrations.all
+            + EcosystemModule.migrations + ApplicationsModule.migrations
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -64,7 +64,7 @@ package enum GuichetApplication {
                 try await database.migrate()
             }
             let accounts = AccountsModule.service(
-                database: database, configuration: configuration, catalog: CatalogLookupService(database: database.db))
+                database: database, configuration: configuration, catalog: CatalogLookupService(database: database))
             let keys = try await ApplicationKeys.load(dataDirectory: configuration.dataDirectory, database: database.db)
             var demoCredentials: [DemoUsers.Credential] = []
             if configuration.demo {
@@ -138,7 +138,7 @@ package enum GuichetApplication {
         .addRoutes(to: router)
         let centres = try CentresModule(
             database: components.database, renderer: components.renderer, limits: components.configuration.limits, clock: components.clock,
-            catalog: CatalogLookupService(database: components.database.db), visitorActions: [components.applications.visitorActions],
+            catalog: CatalogLookupService(database: components.database), visitorActions: [components.applications.visitorActions],
             procedurePath: { CatalogRoute.procedure.path($0) })
         let ecosystem = EcosystemModule(
             database: components.database, renderer: components.renderer,

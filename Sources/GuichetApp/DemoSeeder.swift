@@ -17,7 +17,7 @@ package enum DemoSeeder {
         let demo = try CatalogDocument.merged(CatalogResources.demoFiles.map { try CatalogCodec.decode(Data(contentsOf: $0), format: .yaml) })
         let summary = try await repository.importDocument(demo, actor: "system:demo")
         logger.info("demo catalogue loaded", metadata: ["created": "\(summary.created)"])
-        try await CentresModule.seedDemo(database: database, catalog: CatalogLookupService(database: database.db), logger: logger)
+        try await CentresModule.seedDemo(database: database, catalog: CatalogLookupService(database: database), logger: logger)
         if let servicePublicDirectory {
             // The demo is already committed: a dataset that cannot be read must not keep the site from starting.
             do {
