@@ -53,30 +53,9 @@ package enum SolutionCSV {
         package var rejected: [RowResult] { rows.filter { $0.solution == nil } }
     }
 
-    /// "Maturité" → "maturite", "Thematic areas" → "thematic_areas": no case, no accents, `_` between words.
-    static func fold(_ header: String) -> String {
-        let folded = header.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
-        return folded.split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }.joined(separator: "_")
-    }
-
     package static func read(_ data: Data) throws(CSVTable.Problem) -> Reading {
         let table = try CSVTable(data: data)
-        var columns: [Int: Column] = [:]
-        var warnings: [String] = []
-        for (index, header) in table.header.enumerated() {
-            let folded = fold(header)
-            if identifying.contains(folded) {
-                warnings.append("column \"\(header)\" identifies a person: dropped, never stored")
-            } else if let column = Column(rawValue: folded) ?? aliases[folded] {
-                if columns.values.contains(column) {
-                    warnings.append("column \"\(header)\" repeats \(column.rawValue): ignored")
-                } else {
-                    columns[index] = column
-                }
-            } else {
-                warnings.append("column \"\(header)\" is not known: ignored")
-            }
-        }
+        var (columns, warnings) = CSVHeaders.map(table.header, aliases: aliases, identifying: identifying)
         if !columns.values.contains(.name) { warnings.append("no \"name\" column: every row is rejected") }
         var seen: [String: Int] = [:]
         var results: [RowResult] = []

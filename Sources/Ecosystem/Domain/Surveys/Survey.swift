@@ -52,24 +52,9 @@ package enum SurveyCSV {
     ]
     static let areas: [String: SurveyResponse.Area] = ["urban": .urban, "urbain": .urban, "u": .urban, "rural": .rural, "r": .rural]
 
-    static func fold(_ text: String) -> String {
-        SolutionCSV.fold(text)
-    }
-
     package static func read(_ data: Data) throws(CSVTable.Problem) -> Reading {
         let table = try CSVTable(data: data)
-        var columns: [Int: Column] = [:]
-        var warnings: [String] = []
-        for (index, header) in table.header.enumerated() {
-            let folded = fold(header)
-            if identifying.contains(folded) {
-                warnings.append("column \"\(header)\" identifies a person: dropped, never stored")
-            } else if let column = Column(rawValue: folded) ?? aliases[folded] {
-                columns[index] = column
-            } else {
-                warnings.append("column \"\(header)\" is not known: ignored")
-            }
-        }
+        let (columns, warnings) = CSVHeaders.map(table.header, aliases: aliases, identifying: identifying)
         var responses: [SurveyResponse] = []
         var rejected: [String] = []
         for row in table.rows {
@@ -78,9 +63,9 @@ package enum SurveyCSV {
                 values[column] = row.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
             }
             var errors: [String] = []
-            let sex = sexes[fold(values[.sex] ?? "").replacingOccurrences(of: "_", with: " ")]
+            let sex = sexes[CSVHeaders.fold(values[.sex] ?? "").replacingOccurrences(of: "_", with: " ")]
             if sex == nil { errors.append("sex: \"\(values[.sex] ?? "")\" is not female, male or other") }
-            let area = areas[fold(values[.area] ?? "")]
+            let area = areas[CSVHeaders.fold(values[.area] ?? "")]
             if area == nil { errors.append("area: \"\(values[.area] ?? "")\" is not urban or rural") }
             let ageBand = values[.ageBand] ?? ""
             if ageBand.isEmpty { errors.append("age_band: empty") }
