@@ -121,7 +121,8 @@ package enum GuichetApplication {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: GzipMiddleware())
-        router.add(middleware: LanguageMiddleware(secureCookies: components.configuration.secureCookies))
+        router.add(middleware: LanguageMiddleware(
+                secureCookies: components.configuration.secureCookies, defaultCountry: components.configuration.defaultCountry))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
         router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
         let accounts = AccountsModule(service: components.accounts, renderer: components.renderer, configuration: components.configuration)

@@ -41,6 +41,9 @@ package struct AppConfiguration: Sendable {
     package var metricsToken: String?
     /// The flood limits of public forms (`GUICHET_LIMIT_…`).
     package var limits = PublicLimits()
+    /// The country this deployment serves first (`GUICHET_COUNTRY`, ISO 3166-1 alpha-2, e.g. `SN`): its procedures and
+    /// centres come first for whoever has not chosen another. Unset (the demo), the home page asks once.
+    package var defaultCountry: String?
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -92,6 +95,10 @@ package struct AppConfiguration: Sendable {
         if let token = environment["GUICHET_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else { throw ConfigurationError.invalid("GUICHET_METRICS_TOKEN", "(at least 16 characters)") }
             metricsToken = token
+        }
+        if let country = environment["GUICHET_COUNTRY"], !country.isEmpty {
+            guard let code = LanguageMiddleware.countryCode(country.uppercased()) else { throw ConfigurationError.invalid("GUICHET_COUNTRY", country) }
+            defaultCountry = code
         }
         try limits.apply(environment)
     }

@@ -6,6 +6,11 @@ package struct AppRequestContext: RequestContext {
     package var language: Language = .fr
     /// True when the language came from `?lang=`: links then carry it on.
     package var languageInQuery = false
+    /// The country whose procedures and centres come first (ISO 3166-1 alpha-2): the person's choice, remembered in the
+    /// `country` cookie, else the deployment's default (`GUICHET_COUNTRY`); nil when neither says.
+    package var country: String?
+    /// True when `country` is the person's own choice (the cookie), not the deployment's default.
+    package var countryChosen = false
     /// Set by the session or bearer-token middleware when the request is authenticated.
     package var principal: Principal?
     /// The CSRF token of the session (or of the anonymous form cookie) that forms must echo back in `_csrf`.

@@ -4,12 +4,21 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Chooses the language of the request and remembers an explicit `?lang=` choice in a cookie.
+/// Chooses the language of the request and remembers an explicit `?lang=` choice in a cookie; reads the person's
+/// country from its cookie (set by the country chooser) or the deployment's default.
 package struct LanguageMiddleware: RouterMiddleware {
     let secureCookies: Bool
+    let defaultCountry: String?
 
-    package init(secureCookies: Bool) {
+    package init(secureCookies: Bool, defaultCountry: String? = nil) {
         self.secureCookies = secureCookies
+        self.defaultCountry = defaultCountry
+    }
+
+    /// The cookie's value when it is a well-formed country code (two ASCII capitals), else nil.
+    package static func countryCode(_ value: String?) -> String? {
+        guard let value, value.utf8.count == 2, value.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
+        return value
     }
 
     package func handle(
@@ -20,6 +29,12 @@ package struct LanguageMiddleware: RouterMiddleware {
         let cookie = request.cookies["lang"]?.value
         context.language = Language.negotiate(query: query, cookie: cookie, acceptLanguage: request.headers[.acceptLanguage])
         context.languageInQuery = query.flatMap { Language(rawValue: $0.lowercased()) } != nil
+        if let chosen = Self.countryCode(request.cookies["country"]?.value) {
+            context.country = chosen
+            context.countryChosen = true
+        } else {
+            context.country = defaultCountry
+        }
         var response = try await next(request, context)
         if context.languageInQuery, cookie != context.language.rawValue, !request.uri.path.hasPrefix(CorePaths.apiPrefix) {
             response.setCookie(

@@ -70,17 +70,17 @@ package final class ResponseCache: @unchecked Sendable {
     }
 
     /// The key of a canonical request.
-    package static func key(_ request: Request, language: String, languageInQuery: Bool) -> String {
-        "\(language)|\(languageInQuery)|\(request.uri.path)?\(request.uri.query ?? "")"
+    package static func key(_ request: Request, language: String, languageInQuery: Bool, country: String? = nil) -> String {
+        "\(language)|\(languageInQuery)|\(country ?? "-")|\(request.uri.path)?\(request.uri.query ?? "")"
     }
 
     /// The cached response for the request, or the one `make` builds from its canonical form (kept when it is a 200).
     package func response(
-        request original: Request, language: String, languageInQuery: Bool, make: (Request) async throws -> Response
+        request original: Request, language: String, languageInQuery: Bool, country: String? = nil, make: (Request) async throws -> Response
     ) async throws -> Response {
         let request = Self.canonical(original)
         guard enabled else { return try await make(request) }
-        let key = Self.key(request, language: language, languageInQuery: languageInQuery)
+        let key = Self.key(request, language: language, languageInQuery: languageInQuery, country: country)
         guard key.utf8.count <= Self.maxKeyLength else { return try await make(request) }
         return try await response(key: key, request: request) { try await make(request) }
     }

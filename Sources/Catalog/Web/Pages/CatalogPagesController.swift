@@ -23,7 +23,8 @@ struct CatalogPagesController: Sendable {
 
     /// Pages depend only on the catalogue, the language and the address: rendered once per catalogue change.
     func cached(_ request: Request, _ context: AppRequestContext, _ make: (Request) async throws -> Response) async throws -> Response {
-        try await cache.response(request: request, language: context.language.rawValue, languageInQuery: context.languageInQuery, make: make)
+        try await cache.response(
+            request: request, language: context.language.rawValue, languageInQuery: context.languageInQuery, country: context.country, make: make)
     }
 
     func format(_ context: AppRequestContext) -> CatalogFormatter {
