@@ -42,13 +42,13 @@ package struct ApplicationsModule: Sendable {
     /// `users`: Accounts' directory of back-office users (agents to assign work to, names in histories).
     package init(
         database: DatabaseService, keys: ApplicationKeys, renderer: Renderer, users: any UserDirectory, settings: Settings,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(), contentChanges: any PublishedContentChanges = NoPublishedContentChanges()
     ) {
         self.settings = settings
         self.keys = keys
         self.renderer = renderer
         let store = ApplicationStore(database: database, clock: clock)
-        let forms = FormStore(database: database, cache: FormCache())
+        let forms = FormStore(database: database, cache: FormCache(), changes: contentChanges)
         let files = FileStore(dataDirectory: settings.dataDirectory)
         let catalog = CatalogRepository(database: database.db)
         let documents = Documents(database: database, keys: keys, catalog: catalog)
@@ -79,12 +79,16 @@ package struct ApplicationsModule: Sendable {
 
     package static var migrations: [any Migration] { ApplicationsMigrations.all }
     package static var menu: [MenuEntry] { ApplicationsMenu.entries }
+    /// Where the home page leads for this feature.
+    package static var destinations: [Destination] { ApplicationsDestinations.all }
     package static var resources: URL { ApplicationsResources.directory }
     /// The API's routes as the OpenAPI document writes them.
     package static var apiRoutes: [(method: String, path: String)] { ApplicationsAPIController.routes }
 
     /// For the centres' console: "file an application for this visitor".
     package var visitorActions: any VisitorActionSource { AssistedApplicationAction() }
+    /// For the procedure page: "apply online" when a form is published, and "follow an application".
+    package var procedureActions: any ProcedureActionSource { ApplyOnlineAction(forms: forms) }
     /// Applications filed per procedure, for the ecosystem's ranking.
     package var measures: any ProcedureMeasureSource { ApplicationMeasures(store: store, forms: forms) }
 }

@@ -18,6 +18,7 @@ package struct CatalogModule: Sendable {
     package let lookup: any CatalogLookup
 
     let pages: CatalogPagesController
+    let countries: CountryController
     let api: CatalogAPIController
     let editorAPI: EditorAPIController
     let procedureEditor: ProcedureEditorController
@@ -27,7 +28,8 @@ package struct CatalogModule: Sendable {
     /// `openAPIFragments`: other features' parts of the OpenAPI document (`paths` and `components.schemas`), merged in.
     package init(
         database: DatabaseService, renderer: Renderer, cache: ResponseCache, views: ViewCounter, maxPageSize: Int, openAPIFragments: [URL] = [],
-        actionSources: [any ProcedureActionSource] = []
+        actionSources: [any ProcedureActionSource] = [], destinations: [Destination] = [], secureCookies: Bool = false,
+        clock: any WallClock = SystemClock()
     ) throws {
         let repository = CatalogRepository(service: database, changes: cache.generation)
         let editor = ProcedureEditor(repository: repository)
@@ -38,7 +40,13 @@ package struct CatalogModule: Sendable {
         lookup = CatalogLookupService(repository: repository)
         let procedurePages = ProcedurePageBuilder(repository: repository, reference: reference, actionSources: actionSources)
         pages = CatalogPagesController(
-            renderer: renderer, repository: repository, reference: reference, views: views, cache: cache, procedurePages: procedurePages)
+            renderer: renderer, repository: repository, reference: reference, views: views, cache: cache, procedurePages: procedurePages,
+            destinations: destinations + [
+                Destination(
+                    kind: "api", label: "catalog.destination.api", detail: "catalog.destination.api_detail", href: CatalogRoute.apiOpenAPI.path())
+            ],
+            clock: clock)
+        countries = CountryController(renderer: renderer, repository: repository, reference: reference, secureCookies: secureCookies)
         let openAPI = try OpenAPIDocument.merged(base: Self.resources.appendingPathComponent("openapi.json"), fragments: openAPIFragments)
         api = CatalogAPIController(
             repository: repository, reference: reference, cache: cache, maxPageSize: maxPageSize, openAPI: ByteBuffer(bytes: openAPI))
@@ -51,6 +59,7 @@ package struct CatalogModule: Sendable {
 
     package func addRoutes(to router: Router<AppRequestContext>) throws {
         pages.addRoutes(to: router)
+        countries.addRoutes(to: router)
         api.addRoutes(to: router)
         editorAPI.addRoutes(to: router)
         procedureEditor.addRoutes(to: router)
@@ -58,7 +67,9 @@ package struct CatalogModule: Sendable {
         referenceEditor.addRoutes(to: router)
     }
 
-    package static var migrations: [any Migration] { [CreateCatalogTables(), CreateCatalogState(), CreateEditingTables()] }
+    package static var migrations: [any Migration] {
+        [CreateCatalogTables(), CreateCatalogState(), CreateEditingTables(), CreateSearchVocabulary(), AddProcedureReviewed()]
+    }
 
     /// The back office's entries of the catalogue.
     package static var menu: [MenuEntry] {

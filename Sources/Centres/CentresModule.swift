@@ -24,28 +24,36 @@ package struct CentresModule: Sendable {
     let clock: any WallClock
     let visitorActions: [any VisitorActionSource]
     let procedurePath: @Sendable (String) -> String
+    /// Other features' offers about a procedure (applying online), linked from the centre's page.
+    let procedureActions: [any ProcedureActionSource]
     let screenStylesheet: ScreenStylesheet
+    /// Whether the demo's simulated rows count (only in the demo).
+    let simulatedRows: SimulatedRows
 
     package init(
         database: DatabaseService, renderer: Renderer, limits: PublicLimits = PublicLimits(), clock: any WallClock = SystemClock(),
-        catalog: any CatalogLookup, visitorActions: [any VisitorActionSource] = [], procedurePath: @escaping @Sendable (String) -> String
+        catalog: any CatalogLookup, visitorActions: [any VisitorActionSource] = [], procedurePath: @escaping @Sendable (String) -> String,
+        procedureActions: [any ProcedureActionSource] = [], contentChanges: any PublishedContentChanges = NoPublishedContentChanges(),
+        simulatedRows: SimulatedRows = .excluded
     ) throws {
         let directory = DirectoryRepository(database: database.db)
         let queue = QueueService(database: database, directory: directory, clock: clock)
         self.directory = directory
-        self.importer = DirectoryImporter(database: database, catalog: catalog)
+        self.importer = DirectoryImporter(database: database, catalog: catalog, changes: contentChanges)
         self.queue = queue
         self.appointments = AppointmentService(database: database, directory: directory, queue: queue, clock: clock)
         self.feedback = FeedbackService(database: database, directory: directory, clock: clock)
         self.flood = FloodGuard(database: database, limits: limits, clock: clock)
-        self.estimator = WaitEstimator(database: database.db, clock: clock)
-        self.results = ResultsService(database: database.db)
-        self.dashboard = DashboardService(database: database.db)
+        self.estimator = WaitEstimator(database: database.db, clock: clock, simulated: simulatedRows)
+        self.results = ResultsService(database: database.db, simulated: simulatedRows)
+        self.dashboard = DashboardService(database: database.db, simulated: simulatedRows)
+        self.simulatedRows = simulatedRows
         self.commitments = CommitmentsService(database: database, directory: directory, clock: clock)
         self.renderer = renderer
         self.clock = clock
         self.visitorActions = visitorActions
         self.procedurePath = procedurePath
+        self.procedureActions = procedureActions
         self.screenStylesheet = try ScreenStylesheet(file: Self.resources.appendingPathComponent("Public/centres.css"))
     }
 
@@ -56,7 +64,8 @@ package struct CentresModule: Sendable {
             renderer: renderer, directory: directory, queue: queue, estimator: estimator, feedback: feedback, flood: flood, serviceLines: lines,
             screenStylesheet: screenStylesheet, clock: clock)
         DirectoryPagesController(
-            renderer: renderer, directory: directory, results: results, serviceLines: lines, screenStylesheet: screenStylesheet, clock: clock
+            renderer: renderer, directory: directory, results: results, serviceLines: lines, screenStylesheet: screenStylesheet, clock: clock,
+            procedureActions: procedureActions
         ).addRoutes(to: router)
         tickets.addRoutes(to: router)
         FeedbackPagesController(
@@ -71,13 +80,23 @@ package struct CentresModule: Sendable {
         CentresAPIController(directory: directory, queue: queue, estimator: estimator, flood: flood, clock: clock).addRoutes(to: router)
     }
 
+    /// For the procedure page: the centres offering it, with hours, open now, today's wait and links for that service.
+    package var whereToGo: any ProcedureActionSource {
+        WhereToGoAction(directory: directory, queue: queue, estimator: estimator, localizer: renderer.localizer, clock: clock)
+    }
+
     /// What the centres measure of each catalogue procedure, for the ecosystem's ranking.
-    package var measures: any ProcedureMeasureSource { TicketMeasures(sql: directory.sql) }
+    package var measures: any ProcedureMeasureSource { TicketMeasures(sql: directory.sql, simulated: simulatedRows) }
 
     /// The API's routes as the OpenAPI document writes them (`CentresAPIController.routes` is the same list).
     package static var apiRoutes: [(method: String, path: String)] { CentresRoute.apiRoutes }
 
-    package static var migrations: [any Migration] { [CreateCentresTables(), CreateAppointments(), AddCommitmentLabels()] }
+    package static var migrations: [any Migration] {
+        [CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags()]
+    }
+
+    /// Where the home page leads for this feature.
+    package static var destinations: [Destination] { CentresDestinations.all }
 
     /// The console's and the commitments' places in the back office's menu.
     package static var menu: [MenuEntry] {

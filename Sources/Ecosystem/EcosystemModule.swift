@@ -47,6 +47,9 @@ package struct EcosystemModule: Sendable {
     /// The JSON routes, as the OpenAPI document writes them.
     package static var apiRoutes: [(method: String, path: String)] { EcosystemRoute.api }
 
+    /// Where the home page leads for this feature.
+    package static var destinations: [Destination] { EcosystemDestinations.all }
+
     /// The ecosystem's entries in the back office's menu.
     package static var menu: [MenuEntry] {
         [

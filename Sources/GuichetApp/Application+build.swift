@@ -67,8 +67,18 @@ package enum GuichetApplication {
                 database: database, configuration: configuration, catalog: CatalogLookupService(database: database))
             let keys = try await ApplicationKeys.load(dataDirectory: configuration.dataDirectory, database: database.db)
             var demoCredentials: [DemoUsers.Credential] = []
+            // The demo may run on a clock set to a weekday morning (`GUICHET_DEMO_CLOCK`), so that its centres are open.
+            let clock: any WallClock =
+                configuration.demo ? configuration.demoClock.map { ShiftedClock(startingAt: $0) } ?? SystemClock() : SystemClock()
             if configuration.demo {
                 try await DemoSeeder.seedIfEmpty(database: database, servicePublicDirectory: configuration.servicePublicDirectory, logger: logger)
+                let started = Date()
+                let simulated = try await CentresSimulation.run(database: database, now: clock.now)
+                if simulated.tickets > 0 {
+                    logger.info(
+                        "demo history simulated",
+                        metadata: ["rows": "\(simulated)", "seconds": "\(Date().timeIntervalSince(started).clampedInt(.towardZero))"])
+                }
                 demoCredentials = try await DemoUsers.createIfNone(accounts: accounts)
             }
             let siteSecret = try SiteSecret.load(dataDirectory: configuration.dataDirectory)
@@ -81,20 +91,26 @@ package enum GuichetApplication {
                 resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath,
                 adminStylesheetPath: adminStylesheet.versionedPath)
             renderer.menu = menu
+            renderer.simulatedData = configuration.demo ? try await CentresSimulation.hasRun(database: database) : false
+            // The country chooser of every page; the catalogue keeps its names current.
+            renderer.countries = CountrySwitcher(chooserPath: CatalogRoute.country.path())
+            let generation = ContentGeneration()
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
                 settings: .init(
                     dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes,
                     maxApplicationBytes: configuration.maxApplicationBytes,
-                    secureCookies: configuration.secureCookies, publicURL: configuration.publicURL))
+                    secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
+                contentChanges: CatalogContentChanges(database: database, generation: generation))
             if configuration.demo { try await ApplicationsDemo.seed(service: applications) }
-            let generation = ContentGeneration()
             generation.update(to: try await CatalogRepository(database: database.db).generation())
-            return AppComponents(
+            var components = AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet,
                 cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
                 applications: applications, siteSecret: siteSecret, demoCredentials: demoCredentials)
+            components.clock = clock
+            return components
         } catch {
             await database.shutdown()
             throw error
@@ -121,7 +137,8 @@ package enum GuichetApplication {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: GzipMiddleware())
-        router.add(middleware: LanguageMiddleware(
+        router.add(
+            middleware: LanguageMiddleware(
                 secureCookies: components.configuration.secureCookies, defaultCountry: components.configuration.defaultCountry))
         router.add(middleware: ErrorMiddleware(renderer: components.renderer))
         router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable))
@@ -140,7 +157,9 @@ package enum GuichetApplication {
         let centres = try CentresModule(
             database: components.database, renderer: components.renderer, limits: components.configuration.limits, clock: components.clock,
             catalog: CatalogLookupService(database: components.database), visitorActions: [components.applications.visitorActions],
-            procedurePath: { CatalogRoute.procedure.path($0) })
+            procedurePath: { CatalogRoute.procedure.path($0) }, procedureActions: [components.applications.procedureActions],
+            contentChanges: CatalogContentChanges(database: components.database, generation: components.cache.generation),
+            simulatedRows: SimulatedRows(included: components.configuration.demo))
         let ecosystem = EcosystemModule(
             database: components.database, renderer: components.renderer,
             measures: [centres.measures, ApplicationMeasures(database: components.database)]
@@ -148,7 +167,9 @@ package enum GuichetApplication {
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
             maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI],
-            actionSources: [ecosystem.procedureActions])
+            actionSources: [components.applications.procedureActions, centres.whereToGo, ecosystem.procedureActions],
+            destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations,
+            secureCookies: components.configuration.secureCookies, clock: components.clock)
         try catalog.addRoutes(to: router)
         try accounts.addRoutes(to: router)
         try centres.addRoutes(to: router)

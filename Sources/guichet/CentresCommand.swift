@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Centres
 import Foundation
+import GuichetCore
 
 struct CentresCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +17,12 @@ struct CentresCommand: AsyncParsableCommand {
         func run() async throws {
             let document = CentresDocument.merged(try files.map { try CentresDocument.decode(file: URL(fileURLWithPath: $0)) })
             let summary = try await withDatabase(database) { database in
-                try await DirectoryImporter(database: database, catalog: CatalogLookupService(database: database.db))
-                    .importDocument(document, actor: "cli:\(NSUserName())")
+                // The running servers' cached procedure pages show the centres: they learn of the change by the catalogue's generation.
+                try await DirectoryImporter(
+                    database: database, catalog: CatalogLookupService(database: database.db),
+                    changes: CatalogContentChanges(database: database, generation: ContentGeneration())
+                )
+                .importDocument(document, actor: "cli:\(NSUserName())")
             }
             print("created \(summary.created), updated \(summary.updated)")
         }

@@ -75,8 +75,12 @@ import Testing
         input["reason"] = "renewal"
         let renewal = AnswerValidator.validate(page: page, input: input, previous: [:])
         #expect(renewal.errors.map(\.field) == ["previous_number"])
-        // Files depend on the answers too: a first card needs the nationality certificate, a renewal does not.
-        #expect(AnswerValidator.missing(definition, answers: first.answers, files: ["birth_extract"]) == ["nationality_certificate"])
+        // Files depend on the answers too: a lost card needs the certificate of loss, a first card or a renewal does not. The
+        // nationality certificate is offered to a first card but not required (only when nationality is in doubt).
+        #expect(AnswerValidator.missing(definition, answers: first.answers, files: ["birth_extract"]).isEmpty)
+        input["reason"] = "loss"
+        let loss = AnswerValidator.validate(page: page, input: input, previous: [:])
+        #expect(AnswerValidator.missing(definition, answers: loss.answers, files: ["birth_extract"]) == ["loss_certificate"])
         #expect(
             AnswerValidator.missing(definition, answers: renewal.answers.merging(["previous_number": "AB12345"]) { $1 }, files: ["birth_extract"])
                 .isEmpty)

@@ -30,25 +30,19 @@ import Testing
         }
     }
 
-    func firstMostViewed(_ html: String) -> String? {
-        guard let section = html.range(of: "Démarches les plus consultées") else { return nil }
-        return html[section.upperBound...].firstMatch(of: /href="\/procedures\/([a-z0-9-]+)/).map { String($0.1) }
-    }
-
+    /// Views are counted for the ranking of what to show first (the home page lists each country's configured most
+    /// requested procedures until measured use ranks them).
     @Test func pageViewsFeedMostViewed() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
             let repository = CatalogRepository(database: components.database.db)
             let candidates = try await repository.procedures(.init(country: "CG"), limit: 50, offset: 0).items
-            let before = try await client.execute(uri: "/", method: .get) { firstMostViewed($0.text) }
+            let before = try await repository.mostViewed(limit: 1).first?.id
             let target = try #require(candidates.last { $0.id != before })
             for _ in 0..<3 {
                 try await client.execute(uri: "/procedures/\(target.id)", method: .get) { #expect($0.status == .ok) }
             }
             await components.views.flush()
             #expect(try await repository.mostViewed(limit: 1).first?.id == target.id)
-            try await client.execute(uri: "/", method: .get) { response in
-                #expect(firstMostViewed(response.text) == target.id)
-            }
         }
     }
 }

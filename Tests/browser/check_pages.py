@@ -71,15 +71,21 @@ def with_language(url, lang):
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
-def fetch(url, cookie=None):
+def fetch(url, cookie=None, status=200):
     """The bytes a client gets without compression: a fresh request, with no cookie (the URL alone sets English),
-    or, for back-office pages, with the signed-in browser's session cookie."""
+    or, for back-office pages, with the signed-in browser's session cookie. `status`: the answer expected (a page
+    that says "not found" is checked like any other)."""
     headers = {"Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": "identity"}
     if cookie:
         headers["Cookie"] = cookie
     request = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        if error.code != status:
+            raise
+        return error.read()
 
 
 class Head(HTMLParser):
@@ -135,7 +141,7 @@ class Report:
         self.failures.append(f"{where}: {message}")
 
 
-def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes, cookie=None):
+def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes, cookie=None, status=200):
     where = f"[{lang}] {name} {url}"
     if driver.current_url != url:
         driver.get(url)
@@ -172,7 +178,7 @@ def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes, cook
 
     # What a client downloads.
     try:
-        html = fetch(url, cookie)
+        html = fetch(url, cookie, status)
     except (urllib.error.URLError, OSError) as error:
         report.fail(where, f"fetching the page's bytes failed: {error}")
         return version

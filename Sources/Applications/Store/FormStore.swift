@@ -10,10 +10,13 @@ import SQLKit
 package struct FormStore: Sendable {
     let database: DatabaseService
     let cache: FormCache?
+    /// A published form changes the procedure's cached page ("apply online"): told in the same transaction.
+    let changes: any PublishedContentChanges
 
-    package init(database: DatabaseService, cache: FormCache? = nil) {
+    package init(database: DatabaseService, cache: FormCache? = nil, changes: any PublishedContentChanges = NoPublishedContentChanges()) {
         self.database = database
         self.cache = cache
+        self.changes = changes
     }
 
     static let columns = ["id", "procedure_id", "number", "procedure_version", "data", "created_by", "created_at"]
@@ -67,7 +70,7 @@ package struct FormStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = String(decoding: try encoder.encode(definition), as: UTF8.self)
-        return try await database.writeTransaction { db in
+        let stored = try await database.writeTransaction { db in
             let sql = db.sql
             let last = try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
                 .where("procedure_id", .equal, procedure.id).orderBy("number", .descending).first().map(Self.decode)
@@ -80,12 +83,15 @@ package struct FormStore: Sendable {
                 origin.entry(
                     last == nil ? "form.created" : "form.updated", entity: "form", id: procedure.id,
                     summary: "version \(number), procedure version \(procedure.version), \(definition.fields.count) fields"), on: db)
+            try await changes.markChanged(on: db)
             guard
                 let stored = try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
                     .where("procedure_id", .equal, procedure.id).where("number", .equal, number).first().map(Self.decode)
             else { throw AppError(.internalServerError, code: "internal") }
             return stored
         }
+        await changes.refresh()
+        return stored
     }
 }
 

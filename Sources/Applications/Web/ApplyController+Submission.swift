@@ -127,7 +127,7 @@ extension ApplyController {
         let procedure = try await procedure(record.procedureId)
         let model = ConfirmationPage(
             procedure: v.text(procedure.title), reference: reference, pin: keys.pin(for: record.id), status: v.status(record.status),
-            due: record.dueAt.map { v.day($0) }, trackHref: v.link(ApplicationsRoute.track.path()),
+            due: record.dueAt.map { v.day($0) }, trackHref: v.link(ApplicationsRoute.track.path(), [("reference", reference)]),
             documentHref: record.status == .documentIssued ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
             assisted: record.channel == .assisted,
             resubmitted: try await store.events(record.id).contains { $0.action == "resubmitted" })

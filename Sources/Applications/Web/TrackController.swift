@@ -34,6 +34,7 @@ package struct TrackController: Sendable {
         router.post(ApplicationsRoute.track, use: track)
         router.post(ApplicationsRoute.trackCorrect, use: correct)
         router.get(ApplicationsRoute.document, use: document)
+        router.post(ApplicationsRoute.document, use: trackedDocument)
         router.get(ApplicationsRoute.verifyForm, use: verifyForm)
         router.get(ApplicationsRoute.keys, use: publicKeys)
         router.get(ApplicationsRoute.verify, use: verify)
@@ -48,12 +49,19 @@ package struct TrackController: Sendable {
         let errorField: String?
     }
 
+    /// The form, its reference filled in when the confirmation page links here (`?reference=`; never the PIN).
     @Sendable func trackForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let v = PageContext(applications: context, renderer.localizer)
+        let reference = Self.referenceField(request.uri.queryParameters.get("reference"))
         return try renderer.page(
             "applications-track", title: v.t("track.title"),
-            page: TrackForm(action: v.link(ApplicationsRoute.track.path()), reference: "", error: nil, errorField: nil),
+            page: TrackForm(action: v.link(ApplicationsRoute.track.path()), reference: reference, error: nil, errorField: nil),
             request: request, context: context)
+    }
+
+    /// A reference as people type it (letters, digits, dashes), at most 20 characters; anything else is left out.
+    static func referenceField(_ value: String?) -> String {
+        String((value ?? "").uppercased().filter { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }.prefix(20))
     }
 
     struct HistoryRow {
@@ -78,7 +86,10 @@ package struct TrackController: Sendable {
         let correctAction: String
         let pin: String
         let documentHref: String?
+        /// The document is opened by posting the reference and PIN again (this browser may not be the one that applied).
+        let documentAction: String?
         let verifyHref: String?
+        let verifyCode: String?
     }
 
     @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -123,7 +134,8 @@ package struct TrackController: Sendable {
             note: record.status == .actionRequired ? record.requested?.note : nil, correct: record.status == .actionRequired,
             correctAction: v.link(ApplicationsRoute.trackCorrect.path()), pin: pin,
             documentHref: documentCode != nil ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
-            verifyHref: documentCode.map { v.link(ApplicationsRoute.verify.path($0)) })
+            documentAction: documentCode != nil ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
+            verifyHref: documentCode.map { v.link(ApplicationsRoute.verify.path($0)) }, verifyCode: documentCode)
     }
 
     /// Reference and PIN again, then this browser becomes the application's owner and goes to the first page to fix.
@@ -160,6 +172,8 @@ package struct TrackController: Sendable {
         let keyId: String
         let revoked: Bool
         let printNote: String
+        /// The verification page of this document, as a link (the printed address is `verifyURL`).
+        var verifyHref: String? = nil
     }
 
     struct PrintedRow {
@@ -177,12 +191,25 @@ package struct TrackController: Sendable {
     }
 
     @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let v = PageContext(applications: context, renderer.localizer)
         let record = try await apply.owned(request, context)
+        return try await renderDocument(record, request, context)
+    }
+
+    /// From the tracking page, in any browser: the reference and PIN again (counted like any tracking try).
+    @Sendable func trackedDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let record = try await tracking.track(
+            reference: context.postForm["reference"] ?? "", pin: context.postForm["pin"] ?? "", address: context.clientAddress)
+        guard record.id == (try context.applicationsId()) else { throw AppError.notFound("document_not_found") }
+        return try await renderDocument(record, request, context)
+    }
+
+    func renderDocument(_ record: ApplicationRecord, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let v = PageContext(applications: context, renderer.localizer)
         guard let document = try await store.document(applicationId: record.id) else { throw AppError.notFound("document_not_found") }
+        var model = documentPage(document, v, host: host(request))
+        model.verifyHref = v.link(ApplicationsRoute.verify.path(document.code))
         var response = try renderer.page(
-            "applications-document", title: v.text(document.payload.title), page: documentPage(document, v, host: host(request)), request: request,
-            context: context)
+            "applications-document", title: v.text(document.payload.title), page: model, request: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -201,7 +228,8 @@ package struct TrackController: Sendable {
         let invalid: Bool
         let unknown: Bool
         let revokedAt: String?
-        let title: String?
+        /// The document's title (not `title`: for an unknown code Mustache would find the page's own title instead).
+        let documentTitle: String?
         let issuer: String?
         let reference: String?
         let issued: String?
@@ -245,7 +273,7 @@ package struct TrackController: Sendable {
             valid: result?.status == "valid",
             revoked: result?.status == "revoked", invalid: result?.status == "invalid", unknown: result?.status == "unknown",
             revokedAt: revokedAt.map { v.day($0) },
-            title: payload.map { v.text($0.title) }, issuer: payload.map { v.text($0.issuerName) }, reference: payload?.reference,
+            documentTitle: payload.map { v.text($0.title) }, issuer: payload.map { v.text($0.issuerName) }, reference: payload?.reference,
             issued: payload.map { v.day($0.issuedAt) }, validUntil: payload?.validUntil,
             fields: payload?.fields.map { PrintedRow(label: v.text($0.label), value: $0.value) } ?? [], keysHref: ApplicationsRoute.apiKeys.path())
     }

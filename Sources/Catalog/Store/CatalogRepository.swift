@@ -15,17 +15,21 @@ package struct CatalogRepository: Sendable {
     private let connection: Connection
     /// Told at once when this process changes the catalogue (other processes poll `catalog_state`).
     package let changes: ContentGeneration?
+    /// The index's words, read again when the catalogue changes (every search when no generation is kept).
+    let vocabulary: SearchVocabulary
 
     /// On one connection (the CLI, tests, another feature's transaction).
     package init(database: any Database, changes: ContentGeneration? = nil) {
         self.connection = .fixed(database)
         self.changes = changes
+        self.vocabulary = SearchVocabulary(generation: changes)
     }
 
     /// On the server's database, built once by `CatalogModule`.
     package init(service: DatabaseService, changes: ContentGeneration? = nil) {
         self.connection = .service(service)
         self.changes = changes
+        self.vocabulary = SearchVocabulary(generation: changes)
     }
 
     package var database: any Database {
@@ -107,6 +111,7 @@ package struct CatalogRepository: Sendable {
                     $0.status = procedure.status.rawValue
                     $0.version = procedure.version
                     $0.titleFr = procedure.title.fr
+                    $0.reviewed = procedure.lastReviewed != nil
                     $0.updatedAt = now
                     if $0.$views.value == nil { $0.views = 0 }
                 }
@@ -253,11 +258,14 @@ package struct CatalogRepository: Sendable {
         package var country: String?
         package var category: String?
         package var institution: String?
+        /// Not a filter: this country's procedures come first (the person's country).
+        package var preferredCountry: String?
 
-        package init(country: String? = nil, category: String? = nil, institution: String? = nil) {
+        package init(country: String? = nil, category: String? = nil, institution: String? = nil, preferredCountry: String? = nil) {
             self.country = country
             self.category = category
             self.institution = institution
+            self.preferredCountry = preferredCountry
         }
     }
 
@@ -267,7 +275,7 @@ package struct CatalogRepository: Sendable {
         return Page(items: try await procedures(ids: page.items), total: page.total, offset: offset, limit: limit)
     }
 
-    /// The ids of a page of published procedures, filtered, in title order.
+    /// The ids of a page of published procedures, filtered, the preferred country's first, then in title order.
     package func procedureIds(_ filter: ProcedureFilter, limit: Int, offset: Int) async throws -> Page<String> {
         var conditions: [SQLQueryString] = ["p.status = 'published'"]
         if let country = filter.country { conditions.append("p.country = \(bind: country)") }
@@ -279,9 +287,10 @@ package struct CatalogRepository: Sendable {
         }
         let whereClause = conditions.dropFirst().reduce(conditions[0]) { result, next in result + " AND " + next }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM procedures p WHERE \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
+        let first: SQLQueryString = filter.preferredCountry.map { "CASE WHEN p.country = \(bind: $0) THEN 0 ELSE 1 END, " } ?? ""
         let ids = try await sql.raw(
             """
-            SELECT p.id AS id FROM procedures p WHERE \(whereClause) ORDER BY p.title_fr, p.id \
+            SELECT p.id AS id FROM procedures p WHERE \(whereClause) ORDER BY \(first)p.title_fr, p.id \
             LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
             """
         ).all(decodingColumn: "id", as: String.self)
@@ -320,15 +329,29 @@ package struct CatalogRepository: Sendable {
         )
     }
 
-    package func search(_ query: String, country: String?, limit: Int, offset: Int) async throws -> Page<Procedure> {
-        let hits = try await searchIds(query, country: country, limit: limit, offset: offset)
+    package func search(_ query: String, country: String?, preferredCountry: String? = nil, limit: Int, offset: Int) async throws
+        -> Page<Procedure>
+    {
+        let hits = try await searchIds(query, country: country, preferredCountry: preferredCountry, limit: limit, offset: offset)
         return Page(items: try await procedures(ids: hits.items), total: hits.total, offset: offset, limit: limit)
     }
 
     /// The ids of published procedures matching `query`, best first.
-    package func searchIds(_ query: String, country: String?, limit: Int, offset: Int) async throws -> Page<String> {
-        let hits = try await SearchIndex.search(query, country: country, limit: limit, offset: offset, on: database)
-        return Page(items: hits.ids, total: hits.total, offset: offset, limit: limit)
+    package func searchIds(_ query: String, country: String?, preferredCountry: String? = nil, limit: Int, offset: Int) async throws
+        -> Page<String>
+    {
+        try await find(query, country: country, preferredCountry: preferredCountry, limit: limit, offset: offset).hits
+    }
+
+    /// The ids of published procedures matching `query` (abbreviations and other wordings included, misspelt words
+    /// corrected), best first, and the query as searched when a word was corrected.
+    package func find(_ query: String, country: String?, preferredCountry: String? = nil, limit: Int, offset: Int) async throws
+        -> (hits: Page<String>, correction: String?)
+    {
+        let searched = try await vocabulary.query(query, on: database)
+        let hits = try await SearchIndex.search(
+            searched, country: country, preferredCountry: preferredCountry, limit: limit, offset: offset, on: database)
+        return (Page(items: hits.ids, total: hits.total, offset: offset, limit: limit), searched.correction)
     }
 
     /// Adds page views counted in memory since the last flush.

@@ -39,6 +39,8 @@ final class ProcedureRow: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Field(key: "title_fr") var titleFr: String
     @Field(key: "views") var views: Int
+    /// Written and checked by an editor (`lastReviewed`): ranks above imported fiches in search.
+    @Field(key: "reviewed") var reviewed: Bool
     @Field(key: "updated_at") var updatedAt: String
     @Field(key: "data") var data: String
     init() {}

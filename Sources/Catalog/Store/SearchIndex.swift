@@ -99,33 +99,48 @@ package enum SearchIndex {
         }
     }
 
-    /// Published procedures matching every term (each as a word prefix), best first; when no procedure has
-    /// them all, those matching any term, still best first.
-    static func search(_ query: String, country: String?, limit: Int, offset: Int, on database: any Database) async throws
-        -> (ids: [String], total: Int)
-    {
-        let terms = TextFolding.queryTerms(query)
-        guard !terms.isEmpty else { return ([], 0) }
+    /// Published procedures matching every term (each as a word prefix, or one of its other wordings), best first: the
+    /// person's country (`preferredCountry`) before the others, reviewed procedures above imported fiches as close to the
+    /// query. When no procedure has every term, those matching any term, still best first.
+    static func search(
+        _ query: SearchQuery, country: String?, preferredCountry: String? = nil, limit: Int, offset: Int, on database: any Database
+    ) async throws -> (ids: [String], total: Int) {
+        guard !query.terms.isEmpty else { return ([], 0) }
         for conjunction in [true, false] {
-            let result = try await run(terms: terms, all: conjunction, country: country, limit: limit, offset: offset, on: database)
-            if result.total > 0 || !conjunction || terms.count == 1 { return result }
+            let result = try await run(
+                query, all: conjunction, country: country, preferredCountry: preferredCountry, limit: limit, offset: offset, on: database)
+            if result.total > 0 || !conjunction || query.terms.count == 1 { return result }
         }
         return ([], 0)
     }
 
-    private static func run(terms: [String], all: Bool, country: String?, limit: Int, offset: Int, on database: any Database) async throws
-        -> (ids: [String], total: Int)
-    {
+    /// The FTS5 or tsquery expression: each term a group of its wordings, each wording its words' prefixes.
+    static func expression(_ query: SearchQuery, all: Bool, postgres: Bool) -> String {
+        let (and, or) = postgres ? (" & ", " | ") : (" AND ", " OR ")
+        let groups = query.terms.map { term in
+            let wordings = term.alternatives.map { words in
+                let prefixes = words.map { postgres ? "\($0):*" : "\"\($0)\"*" }
+                return prefixes.count == 1 ? prefixes[0] : "(" + prefixes.joined(separator: and) + ")"
+            }
+            return wordings.count == 1 ? wordings[0] : "(" + wordings.joined(separator: or) + ")"
+        }
+        return groups.joined(separator: all ? and : or)
+    }
+
+    private static func run(
+        _ query: SearchQuery, all: Bool, country: String?, preferredCountry: String?, limit: Int, offset: Int, on database: any Database
+    ) async throws -> (ids: [String], total: Int) {
         let sql = database.sql
         let countryFilter: SQLQueryString = country.map { "AND p.country = \(bind: $0)" } ?? ""
+        let first: SQLQueryString = preferredCountry.map { "CASE WHEN p.country = \(bind: $0) THEN 0 ELSE 1 END, " } ?? ""
         let matchFrom: SQLQueryString
         let rank: SQLQueryString
-        if isPostgres(database) {
-            let tsquery = terms.map { "\($0):*" }.joined(separator: all ? " & " : " | ")
-            matchFrom = "procedure_search s JOIN procedures p ON p.id = s.procedure_id WHERE s.document @@ to_tsquery('simple', \(bind: tsquery))"
-            rank = "CAST(ts_rank(s.document, to_tsquery('simple', \(bind: tsquery)), 1) AS DOUBLE PRECISION) * -1"
+        let postgres = isPostgres(database)
+        let match = expression(query, all: all, postgres: postgres)
+        if postgres {
+            matchFrom = "procedure_search s JOIN procedures p ON p.id = s.procedure_id WHERE s.document @@ to_tsquery('simple', \(bind: match))"
+            rank = "CAST(ts_rank(s.document, to_tsquery('simple', \(bind: match)), 1) AS DOUBLE PRECISION) * -1"
         } else {
-            let match = terms.map { "\"\($0)\"*" }.joined(separator: all ? " AND " : " OR ")
             matchFrom = "procedure_search s JOIN procedures p ON p.id = s.procedure_id WHERE procedure_search MATCH \(bind: match)"
             rank = "bm25(procedure_search, 0.0, 10.0, 6.0, 1.0)"
         }
@@ -133,10 +148,12 @@ package enum SearchIndex {
             try await sql.raw("SELECT COUNT(*) AS n FROM \(matchFrom) AND p.status = 'published' \(countryFilter)")
             .first(decodingColumn: "n", as: Int.self) ?? 0
         guard count > 0 else { return ([], 0) }
+        // Both ranks are negative, the best the lowest: a reviewed procedure counts twice as close.
         let rows = try await sql.raw(
             """
-            SELECT s.procedure_id AS procedure_id, \(rank) AS rank FROM \(matchFrom) AND p.status = 'published' \(countryFilter) \
-            ORDER BY rank ASC, p.views DESC, p.title_fr ASC LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+            SELECT s.procedure_id AS procedure_id, \(rank) * CASE WHEN p.reviewed THEN 2.0 ELSE 1.0 END AS rank \
+            FROM \(matchFrom) AND p.status = 'published' \(countryFilter) \
+            ORDER BY \(first)rank ASC, p.views DESC, p.title_fr ASC LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
             """
         ).all(decoding: Hit.self)
         return (rows.map(\.procedureId), count)

@@ -10,6 +10,9 @@ package enum CatalogRoute {
     package static let procedure = Route("/procedures/:id")
     package static let category = Route("/categories/:id")
     package static let institution = Route("/institutions/:id")
+    /// Where the person says which country they are in (remembered in a cookie, offered on every page).
+    package static let country = Route("/country")
+    package static let countryChoice = Route("/country/:code")
 
     // MARK: Read API
     package static let api = Route("/api/v1")

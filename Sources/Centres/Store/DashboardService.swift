@@ -6,9 +6,12 @@ import SQLKit
 /// The figures of a centre's day for its manager (`DayReport`), from its tickets and the feedback given that local day.
 package struct DashboardService: Sendable {
     let sql: any SQLDatabase
+    /// The demo's simulated rows count only in the demo.
+    let simulated: SimulatedRows
 
-    package init(database: any Database) {
+    package init(database: any Database, simulated: SimulatedRows = .excluded) {
         self.sql = database.sql
+        self.simulated = simulated
     }
 
     struct Row: Decodable {
@@ -34,7 +37,7 @@ package struct DashboardService: Sendable {
         var result = DayReport()
         let zone = centre.timeZone
         let rows = try await sql.select().columns("service_id", "status", "issued_at", "called_at", "started_at", "finished_at", "agent")
-            .from("centre_tickets").where("centre_id", .equal, centre.id).where("day", .equal, day)
+            .from("centre_tickets").where("centre_id", .equal, centre.id).where("day", .equal, day).filtering(simulated)
             .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         for ticket in rows.compactMap(\.times) { result.add(ticket, in: zone) }
         guard let parsed = InputParser.day(day),
@@ -44,7 +47,7 @@ package struct DashboardService: Sendable {
         struct Rating: Decodable { let rating: Int }
         let ratings = try await sql.select().column("rating").from("centre_feedback").where("centre_id", .equal, centre.id)
             .where("created_at", .greaterThanOrEqual, CentreClock.stamp(start)).where("created_at", .lessThan, CentreClock.stamp(end))
-            .all(decoding: Rating.self)
+            .filtering(simulated).all(decoding: Rating.self)
         result.count(ratings: ratings.map(\.rating))
         return result
     }

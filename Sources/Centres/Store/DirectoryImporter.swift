@@ -9,10 +9,13 @@ import SQLKit
 package struct DirectoryImporter: Sendable {
     let database: DatabaseService
     let catalog: any CatalogLookup
+    /// The centres offering a procedure are shown on its cached page: told in the same transaction.
+    let changes: any PublishedContentChanges
 
-    package init(database: DatabaseService, catalog: any CatalogLookup) {
+    package init(database: DatabaseService, catalog: any CatalogLookup, changes: any PublishedContentChanges = NoPublishedContentChanges()) {
         self.database = database
         self.catalog = catalog
+        self.changes = changes
     }
 
     package struct Summary: Equatable, Sendable {
@@ -23,7 +26,7 @@ package struct DirectoryImporter: Sendable {
     package func importDocument(_ document: CentresDocument, actor: String) async throws -> Summary {
         let resolved = try DirectoryValidation.validate(document)
         try await checkReferences(resolved)
-        return try await database.writeTransaction { db in
+        let summary = try await database.writeTransaction { db in
             let sql = db.sql
             var summary = Summary()
             for (position, item) in resolved.enumerated() {
@@ -76,8 +79,11 @@ package struct DirectoryImporter: Sendable {
                 try await AuditLog.append(
                     AuditEntry(actor: actor, action: "commitments.set", entity: "commitments", summary: "\(commitments.count) commitments"), on: db)
             }
+            try await changes.markChanged(on: db)
             return summary
         }
+        await changes.refresh()
+        return summary
     }
 
     /// Services and counters keep their ids (tickets refer to them): updated in place, new ones added.

@@ -6,9 +6,12 @@ import SQLKit
 /// "Nos engagements, nos résultats" (`MonthlyResult`): each month is counted in the centre's own time zone.
 package struct ResultsService: Sendable {
     let sql: any SQLDatabase
+    /// The demo's simulated rows count only in the demo.
+    let simulated: SimulatedRows
 
-    package init(database: any Database) {
+    package init(database: any Database, simulated: SimulatedRows = .excluded) {
         self.sql = database.sql
+        self.simulated = simulated
     }
 
     struct TicketRow: Decodable { let serviceId: String, issuedAt: String, calledAt: String?, status: String }
@@ -21,7 +24,7 @@ package struct ResultsService: Sendable {
         let end = CentreClock.stamp(bounds.end)
         let rows = try await sql.select().columns("service_id", "issued_at", "called_at", "status").from("centre_tickets")
             .where("centre_id", .equal, centre.id).where("issued_at", .greaterThanOrEqual, start).where("issued_at", .lessThan, end)
-            .all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .filtering(simulated).all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in rows {
             guard let issued = Timestamps.parse(row.issuedAt), let status = TicketStatus(rawValue: row.status) else { continue }
             result.count(
@@ -29,7 +32,7 @@ package struct ResultsService: Sendable {
                 waitMinutes: waitMinutes)
         }
         let ratings = try await sql.select().column("rating").from("centre_feedback").where("centre_id", .equal, centre.id)
-            .where("created_at", .greaterThanOrEqual, start).where("created_at", .lessThan, end).all(decoding: Rating.self)
+            .where("created_at", .greaterThanOrEqual, start).where("created_at", .lessThan, end).filtering(simulated).all(decoding: Rating.self)
         result.count(ratings: ratings.map(\.rating))
         return result
     }
@@ -42,8 +45,13 @@ package struct ResultsService: Sendable {
         var byCentre: [(Centre, MonthlyResult)] = []
         struct IdRow: Decodable { let centreId: String }
         let active = Set(
-            try await sql.raw("SELECT DISTINCT centre_id FROM centre_tickets UNION SELECT DISTINCT centre_id FROM centre_feedback")
-                .all(decoding: IdRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.centreId))
+            try await sql.raw(
+                """
+                SELECT DISTINCT centre_id FROM centre_tickets WHERE 1 = 1\(simulated.andExcluded) \
+                UNION SELECT DISTINCT centre_id FROM centre_feedback WHERE 1 = 1\(simulated.andExcluded)
+                """
+            )
+            .all(decoding: IdRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.centreId))
         for centre in centres where active.contains(centre.id) {
             let result = try await result(centre: centre, month: month, waitMinutes: waitMinutes)
             guard result.called > 0 || result.feedback > 0 else { continue }

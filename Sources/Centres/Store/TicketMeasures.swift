@@ -9,13 +9,16 @@ import SQLKit
 /// name no service, are not attributed to any procedure.
 package struct TicketMeasures: ProcedureMeasureSource {
     let sql: any SQLDatabase
+    /// The demo's simulated rows count only in the demo.
+    let simulated: SimulatedRows
 
-    package init(database: any Database) {
-        self.init(sql: database.sql)
+    package init(database: any Database, simulated: SimulatedRows = .excluded) {
+        self.init(sql: database.sql, simulated: simulated)
     }
 
-    init(sql: any SQLDatabase) {
+    init(sql: any SQLDatabase, simulated: SimulatedRows = .excluded) {
         self.sql = sql
+        self.simulated = simulated
     }
 
     package var measureKey: String { "measures.tickets" }
@@ -29,13 +32,13 @@ package struct TicketMeasures: ProcedureMeasureSource {
         let served = try await sql.raw(
             """
             SELECT service_id, COUNT(*) AS served FROM centre_tickets WHERE status = \(bind: TicketStatus.done.rawValue) \
-            AND finished_at >= \(bind: start) GROUP BY service_id
+            AND finished_at >= \(bind: start)\(simulated.andExcluded) GROUP BY service_id
             """
         ).all(decoding: ServedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         let rated = try await sql.raw(
             """
             SELECT service_id, COUNT(*) AS rated, SUM(CASE WHEN rating >= 3 THEN 1 ELSE 0 END) AS satisfied FROM centre_feedback \
-            WHERE service_id IS NOT NULL AND created_at >= \(bind: start) GROUP BY service_id
+            WHERE service_id IS NOT NULL AND created_at >= \(bind: start)\(simulated.andExcluded) GROUP BY service_id
             """
         ).all(decoding: RatedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         var byService: [String: ProcedureMeasure] = [:]

@@ -7,10 +7,13 @@ import SQLKit
 package struct WaitEstimator: Sendable {
     let sql: any SQLDatabase
     let clock: any WallClock
+    /// The demo's simulated rows count only in the demo.
+    let simulated: SimulatedRows
 
-    package init(database: any Database, clock: any WallClock = SystemClock()) {
+    package init(database: any Database, clock: any WallClock = SystemClock(), simulated: SimulatedRows = .excluded) {
         self.sql = database.sql
         self.clock = clock
+        self.simulated = simulated
     }
 
     struct SpanRow: Decodable { let start: String?, end: String? }
@@ -24,7 +27,8 @@ package struct WaitEstimator: Sendable {
         let since = CentreClock.stamp(now.addingTimeInterval(-WaitRules.serviceWindow))
         let rows = try await sql.select().column("started_at", as: "start").column("finished_at", as: "end").from("centre_tickets")
             .where("service_id", .equal, service).where("status", .equal, TicketStatus.done.rawValue).where("finished_at", .greaterThanOrEqual, since)
-            .where("started_at", .isNot, SQLLiteral.null).orderBy("finished_at", .descending).limit(WaitRules.sampleSize).all(decoding: SpanRow.self)
+            .where("started_at", .isNot, SQLLiteral.null).filtering(simulated).orderBy("finished_at", .descending).limit(WaitRules.sampleSize).all(
+                decoding: SpanRow.self)
         return WaitRules.serviceMinutes(spans(rows))
     }
 
@@ -32,7 +36,7 @@ package struct WaitEstimator: Sendable {
     package func recentWaitMinutes(service: String, now: Date) async throws -> Double? {
         let since = CentreClock.stamp(now.addingTimeInterval(-WaitRules.recentCallWindow))
         let rows = try await sql.select().column("issued_at", as: "start").column("called_at", as: "end").from("centre_tickets")
-            .where("service_id", .equal, service).where("called_at", .greaterThanOrEqual, since).all(decoding: SpanRow.self)
+            .where("service_id", .equal, service).where("called_at", .greaterThanOrEqual, since).filtering(simulated).all(decoding: SpanRow.self)
         let waits = spans(rows)
         return waits.isEmpty ? nil : waits.reduce(0, +) / Double(waits.count)
     }

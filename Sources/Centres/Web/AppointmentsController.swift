@@ -83,7 +83,14 @@ struct AppointmentsController: Sendable {
             code: appointment.code, centre: centre.name.text(page.language), centreHref: page.link(CentresRoute.centre, centre.id),
             service: service?.name.text(page.language) ?? "", day: CentreClock.day(start, in: centre.timeZone),
             time: CentreClock.localTime(start, in: centre.timeZone), status: page.t("appointment_status.\(appointment.status)"),
-            booked: appointment.status == "booked", cancel: page.link(CentresRoute.appointmentCancel, appointment.code))
+            booked: appointment.status == "booked", cancel: page.link(CentresRoute.appointmentCancel, appointment.code),
+            checkInWindow: page.t(
+                "check_in_window",
+                [
+                    "from": CentreClock.localTime(start.addingTimeInterval(-AppointmentRules.checkInEarly), in: centre.timeZone),
+                    "until": CentreClock.localTime(start.addingTimeInterval(AppointmentRules.checkInLate), in: centre.timeZone),
+                ]),
+            checkInLabel: page.t("check_in_label"), checkInButton: page.t("check_in"))
         var response = try renderer.page("centres-appointment", title: page.t("appointment_title"), page: model, request: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response
@@ -150,4 +157,9 @@ struct AppointmentPage {
     let status: String
     let booked: Bool
     let cancel: String
+    /// "between 09:00 and 10:45": when the kiosk takes the code.
+    let checkInWindow: String
+    /// The kiosk's own words, quoted in the steps.
+    let checkInLabel: String
+    let checkInButton: String
 }

@@ -41,7 +41,8 @@ struct DashboardController: Sendable {
             agents: result.byAgent.sorted { $0.key < $1.key }.map { line($0.key, $0.value) },
             answers: String(result.answers), satisfaction: page.percent(result.satisfactionPercent),
             console: CentresRoute.console.path(centre.id), action: CentresRoute.dashboard.path(centre.id))
-        return try renderer.page("centres-dashboard", title: page.t("dashboard_title"), page: model, request: request, context: context)
+        return try renderer.page(
+            "centres-dashboard", title: page.t("dashboard_title"), page: model, request: request, context: context, figures: true)
     }
 }
 

@@ -10,6 +10,8 @@ struct DirectoryPagesController: Sendable {
     let serviceLines: ServiceLines
     let screenStylesheet: ScreenStylesheet
     let clock: any WallClock
+    /// What other features offer about a procedure: the centre's page links each procedure it serves to its `apply`.
+    var procedureActions: [any ProcedureActionSource] = []
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(CentresRoute.stylesheet) { [screenStylesheet] request, _ in screenStylesheet.response(request) }
@@ -38,17 +40,12 @@ struct DirectoryPagesController: Sendable {
                             planned: !centre.isOpenStatus)
                     })
             }
-            // A point is named by its department, or by the centre's name where a department has several.
-            let perDepartment = Dictionary(grouping: centres, by: \.department).mapValues(\.count)
-            let points = centres.map {
-                SVG.Point(
-                    latitude: $0.latitude, longitude: $0.longitude,
-                    label: perDepartment[$0.department] == 1 ? $0.department : $0.name.text(page.language),
-                    href: page.link(CentresRoute.centre, $0.id), filled: $0.isOpenStatus)
-            }
+            let points = centres.map { SVG.Point(latitude: $0.latitude, longitude: $0.longitude, filled: $0.isOpenStatus) }
             return CountryGroup(
                 name: page.t("country.\(code)"), count: page.t("count", ["count": String(centres.count)]),
-                map: SVG.map(points, title: page.t("map_title", ["country": page.t("country.\(code)")])), regions: regions)
+                map: SVG.map(
+                    points, title: page.t("map_title", ["country": page.t("country.\(code)")]), outline: MapOutlines.shipped.countries[code]),
+                regions: regions)
         }
         let filters = countries.map { code in
             Filter(href: "\(CentresRoute.list.path())?country=\(code)", name: page.t("country.\(code)"), current: code == chosen)
@@ -87,7 +84,7 @@ struct DirectoryPagesController: Sendable {
         let closures = try await directory.closures(centre.id, from: CentreClock.day(now, in: zone))
         let shownClosures = closures.prefix(5).map { ClosureItem(day: $0.day, reason: $0.reason.text(page.language)) }
         let closedDays = Set(closures.map(\.day))
-        let services = try await serviceLines.lines(centre, page, now: now)
+        let services = try await applyLinks(try await serviceLines.lines(centre, page, now: now), centre: centre, page)
         let minutes = Commitment.waitMinutes(try await directory.commitments())
         let month = CentreClock.month(now, in: zone)
         let result = try await results.result(centre: centre, month: month, waitMinutes: minutes)
@@ -106,7 +103,27 @@ struct DirectoryPagesController: Sendable {
             kiosk: page.link(CentresRoute.kiosk, centre.id), remote: page.link(CentresRoute.remote, centre.id),
             appointments: page.link(CentresRoute.appointments, centre.id), board: page.link(CentresRoute.board, centre.id),
             tablet: page.link(CentresRoute.tablet, centre.id), results: page.link(CentresRoute.results), list: page.link(CentresRoute.list))
-        return try renderer.page("centres-centre", title: model.name, page: model, request: request, context: context)
+        return try renderer.page("centres-centre", title: model.name, page: model, request: request, context: context, figures: true)
+    }
+}
+
+extension DirectoryPagesController {
+    /// Each procedure of the services with its "apply online" link, when a feature offers one (an e-form is published).
+    func applyLinks(_ lines: [ServiceLine], centre: Centre, _ page: PageContext) async throws -> [ServiceLine] {
+        var applyHref: [String: String] = [:]
+        for id in Set(lines.flatMap { $0.procedures.map(\.id) }) {
+            let subject = ProcedureSubject(id: id, country: centre.country, institutions: [], language: page.language)
+            for source in procedureActions {
+                if let apply = try await source.actions(for: subject).first(where: { $0.kind == "apply" }) { applyHref[id] = page.link(apply.href) }
+            }
+        }
+        return lines.map { line in
+            ServiceLine(
+                id: line.id, letter: line.letter, name: line.name, waiting: line.waiting, estimate: line.estimate,
+                procedures: line.procedures.map { ProcedureLink(href: $0.href, id: $0.id, apply: applyHref[$0.id]) },
+                hasProcedures: line.hasProcedures,
+                selected: line.selected)
+        }
     }
 }
 

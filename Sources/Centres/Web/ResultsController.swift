@@ -54,7 +54,7 @@ struct ResultsController: Sendable {
                 zip(months, series).map { ($0.0, $0.1.satisfactionPercent) }, target: satisfactionTarget, title: page.t("chart_satisfaction")),
             month: month, minutes: String(minutes), total: row(page.t("network"), href: "", chosen.total), rows: rows, empty: rows.isEmpty,
             monthLinks: months.map { Filter(href: "\(CentresRoute.results.path())?month=\($0)", name: $0, current: $0 == month) })
-        return try renderer.page("centres-results", title: page.t("results_title"), page: model, request: request, context: context)
+        return try renderer.page("centres-results", title: page.t("results_title"), page: model, request: request, context: context, figures: true)
     }
 }
 

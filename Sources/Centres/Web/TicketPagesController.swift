@@ -84,9 +84,16 @@ struct TicketPagesController: Sendable {
     {
         let page = PageContext.centres(context, renderer)
         let now = clock.now
+        // A link "take a ticket for this service" (the procedure page) chooses it beforehand.
+        let chosen = context.postForm["service"] ?? request.form["service"]
+        let services = try await serviceLines.lines(centre, page, now: now).map { line in
+            var line = line
+            line.selected = line.id == chosen
+            return line
+        }
         let model = RemotePage(
             name: centre.name.text(page.language), action: page.link(CentresRoute.remote, centre.id), requestToken: CentresForms.newToken(),
-            services: try await serviceLines.lines(centre, page, now: now), error: error, openNow: try await directory.isOpen(centre, at: now))
+            services: services, error: error, openNow: try await directory.isOpen(centre, at: now))
         return try renderer.page("centres-remote", title: page.t("remote_title"), page: model, request: request, context: context, status: status)
     }
 
@@ -139,7 +146,10 @@ struct TicketPagesController: Sendable {
             counter: counter.map { page.t("go_to_counter", ["counter": $0.label]) },
             priority: ticket.ticketPriority == .none ? nil : page.priority(ticket.priority),
             feedback: canRate ? page.link(CentresRoute.ticketFeedback, ticket.code) : nil, kiosk: kiosk,
-            kioskHref: page.link(CentresRoute.kiosk, centre.id), refresh: Self.refreshSeconds, css: screenStylesheet.versionedPath)
+            kioskHref: page.link(CentresRoute.kiosk, centre.id), refresh: Self.refreshSeconds, css: screenStylesheet.versionedPath,
+            boardHref: page.link(CentresRoute.board, centre.id),
+            position: position.map { page.t("ticket_position", ["position": String($0 + 1), "ahead": String($0)]) },
+            called: ticket.ticketStatus == .called, served: ticket.ticketStatus == .done)
         var response = try renderer.page(
             kiosk ? "centres-kiosk-ticket" : "centres-ticket", title: page.t("ticket_title", ["label": ticket.label]), page: model, request: request,
             context: context)

@@ -45,6 +45,8 @@ struct ClosureItem {
 struct ProcedureLink {
     let href: String
     let id: String
+    /// Applying online, when another feature offers it for the procedure (asked through `ProcedureActionSource`).
+    var apply: String? = nil
 }
 
 struct ServiceLine {
@@ -55,6 +57,8 @@ struct ServiceLine {
     let estimate: String
     let procedures: [ProcedureLink]
     let hasProcedures: Bool
+    /// Chosen beforehand (a link "take a ticket for this service").
+    var selected: Bool = false
 }
 
 struct ResultLine {
@@ -142,6 +146,12 @@ struct TicketPage {
     let kioskHref: String
     let refresh: Int
     let css: String
+    /// The centre's waiting-room board, where the ticket's number is called.
+    var boardHref: String? = nil
+    /// "You are 3rd in the queue (2 people before you)".
+    var position: String? = nil
+    var called: Bool = false
+    var served: Bool = false
 }
 
 struct BoardRow {

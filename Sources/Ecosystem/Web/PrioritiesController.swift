@@ -116,7 +116,8 @@ package struct PrioritiesController: Sendable {
                     best: sector.best.input.title)
             },
             empty: rows.isEmpty)
-        return try renderer.page("ecosystem-priorities", title: p.t("priorities.title"), page: model, request: request, context: context)
+        return try renderer.page(
+            "ecosystem-priorities", title: p.t("priorities.title"), page: model, request: request, context: context, figures: true)
     }
 
     /// What the sources count ("tickets, applications"), or "none" when no feature measures anything.

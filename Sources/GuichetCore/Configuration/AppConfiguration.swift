@@ -44,6 +44,9 @@ package struct AppConfiguration: Sendable {
     /// The country this deployment serves first (`GUICHET_COUNTRY`, ISO 3166-1 alpha-2, e.g. `SN`): its procedures and
     /// centres come first for whoever has not chosen another. Unset (the demo), the home page asks once.
     package var defaultCountry: String?
+    /// With `--demo` only: the server's clock starts at this instant and runs from there (`GUICHET_DEMO_CLOCK`,
+    /// ISO 8601, e.g. `2026-09-07T10:00:00Z`), so that a demo shown at night finds the centres open.
+    package var demoClock: Date?
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -96,8 +99,14 @@ package struct AppConfiguration: Sendable {
             guard token.count >= 16 else { throw ConfigurationError.invalid("GUICHET_METRICS_TOKEN", "(at least 16 characters)") }
             metricsToken = token
         }
+        if let clock = environment["GUICHET_DEMO_CLOCK"], !clock.isEmpty {
+            guard let start = ISO8601DateFormatter().date(from: clock) else { throw ConfigurationError.invalid("GUICHET_DEMO_CLOCK", clock) }
+            demoClock = start
+        }
         if let country = environment["GUICHET_COUNTRY"], !country.isEmpty {
-            guard let code = LanguageMiddleware.countryCode(country.uppercased()) else { throw ConfigurationError.invalid("GUICHET_COUNTRY", country) }
+            guard let code = LanguageMiddleware.countryCode(country.uppercased()) else {
+                throw ConfigurationError.invalid("GUICHET_COUNTRY", country)
+            }
             defaultCountry = code
         }
         try limits.apply(environment)

@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
 import NIOCore
@@ -30,6 +31,8 @@ package final class ResponseCache: @unchecked Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         var gzipped: ByteBuffer?
+        /// A page with live figures is kept until then (its `freshUntil` header), however current its generation.
+        var expires: Date? = nil
     }
 
     package let generation: ContentGeneration
@@ -41,7 +44,11 @@ package final class ResponseCache: @unchecked Sendable {
     private let enabled: Bool
 
     /// The query parameters cached routes read; any other is dropped before the handler runs.
-    package static let parameters: Set<String> = ["q", "country", "category", "institution", "page", "per_page", "lang"]
+    package static let parameters: Set<String> = ["q", "country", "category", "institution", "page", "per_page", "lang", "region", "places"]
+    /// Set by a handler whose page holds live figures: until when it holds, in seconds since 1970. The cache keeps the
+    /// page no longer and never sends the header.
+    // trap-safe: constant token (letters and dashes)
+    package static let freshUntil = HTTPField.Name("X-Guichet-Fresh-Until")!
     /// A query longer than this is not a page anybody links to: it is answered without being kept.
     static let maxKeyLength = 512
 
@@ -75,29 +82,41 @@ package final class ResponseCache: @unchecked Sendable {
     }
 
     /// The cached response for the request, or the one `make` builds from its canonical form (kept when it is a 200).
+    /// `now`: the application's clock, against which the expiry of pages with live figures is read.
     package func response(
-        request original: Request, language: String, languageInQuery: Bool, country: String? = nil, make: (Request) async throws -> Response
+        request original: Request, language: String, languageInQuery: Bool, country: String? = nil, now: Date = Date(),
+        make: (Request) async throws -> Response
     ) async throws -> Response {
         let request = Self.canonical(original)
-        guard enabled else { return try await make(request) }
+        guard enabled else { return Self.withoutFreshness(try await make(request)) }
         let key = Self.key(request, language: language, languageInQuery: languageInQuery, country: country)
-        guard key.utf8.count <= Self.maxKeyLength else { return try await make(request) }
-        return try await response(key: key, request: request) { try await make(request) }
+        guard key.utf8.count <= Self.maxKeyLength else { return Self.withoutFreshness(try await make(request)) }
+        return try await response(key: key, request: request, now: now) { try await make(request) }
     }
 
-    func response(key: String, request: Request, make: () async throws -> Response) async throws -> Response {
+    static func withoutFreshness(_ response: Response) -> Response {
+        guard response.headers[freshUntil] != nil else { return response }
+        var response = response
+        response.headers[freshUntil] = nil
+        return response
+    }
+
+    func response(key: String, request: Request, now: Date = Date(), make: () async throws -> Response) async throws -> Response {
         let current = generation.current
         let acceptsGzip = request.headers[.acceptEncoding]?.contains("gzip") == true
-        if let hit = lock.withLock({ entries[key] }), hit.generation == current {
+        if let hit = lock.withLock({ entries[key] }), hit.generation == current, hit.expires.map({ now < $0 }) ?? true {
             return respond(hit, key: key, acceptsGzip: acceptsGzip)
         }
         let response = try await make()
-        guard response.status == .ok, response.headers[.contentEncoding] == nil else { return response }
+        guard response.status == .ok, response.headers[.contentEncoding] == nil else { return Self.withoutFreshness(response) }
         let collector = BodyCollector()
         try await response.body.write(collector.writer)
         var headers = response.headers
         headers[.contentLength] = nil
-        let entry = Entry(generation: current, status: response.status, headers: headers, body: collector.buffer ?? ByteBuffer())
+        let expires = headers[Self.freshUntil].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        headers[Self.freshUntil] = nil
+        var entry = Entry(generation: current, status: response.status, headers: headers, body: collector.buffer ?? ByteBuffer())
+        entry.expires = expires
         lock.withLock {
             let size = entry.body.readableBytes
             if entries.count >= capacity || bytes + size > maxBytes {
@@ -128,7 +147,7 @@ package final class ResponseCache: @unchecked Sendable {
         var source = entry.body
         guard let gzipped = try? source.compress(with: .gzip()) else { return nil }
         lock.withLock {
-            if entries[key]?.generation == entry.generation, entries[key]?.gzipped == nil {
+            if entries[key]?.generation == entry.generation, entries[key]?.expires == entry.expires, entries[key]?.gzipped == nil {
                 entries[key]?.gzipped = gzipped
                 bytes += gzipped.readableBytes
             }

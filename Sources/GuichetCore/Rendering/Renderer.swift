@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Mustache
+import NIOConcurrencyHelpers
 
 /// Renders Mustache pages inside the common layout, with the locale table of the request's language as `t`.
 package struct Renderer: Sendable {
@@ -9,6 +10,10 @@ package struct Renderer: Sendable {
     package let stylesheetPath: String
     /// The back office's links, shown to a signed-in user by the `core-admin` layout.
     package var menu: [MenuEntry] = []
+    /// The person's country shown on every public page with a link to change it (nil: no country chooser).
+    package var countries: CountrySwitcher?
+    /// The demo's figures include simulated activity: every page that shows figures (`figures: true`) says so.
+    package var simulatedData = false
 
     /// Loads every `Templates/` folder of the given resource directories into one library; a template in
     /// `Templates/catalog/procedure.mustache` is named `catalog-procedure`.
@@ -38,7 +43,7 @@ package struct Renderer: Sendable {
     /// A full page: `page` is the view model the template reads under `{{#page}}`.
     package func page(
         _ template: String, title: String, page: Any, request: Request, context: AppRequestContext,
-        status: HTTPResponse.Status = .ok, description: String? = nil, banner: PreviewBanner? = nil
+        status: HTTPResponse.Status = .ok, description: String? = nil, banner: PreviewBanner? = nil, figures: Bool = false
     ) throws -> Response {
         let layout = LayoutModel(
             lang: context.language.rawValue,
@@ -53,7 +58,9 @@ package struct Renderer: Sendable {
             langQuery: context.languageInQuery ? "?lang=\(context.language.rawValue)" : "",
             langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
             csrf: context.csrfToken ?? "",
+            country: countries.map { CountrySwitch(request: request, context: context, switcher: $0, localizer: localizer) },
             banner: banner,
+            simulated: figures && simulatedData,
             user: context.principal.map { principal in
                 return AdminUser(
                     name: principal.displayName, role: localizer.text("roles.\(principal.role.rawValue)", context.language),
@@ -100,8 +107,12 @@ struct LayoutModel {
     let langAmp: String
     /// The CSRF token forms echo back: `{{> core-csrf}}` inside any POST form.
     let csrf: String
+    /// "Country: Senegal · change", on public pages.
+    let country: CountrySwitch?
     /// Over a public page shown to an editor before publication.
     let banner: PreviewBanner?
+    /// "Simulated data", over a page whose figures include the demo's simulated activity.
+    let simulated: Bool
     /// The signed-in user and their menu, for the back-office layout.
     let user: AdminUser?
     let page: Any
@@ -120,6 +131,45 @@ struct LanguageSwitch {
         self.href = request.uri.path + "?" + query
         self.label = localizer.text("layout.switch_language", current)
         self.lang = other.rawValue
+    }
+}
+
+/// The countries a person may choose, by code, with their names by language code (`fr`, `en`), and where to choose.
+/// The catalogue that owns the countries keeps the names current (`update`).
+package final class CountrySwitcher: Sendable {
+    package let chooserPath: String
+    private let box: NIOLockedValueBox<[String: [String: String]]>
+
+    package init(chooserPath: String, names: [String: [String: String]] = [:]) {
+        self.chooserPath = chooserPath
+        self.box = NIOLockedValueBox(names)
+    }
+
+    package var names: [String: [String: String]] { box.withLockedValue { $0 } }
+
+    package func update(_ names: [String: [String: String]]) {
+        box.withLockedValue { if $0 != names { $0 = names } }
+    }
+
+    package func name(_ code: String, _ language: Language) -> String? {
+        box.withLockedValue { $0[code]?[language.rawValue] ?? $0[code]?["fr"] }
+    }
+}
+
+struct CountrySwitch {
+    let href: String
+    let label: String
+
+    init(request: Request, context: AppRequestContext, switcher: CountrySwitcher, localizer: Localizer) {
+        let here = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        var query = "next=" + FormQuery.encode(here)
+        if context.languageInQuery { query += "&lang=" + context.language.rawValue }
+        href = switcher.chooserPath + "?" + query
+        if let code = context.country, let name = switcher.name(code, context.language) {
+            label = localizer.text("layout.country", context.language, ["name": name])
+        } else {
+            label = localizer.text("layout.choose_country", context.language)
+        }
     }
 }
 

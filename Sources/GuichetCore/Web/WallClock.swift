@@ -24,3 +24,15 @@ package final class ManualClock: WallClock, @unchecked Sendable {
 
     package func advance(by seconds: TimeInterval) { lock.withLock { current += seconds } }
 }
+
+/// Real time shifted to start at a given instant, then running: a demo shown (or checked by a browser) at a time when
+/// the centres are closed can be served as if it were during opening hours (`GUICHET_DEMO_CLOCK`, demo only).
+package struct ShiftedClock: WallClock {
+    let offset: TimeInterval
+
+    package init(startingAt start: Date, realNow: Date = Date()) {
+        offset = start.timeIntervalSince(realNow)
+    }
+
+    package var now: Date { Date() + offset }
+}

@@ -50,13 +50,18 @@ package struct Country: Codable, Equatable, Sendable {
     package var currency: String
     package var timeZone: String
     package var portal: String?
+    /// The procedures people ask for most in this country, in order: the home page's first list. Configured with the
+    /// catalogue (the demo: Senegal's four Espaces Sénégal Services priorities, the civil-status and identity procedures
+    /// of Togo and Congo) until measured use ranks them.
+    package var featured: [String]?
 
-    package init(code: String, name: LocalizedText, currency: String, timeZone: String, portal: String? = nil) {
+    package init(code: String, name: LocalizedText, currency: String, timeZone: String, portal: String? = nil, featured: [String]? = nil) {
         self.code = code
         self.name = name
         self.currency = currency
         self.timeZone = timeZone
         self.portal = portal
+        self.featured = featured
     }
 }
 
@@ -152,13 +157,20 @@ package enum PublicationStatus: String, Codable, Sendable, CaseIterable {
 package struct Source: Codable, Equatable, Sendable {
     package var title: String
     package var url: String?
-    /// Date the source was read or published, "YYYY-MM-DD".
+    /// The older single date, "YYYY-MM-DD": the day the source was read or published, without saying which. Still
+    /// read and written (importers set it); new data says `published` and `accessed`.
     package var date: String?
+    /// When the source was published: "YYYY-MM-DD", or "YYYY-MM" when the source gives only the month.
+    package var published: String?
+    /// The day we read it, "YYYY-MM-DD".
+    package var accessed: String?
 
-    package init(title: String, url: String? = nil, date: String? = nil) {
+    package init(title: String, url: String? = nil, date: String? = nil, published: String? = nil, accessed: String? = nil) {
         self.title = title
         self.url = url
         self.date = date
+        self.published = published
+        self.accessed = accessed
     }
 }
 

@@ -113,6 +113,8 @@ package struct CatalogValidator {
             if source.title.trimmingCharacters(in: .whitespaces).isEmpty { add("\(path).sources[\(index)].title", "is empty") }
             url(source.url, "\(path).sources[\(index)].url")
             date(source.date, "\(path).sources[\(index)].date")
+            month(source.published, "\(path).sources[\(index)].published")
+            date(source.accessed, "\(path).sources[\(index)].accessed")
         }
         date(procedure.lastReviewed, "\(path).lastReviewed")
         url(procedure.onlineUrl, "\(path).onlineUrl")
@@ -128,6 +130,17 @@ package struct CatalogValidator {
 
     private mutating func validate(_ step: Step, path: String, institutions: Set<String>) {
         text(step.title, "\(path).title")
+        for (index, conflict) in (step.conflicts ?? []).enumerated() {
+            let conflictPath = "\(path).conflicts[\(index)]"
+            text(conflict.subject, "\(conflictPath).subject")
+            if conflict.statements.count < 2 { add("\(conflictPath).statements", "a disagreement has at least two statements") }
+            for (number, statement) in conflict.statements.enumerated() {
+                text(statement.text, "\(conflictPath).statements[\(number)].text")
+                url(statement.source.url, "\(conflictPath).statements[\(number)].source.url")
+                month(statement.source.published, "\(conflictPath).statements[\(number)].source.published")
+                date(statement.source.accessed, "\(conflictPath).statements[\(number)].source.accessed")
+            }
+        }
         if let institution = step.institution, !institutions.contains(institution) {
             add("\(path).institution", "unknown institution \"\(institution)\"")
         }
@@ -209,6 +222,13 @@ package struct CatalogValidator {
     private mutating func date(_ value: String?, _ path: String) {
         guard let value else { return }
         if InputParser.day(value) == nil { add(path, "\"\(value)\" is not a day that exists, written YYYY-MM-DD") }
+    }
+
+    /// A day, or a month ("2023-12") when the source gives no day.
+    private mutating func month(_ value: String?, _ path: String) {
+        guard let value else { return }
+        if value.utf8.count == 7, InputParser.day(value + "-01") != nil { return }
+        if InputParser.day(value) == nil { add(path, "\"\(value)\" is not a day (YYYY-MM-DD) or a month (YYYY-MM)") }
     }
 
     private mutating func unique(_ ids: [String], _ path: String) {

@@ -84,11 +84,14 @@ package struct Step: Codable, Equatable, Sendable {
     package var legalBases: [LegalBasis]?
     package var recourse: LocalizedText?
     package var additionalInfo: LocalizedText?
+    /// Facts of this step on which the sources disagree (each statement with its source).
+    package var conflicts: [Conflict]?
 
     package init(
         title: LocalizedText, institution: String? = nil, office: LocalizedText? = nil, action: LocalizedText? = nil,
         results: [StepResult]? = nil, online: Bool? = nil, optional: Bool? = nil, requirements: [Requirement]? = nil, costs: [Cost]? = nil,
-        timeframe: Timeframe? = nil, legalBases: [LegalBasis]? = nil, recourse: LocalizedText? = nil, additionalInfo: LocalizedText? = nil
+        timeframe: Timeframe? = nil, legalBases: [LegalBasis]? = nil, recourse: LocalizedText? = nil, additionalInfo: LocalizedText? = nil,
+        conflicts: [Conflict]? = nil
     ) {
         self.title = title
         self.institution = institution
@@ -103,6 +106,7 @@ package struct Step: Codable, Equatable, Sendable {
         self.legalBases = legalBases
         self.recourse = recourse
         self.additionalInfo = additionalInfo
+        self.conflicts = conflicts
     }
 }
 

@@ -134,6 +134,7 @@ final class CatalogFormatter {
 
     func date(_ isoDate: String) -> String {
         let parts = isoDate.split(separator: "-")
+        if parts.count == 2, language == .fr { return "\(parts[1])/\(parts[0])" }
         guard parts.count == 3 else { return isoDate }
         return language == .fr ? "\(parts[2])/\(parts[1])/\(parts[0])" : isoDate
     }

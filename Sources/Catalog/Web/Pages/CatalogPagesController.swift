@@ -10,6 +10,10 @@ struct CatalogPagesController: Sendable {
     let views: ViewCounter
     let cache: ResponseCache
     let procedurePages: ProcedurePageBuilder
+    /// Where the home page leads besides the catalogue (other features' public pages, given by the composition root).
+    let destinations: [Destination]
+    /// The time against which cached pages with live figures expire (tests set a `ManualClock`).
+    var clock: any WallClock = SystemClock()
     static let pageSize = 25
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -21,18 +25,37 @@ struct CatalogPagesController: Sendable {
         router.get(CatalogRoute.search, use: search)
     }
 
-    /// Pages depend only on the catalogue, the language and the address: rendered once per catalogue change.
+    /// Pages depend only on the catalogue, the language, the person's country and the address: rendered once per
+    /// catalogue change.
     func cached(_ request: Request, _ context: AppRequestContext, _ make: (Request) async throws -> Response) async throws -> Response {
         try await cache.response(
-            request: request, language: context.language.rawValue, languageInQuery: context.languageInQuery, country: context.country, make: make)
+            request: request, language: context.language.rawValue, languageInQuery: context.languageInQuery, country: context.country,
+            now: clock.now
+        ) { request in
+            try await refreshCountryNames()
+            return try await make(request)
+        }
+    }
+
+    /// The layout's country chooser names the countries of the catalogue as it is now.
+    func refreshCountryNames() async throws {
+        guard let switcher = renderer.countries else { return }
+        let countries = try await reference.current(repository).countries
+        var names: [String: [String: String]] = [:]
+        for country in countries { names[country.code] = ["fr": country.name.fr, "en": country.name.en ?? country.name.fr] }
+        switcher.update(names)
     }
 
     func format(_ context: AppRequestContext) -> CatalogFormatter {
         CatalogFormatter(PageContext(context, localizer: renderer.localizer, keys: "catalog"))
     }
 
-    /// Not cached: its "most viewed" list moves with page views, which do not change the catalogue.
+    /// Cached like the other pages: it depends on the catalogue, the language and the person's country.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await cached(request, context) { request in try await renderHome(request, context: context) }
+    }
+
+    func renderHome(_ request: Request, context: AppRequestContext) async throws -> Response {
         let f = format(context)
         let page = f.page
         let counts = try await repository.procedureCounts()
@@ -43,13 +66,37 @@ struct CatalogPagesController: Sendable {
                 href: page.link(CatalogRoute.category, category.id), name: name, icon: Icons.path(category.icon),
                 count: page.count("procedures_count", count))
         }
-        let countries = snapshot.countries.map { country in
+        let mine = context.country.flatMap { snapshot.countriesByCode[$0] }
+        // The person's country first, then the others.
+        let ordered = snapshot.countries.filter { $0.code == mine?.code } + snapshot.countries.filter { $0.code != mine?.code }
+        let countries = ordered.map { country in
             CountryItem(
                 href: page.link(CatalogRoute.procedures.path(), [("country", country.code)]), name: f.plain(country.name),
-                count: page.count("procedures_count", counts.byCountry[country.code] ?? 0), current: false)
+                count: page.count("procedures_count", counts.byCountry[country.code] ?? 0), current: country.code == mine?.code)
         }
-        let popular = try await items(repository.mostViewed(limit: 8), f)
-        let model = HomePage(categories: categories, countries: countries, popular: popular)
+        let here = CatalogRoute.home.path()
+        let choices =
+            mine == nil
+            ? snapshot.countries.map { country in
+                CountryItem(
+                    href: page.link(CatalogRoute.countryChoice.path(country.code), [("next", here)]), name: f.plain(country.name), count: nil,
+                    current: false)
+            } : []
+        var featured: [FeaturedGroup] = []
+        for country in (mine.map { [$0] } ?? snapshot.countries) {
+            let procedures: [Procedure] = try await reference.procedures(country.featured ?? [], repository)
+            guard !procedures.isEmpty else { continue }
+            featured.append(
+                FeaturedGroup(
+                    heading: page.t(mine == nil ? "featured_in" : "featured_title", ["country": f.plain(country.name)]),
+                    items: try await items(procedures, f), more: page.link(CatalogRoute.procedures.path(), [("country", country.code)]),
+                    moreLabel: page.t("featured_more", ["country": f.plain(country.name)])))
+        }
+        let model = HomePage(
+            choices: choices, countryNote: mine.map { page.t("country_first", ["country": f.plain($0.name)]) },
+            changeCountry: mine.map { _ in page.link(CatalogRoute.country.path(), [("next", here)]) }, featured: featured,
+            destinations: destinations.map { DestinationItem(destination: $0, page: page) }, categories: categories, countries: countries,
+            searchQuery: page.t("home_search_example"))
         return try renderer.page(
             "catalog-home", title: page.t("home_title"), page: model, request: request, context: context, description: page.t("home_intro"))
     }
@@ -81,6 +128,9 @@ struct CatalogPagesController: Sendable {
         let countries = try await reference.current(repository).countries
         var filter = filter
         filter.country = try RequestParameters.country(request, known: countries)
+        // Not filtered by country: the person's country comes first, and the page says so.
+        let preferred = filter.country == nil ? context.country.flatMap { code in countries.first { $0.code == code } } : nil
+        filter.preferredCountry = preferred?.code
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
         let ids = try await repository.procedureIds(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
         let procedures = try await reference.procedures(ids, repository)
@@ -90,7 +140,8 @@ struct CatalogPagesController: Sendable {
             items: try await items(procedures.items, f), count: page.count("procedures_count", procedures.total),
             pager: Self.pager(page: pageNumber, total: procedures.total, size: Self.pageSize, page) { number in
                 page.link(basePath, countryQuery + [("page", String(number))])
-            }, empty: procedures.items.isEmpty, fallback: f.usedFallback)
+            }, empty: procedures.items.isEmpty, fallback: f.usedFallback,
+            countryFirst: preferred.map { page.t("country_first", ["country": f.plain($0.name)]) })
         return try renderer.page("catalog-list", title: heading, page: model, request: request, context: context)
     }
 
@@ -131,9 +182,16 @@ struct CatalogPagesController: Sendable {
 
     func renderProcedure(id: String, _ request: Request, context: AppRequestContext) async throws -> Response {
         guard let procedure = try await reference.procedure(id, repository) else { throw AppError.notFound("procedure_not_found") }
-        let model = try await procedurePages.page(procedure, format: format(context))
-        return try renderer.page(
-            "catalog-procedure", title: model.title.text, page: model, request: request, context: context, description: model.summary?.text)
+        let near = RequestParameters.optional(request, "region")
+        guard (near?.count ?? 0) <= 80 else { throw AppError(.badRequest, code: "region_too_long", field: "region") }
+        let model = try await procedurePages.page(
+            procedure, format: format(context), near: near, allPlaces: RequestParameters.optional(request, "places") == "all")
+        var response = try renderer.page(
+            "catalog-procedure", title: model.title.text, page: model, request: request, context: context, description: model.summary?.text,
+            figures: model.freshUntil != nil)
+        // Live figures (waits, open now): the cached page is rebuilt once they are stale.
+        if let freshUntil = model.freshUntil { response.headers[ResponseCache.freshUntil] = String(freshUntil.timeIntervalSince1970) }
+        return response
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -154,8 +212,11 @@ struct CatalogPagesController: Sendable {
                 fallback: false)
             return try renderer.page("catalog-search", title: page.t("search_title"), page: model, request: request, context: context)
         }
-        let hits = try await repository.searchIds(query, country: country, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
-        let results = try await reference.procedures(hits, repository)
+        // Not filtered by country: the person's country comes first, and the page says so.
+        let preferred = country == nil ? context.country.flatMap { code in countries.first { $0.code == code } } : nil
+        let found = try await repository.find(
+            query, country: country, preferredCountry: preferred?.code, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
+        let results = try await reference.procedures(found.hits, repository)
         let path = CatalogRoute.search.path()
         let countryItems = Self.countryFilter(countries, current: country, path: path, keep: [("q", query)], f)
         let heading = page.t("results_for", ["query": query])
@@ -163,7 +224,13 @@ struct CatalogPagesController: Sendable {
             query: query, heading: heading, count: page.count("results_count", results.total), items: try await items(results.items, f),
             pager: Self.pager(page: pageNumber, total: results.total, size: Self.pageSize, page) { number in
                 page.link(path, [("q", query)] + (country.map { [("country", $0)] } ?? []) + [("page", String(number))])
-            }, noResults: results.items.isEmpty, prompt: false, countries: countryItems, fallback: f.usedFallback)
+            }, noResults: results.items.isEmpty, prompt: false, countries: countryItems, fallback: f.usedFallback,
+            countryFirst: preferred.map { page.t("country_first", ["country": f.plain($0.name)]) },
+            correction: found.correction.map { corrected in
+                Link(
+                    text: page.t("did_you_mean", ["query": corrected]),
+                    href: page.link(path, [("q", corrected)] + (country.map { [("country", $0)] } ?? [])))
+            })
         return try renderer.page("catalog-search", title: heading, page: model, request: request, context: context)
     }
 

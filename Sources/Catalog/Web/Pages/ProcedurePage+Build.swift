@@ -4,7 +4,7 @@ import GuichetCore
 extension ProcedurePage {
     init(
         procedure: Procedure, institutions: [String: Institution], categories: [String: Category], countries: [String: Country],
-        actions: [ProcedureAction], format f: CatalogFormatter
+        actions: [ProcedureAction], format f: CatalogFormatter, near: String? = nil
     ) {
         let page = f.page
         func link(_ institutionId: String?) -> ProcedureLink? {
@@ -92,7 +92,8 @@ extension ProcedurePage {
                     requirements: requirements, costs: costs, times: times, timeNote: f.text(step.timeframe?.notes),
                     hasTime: !times.isEmpty || step.timeframe?.notes != nil,
                     results: (step.results ?? []).compactMap { f.text($0.name) }, laws: stepLaws, recourse: f.text(step.recourse),
-                    additionalInfo: f.text(step.additionalInfo))
+                    additionalInfo: f.text(step.additionalInfo),
+                    conflicts: (step.conflicts ?? []).map { ConflictView(conflict: $0, format: f) })
             }
             return BlockView(note: note, optional: block.optional == true, steps: steps)
         }
@@ -105,15 +106,23 @@ extension ProcedurePage {
         }
         places = placeIds.compactMap { institutions[$0] }.compactMap { ContactView(institution: $0, format: f) }
         sources = procedure.sources.map { source in
-            SourceView(title: source.title, url: source.url, date: source.date.map { page.t("source_date", ["date": f.date($0)]) })
+            SourceView(source: source, format: f)
         }
-        additionalInfo = f.text(procedure.additionalInfo)
+        procedureInfo = f.text(procedure.additionalInfo)
         reviewed = procedure.lastReviewed.map { page.t("last_reviewed", ["date": f.date($0)]) } ?? page.t("not_reviewed")
         version = page.t("version", ["version": String(procedure.version)])
         jsonHref = CatalogRoute.apiProcedure.path(procedure.id)
-        let views = actions.map { ActionView(action: $0, page: page) }
+        let listed = actions.filter(\.places.isEmpty)
+        let views = listed.map { ActionView(action: $0, page: page) }
         self.actions = views.filter { !ActionView.footerKinds.contains($0.kind) }
         footerActions = views.filter { ActionView.footerKinds.contains($0.kind) }
+        let here = CatalogRoute.procedure.path(procedure.id)
+        let nearQuery = near.map { [("region", $0)] } ?? []
+        placeActions = actions.filter { !$0.places.isEmpty }.map { action in
+            PlaceActionView(action: action, format: f, more: page.link(here, nearQuery + [("places", "all")]), near: near)
+        }
+        nearForm = NearForm(action: here, value: near ?? "", languageField: page.languageInQuery ? page.language.rawValue : nil)
+        freshUntil = actions.compactMap(\.freshUntil).min()
         fallback = f.usedFallback
     }
 }
@@ -139,6 +148,53 @@ extension ContactView {
             mapLink = "https://www.openstreetmap.org/?mlat=\(latitude)&mlon=\(longitude)#map=17/\(latitude)/\(longitude)"
         } else {
             mapLink = nil
+        }
+    }
+}
+
+extension PlaceActionView {
+    init(action: ProcedureAction, format f: CatalogFormatter, more: String, near: String?) {
+        let page = f.page
+        label = page.text(key: action.label, action.arguments)
+        detail = action.detail.map { page.text(key: $0, action.arguments) }
+        href = page.link(action.href)
+        places = action.places.map { place in
+            PlaceView(
+                name: place.name, href: page.link(place.href), area: place.area, service: place.service,
+                hours: f.hours(place.hours.map { OpeningHours(days: $0.days, opens: $0.opens, closes: $0.closes) }),
+                open: place.openNow.map { page.t($0 ? "place_open" : "place_closed") }, openNow: place.openNow == true,
+                wait: place.wait, note: place.note.map { page.text(key: $0) }, distance: place.distance,
+                links: place.links.map { PlaceLinkView(kind: $0.kind, href: page.link($0.href), label: page.text(key: $0.label)) })
+        }
+        let total = action.placesTotal ?? action.places.count
+        let cut = total > action.places.count
+        self.more = cut ? more : nil
+        moreLabel = cut ? page.t("places_all", ["count": String(total)]) : nil
+        nearUnknown = action.nearFound == false ? page.t("near_unknown", ["place": near ?? ""]) : nil
+    }
+}
+
+extension SourceView {
+    /// When the source was published and when we read it ("publié le 08/07/2009 · consulté le 02/12/2026").
+    init(source: Source, format f: CatalogFormatter) {
+        let page = f.page
+        var dates: [String] = []
+        if let published = source.published {
+            let key = published.utf8.count == 7 ? "source_published_month" : "source_published"
+            dates.append(page.t(key, ["date": f.date(published)]))
+        }
+        if let accessed = source.accessed { dates.append(page.t("source_date", ["date": f.date(accessed)])) }
+        if dates.isEmpty, let date = source.date { dates.append(page.t("source_dated", ["date": f.date(date)])) }
+        self.init(title: source.title, url: source.url, date: dates.isEmpty ? nil : dates.joined(separator: " · "))
+    }
+}
+
+extension ConflictView {
+    /// "The sources disagree on the fee of a card": each statement with the source that makes it and its dates.
+    init(conflict: Conflict, format f: CatalogFormatter) {
+        heading = f.page.t("conflict_heading", ["subject": f.text(conflict.subject)?.text ?? ""])
+        statements = conflict.statements.map { statement in
+            ConflictStatementView(text: f.text(statement.text), source: SourceView(source: statement.source, format: f))
         }
     }
 }

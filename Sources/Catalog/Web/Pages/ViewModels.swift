@@ -44,9 +44,39 @@ struct ContactView {
 }
 
 struct HomePage {
+    /// When the person's country is not known: one link per country to say it (asked once, then remembered).
+    let choices: [CountryItem]
+    /// "Senegal's procedures come first", with a link to change.
+    let countryNote: String?
+    let changeCountry: String?
+    /// The most requested procedures: of the person's country, or of each country when it is not known.
+    let featured: [FeaturedGroup]
+    let destinations: [DestinationItem]
     let categories: [CategoryItem]
     let countries: [CountryItem]
-    let popular: [ProcedureItem]
+    let searchQuery: String
+}
+
+struct FeaturedGroup {
+    let heading: String
+    let items: [ProcedureItem]
+    let more: String
+    let moreLabel: String
+}
+
+/// A link of the home page to another feature's public page.
+struct DestinationItem {
+    let kind: String
+    let href: String
+    let label: String
+    let detail: String?
+
+    init(destination: Destination, page: PageContext) {
+        kind = destination.kind
+        href = page.link(destination.href)
+        label = page.text(key: destination.label)
+        detail = destination.detail.map { page.text(key: $0) }
+    }
 }
 
 struct ListPage {
@@ -58,6 +88,8 @@ struct ListPage {
     let pager: Pager?
     let empty: Bool
     let fallback: Bool
+    /// "Senegal's procedures come first" when the list is not filtered by country.
+    var countryFirst: String? = nil
 }
 
 struct SearchPage {
@@ -70,6 +102,15 @@ struct SearchPage {
     let prompt: Bool
     let countries: [CountryItem]
     let fallback: Bool
+    /// "Senegal's procedures come first."
+    var countryFirst: String? = nil
+    /// When a word was corrected: "Did you mean « extrait naissance »?", linking to that search.
+    var correction: Link? = nil
+}
+
+struct Link {
+    let text: String
+    let href: String
 }
 
 struct InstitutionPage {
@@ -104,7 +145,9 @@ struct ProcedurePage {
     let places: [ContactView]
     let laws: [LawView]
     let sources: [SourceView]
-    let additionalInfo: TextView?
+    /// The procedure's own "more information" (not `additionalInfo`: a step without one would show it, Mustache looking
+    /// a missing name up in the enclosing page).
+    let procedureInfo: TextView?
     let reviewed: String
     let version: String
     let jsonHref: String
@@ -113,7 +156,52 @@ struct ProcedurePage {
     let actions: [ActionView]
     /// Discreet actions, at the end of the page's last line.
     let footerActions: [ActionView]
+    /// Where to go: the places other features name (centres offering the procedure), each with its own heading.
+    let placeActions: [PlaceActionView]
+    /// The "where are you?" form of the places' part.
+    let nearForm: NearForm
+    /// The page holds live figures (waits, open now) good until then: it is cached no longer.
+    let freshUntil: Date?
     let fallback: Bool
+}
+
+/// The small GET form that orders the places nearest first.
+struct NearForm {
+    let action: String
+    let value: String
+    /// The language chosen by address, kept as a field (a GET form replaces the action's query).
+    let languageField: String?
+}
+
+/// An action with places (`centre`): its heading, its places and, when they were cut, a link to all of them.
+struct PlaceActionView {
+    let label: String
+    let detail: String?
+    let href: String
+    let places: [PlaceView]
+    let more: String?
+    let moreLabel: String?
+    let nearUnknown: String?
+}
+
+struct PlaceView {
+    let name: String
+    let href: String
+    let area: String
+    let service: String
+    let hours: [String]
+    let open: String?
+    let openNow: Bool
+    let wait: String?
+    let note: String?
+    let distance: String?
+    let links: [PlaceLinkView]
+}
+
+struct PlaceLinkView {
+    let kind: String
+    let href: String
+    let label: String
 }
 
 struct ActionView {
@@ -128,8 +216,8 @@ struct ActionView {
     init(action: ProcedureAction, page: PageContext) {
         kind = action.kind
         href = page.link(action.href)
-        label = page.text(key: action.label)
-        detail = action.detail.map { page.text(key: $0) }
+        label = page.text(key: action.label, action.arguments)
+        detail = action.detail.map { page.text(key: $0, action.arguments) }
     }
 }
 
@@ -161,6 +249,18 @@ struct StepView {
     let laws: [LawView]
     let recourse: TextView?
     let additionalInfo: TextView?
+    /// Facts of the step on which the sources disagree, each statement with its source.
+    let conflicts: [ConflictView]
+}
+
+struct ConflictView {
+    let heading: String
+    let statements: [ConflictStatementView]
+}
+
+struct ConflictStatementView {
+    let text: TextView?
+    let source: SourceView
 }
 
 struct RequirementView {

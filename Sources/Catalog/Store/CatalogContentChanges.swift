@@ -1,0 +1,26 @@
+import FluentKit
+import Foundation
+import GuichetCore
+import SQLKit
+
+/// Another feature's published content changed (a form, a centre): the catalogue's generation goes up in the writer's
+/// transaction, so that every process rebuilds its cached pages (this one at once, the others within the watcher's
+/// second).
+package struct CatalogContentChanges: PublishedContentChanges {
+    let database: DatabaseService
+    let generation: ContentGeneration
+
+    package init(database: DatabaseService, generation: ContentGeneration) {
+        self.database = database
+        self.generation = generation
+    }
+
+    package func markChanged(on database: any Database) async throws {
+        try await database.sql.raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
+    }
+
+    package func refresh() async {
+        guard let value = try? await CatalogRepository(service: database).generation(), value > generation.current else { return }
+        generation.update(to: value)
+    }
+}

@@ -1,0 +1,45 @@
+import FluentKit
+import SQLKit
+
+/// A flag on every row the demo's simulation writes (tickets, feedback, appointments): the figures of a deployment that
+/// is not the demo leave those rows out (`SimulatedRows`). One column per statement: SQLite alters a table one change at a time.
+struct AddCentresSimulatedFlags: AsyncMigration {
+    var name: String { "2026-12-03-01-AddCentresSimulatedFlags" }
+    static let tables = ["centre_tickets", "centre_feedback", "centre_appointments"]
+
+    func prepare(on database: any Database) async throws {
+        for table in Self.tables {
+            try await database.schema(table).field(
+                "simulated", .bool, .required, .custom(SQLColumnConstraintAlgorithm.default(SQLLiteral.boolean(false)))
+            ).update()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in Self.tables.reversed() {
+            try await database.schema(table).deleteField("simulated").update()
+        }
+    }
+}
+
+/// Whether figures count the simulated rows: only in the demo, so that nothing simulated reaches the real figures of a
+/// deployment (nor anything published from them).
+package struct SimulatedRows: Sendable, Equatable {
+    package var included: Bool
+
+    package init(included: Bool) {
+        self.included = included
+    }
+
+    package static let excluded = SimulatedRows(included: false)
+
+    /// The condition to add to a raw query on one of the flagged tables (a constant: nothing from input).
+    var andExcluded: SQLQueryString { included ? "" : " AND simulated = FALSE" }
+}
+
+extension SQLPredicateBuilder {
+    /// Leaves out the simulated rows unless `rows` includes them.
+    func filtering(_ rows: SimulatedRows) -> Self {
+        rows.included ? self : self.where("simulated", .equal, SQLLiteral.boolean(false))
+    }
+}
