@@ -36,6 +36,10 @@ import Testing
             keys += text.matches(of: /\bfail\("[^"]*", "([a-z_]+)"/).map { "editor.errors." + $0.1 }
             keys += text.matches(of: /"((?:catalog|editor)\.[a-z_]+\.[a-z_.]+)"/).map { String($0.1) }
             keys += text.matches(of: /(?:notFound|conflict|code:)\(?\s*"([a-z_]+)"/).map { "errors." + $0.1 }
+            // A key chosen between two: `page.t(open ? "place_open" : "place_closed")`, `let key = … ? "a" : "b"`.
+            for match in text.matches(of: /(?:\bpage\.t\(|let key = )[^"\n]*\? "([a-z_]+)" : "([a-z_]+)"/) {
+                keys += [feature + match.1, feature + match.2]
+            }
             asked += keys.map { (name, $0) }
         }
         var built = Audience.allCases.flatMap { ["catalog.audience.\($0.rawValue)", "editor.audience.\($0.rawValue)"] }

@@ -140,6 +140,18 @@ class Report:
     def fail(self, where, message):
         self.failures.append(f"{where}: {message}")
 
+    def finish(self, passed):
+        """Prints the warnings, then the failures or `passed`; the exit code."""
+        for warning in self.warnings:
+            print(f"warning: {warning}")
+        if self.failures:
+            print(f"\nFAILED: {len(self.failures)} problem(s)")
+            for failure in self.failures:
+                print(f"  - {failure}")
+            return 1
+        print(f"\n{passed}")
+        return 0
+
 
 def check_page(driver, axe_path, lang, name, url, report, stylesheet_sizes, cookie=None, status=200):
     where = f"[{lang}] {name} {url}"
@@ -430,15 +442,7 @@ def main():
     print(f"all {len(report.rows)} pages: {html_total} B of HTML + {css_once} B of stylesheet fetched once = {html_total + css_once} B; "
           f"with the stylesheet counted on every page: {sum(row[2] + row[3] for row in report.rows)} B")
 
-    for warning in report.warnings:
-        print(f"warning: {warning}")
-    if report.failures:
-        print(f"\nFAILED: {len(report.failures)} problem(s)")
-        for failure in report.failures:
-            print(f"  - {failure}")
-        return 1
-    print(f"\nbrowser check passed: {len(report.rows)} pages, no serious or critical accessibility violation")
-    return 0
+    return report.finish(f"browser check passed: {len(report.rows)} pages, no serious or critical accessibility violation")
 
 
 if __name__ == "__main__":

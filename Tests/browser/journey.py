@@ -306,15 +306,8 @@ def main():
     print(f"{'lang':4} {'page':28} {'HTML B':>8} {'CSS B':>7}  url")
     for lang, name, html, css, url in report.rows:
         print(f"{lang:4} {name:28} {html:8} {css:7}  {urllib.parse.urlsplit(url).path}")
-    for warning in report.warnings:
-        print(f"warning: {warning}")
-    if report.failures:
-        print(f"\nFAILED: {len(report.failures)} problem(s)")
-        for failure in report.failures:
-            print(f"  - {failure}")
-        return 1
-    print(f"\njourney check passed: {len(report.rows)} pages in {len(journeys) * 2} journeys, no serious or critical accessibility violation")
-    return 0
+    return report.finish(
+        f"journey check passed: {len(report.rows)} pages in {len(journeys) * 2} journeys, no serious or critical accessibility violation")
 
 
 if __name__ == "__main__":

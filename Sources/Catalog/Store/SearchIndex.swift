@@ -139,7 +139,12 @@ package enum SearchIndex {
         let match = expression(query, all: all, postgres: postgres)
         if postgres {
             matchFrom = "procedure_search s JOIN procedures p ON p.id = s.procedure_id WHERE s.document @@ to_tsquery('simple', \(bind: match))"
-            rank = "CAST(ts_rank(s.document, to_tsquery('simple', \(bind: match)), 1) AS DOUBLE PRECISION) * -1"
+            // ts_rank over the whole document, shorter documents favoured, plus how much of the query the title alone
+            // holds (only the A-weighted lexemes, not normalised): as SQLite's bm25 weighs the title ten times the body.
+            rank = """
+                CAST(ts_rank(s.document, to_tsquery('simple', \(bind: match)), 1) \
+                + ts_rank('{0,0,0,1}', s.document, to_tsquery('simple', \(bind: match)), 0) AS DOUBLE PRECISION) * -1
+                """
         } else {
             matchFrom = "procedure_search s JOIN procedures p ON p.id = s.procedure_id WHERE procedure_search MATCH \(bind: match)"
             rank = "bm25(procedure_search, 0.0, 10.0, 6.0, 1.0)"

@@ -90,7 +90,8 @@ struct WhereToGoAction: ProcedureActionSource {
             area: centre.department == centre.region ? centre.region : "\(centre.department), \(centre.region)",
             service: "\(service.letter) · \(service.name.text(page.language))", hours: hours, openNow: openNow, wait: wait,
             note: centre.isOpenStatus ? nil : "centres.procedure_action.planned", links: links,
-            distance: distance.map { page.t("procedure_action.distance", ["km": String($0.clampedInt())]) })
+            // Under a kilometre is the place named itself: no distance to show.
+            distance: distance.flatMap { $0 < 1 ? nil : page.t("procedure_action.distance", ["km": String($0.clampedInt())]) })
     }
 
     /// The middle of the centres of the region or department named (case, accents and dashes aside), if any.
