@@ -91,7 +91,8 @@ package enum GuichetApplication {
                 resourceDirectories: resourceDirectories, localizer: localizer, stylesheetPath: stylesheet.versionedPath,
                 adminStylesheetPath: adminStylesheet.versionedPath)
             renderer.menu = menu
-            renderer.simulatedData = configuration.demo ? try await CentresSimulation.hasRun(database: database) : false
+            // Every demo start writes (once) the simulated history of the centres and the applications.
+            renderer.simulatedData = configuration.demo
             // The country chooser of every page; the catalogue keeps its names current.
             renderer.countries = CountrySwitcher(chooserPath: CatalogRoute.country.path())
             let generation = ContentGeneration()
@@ -102,7 +103,16 @@ package enum GuichetApplication {
                     maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
                 contentChanges: CatalogContentChanges(database: database, generation: generation))
-            if configuration.demo { try await ApplicationsDemo.seed(service: applications) }
+            if configuration.demo {
+                try await ApplicationsDemo.seed(service: applications)
+                let started = Date()
+                let simulated = try await ApplicationsSimulation.run(service: applications, now: clock.now)
+                if simulated.applications > 0 {
+                    logger.info(
+                        "demo applications simulated",
+                        metadata: ["rows": "\(simulated)", "seconds": "\(Date().timeIntervalSince(started).clampedInt(.towardZero))"])
+                }
+            }
             generation.update(to: try await CatalogRepository(database: database.db).generation())
             var components = AppComponents(
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
@@ -162,7 +172,10 @@ package enum GuichetApplication {
             simulatedRows: SimulatedRows(included: components.configuration.demo))
         let ecosystem = EcosystemModule(
             database: components.database, renderer: components.renderer,
-            measures: [centres.measures, ApplicationMeasures(database: components.database)]
+            measures: [
+                centres.measures,
+                ApplicationMeasures(database: components.database, simulated: SimulatedRows(included: components.configuration.demo)),
+            ]
         )
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,

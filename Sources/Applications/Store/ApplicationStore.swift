@@ -145,11 +145,12 @@ package struct ApplicationStore: Sendable {
     }
 
     /// Counts per procedure since a date (for the ranking of what to digitalise), never drafts.
-    package func counts(since: String) async throws -> [String: Int] {
+    /// Applications submitted per procedure since then (the demo's simulated ones only when `simulated` includes them).
+    package func counts(since: String, simulated: SimulatedRows = .excluded) async throws -> [String: Int] {
         var result: [String: Int] = [:]
         for row in try await sql.select().column("procedure_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("applications")
-            .where("status", .notEqual, ApplicationStatus.draft.rawValue).where("submitted_at", .greaterThanOrEqual, since).groupBy("procedure_id")
-            .all()
+            .where("status", .notEqual, ApplicationStatus.draft.rawValue).where("submitted_at", .greaterThanOrEqual, since).filtering(simulated)
+            .groupBy("procedure_id").all()
         {
             result[try row.decode(column: "procedure_id", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
@@ -161,19 +162,22 @@ package struct ApplicationStore: Sendable {
 package struct ApplicationMeasures: ProcedureMeasureSource {
     let store: ApplicationStore
     let forms: FormStore
+    /// The demo's simulated applications count only in the demo.
+    let simulated: SimulatedRows
 
-    package init(database: DatabaseService) {
-        self.init(store: ApplicationStore(database: database), forms: FormStore(database: database))
+    package init(database: DatabaseService, simulated: SimulatedRows = .excluded) {
+        self.init(store: ApplicationStore(database: database), forms: FormStore(database: database), simulated: simulated)
     }
 
-    init(store: ApplicationStore, forms: FormStore) {
+    init(store: ApplicationStore, forms: FormStore, simulated: SimulatedRows = .excluded) {
         self.store = store
         self.forms = forms
+        self.simulated = simulated
     }
 
     package var measureKey: String { "measures.applications" }
     package func procedureMeasures(since: Date) async throws -> [String: ProcedureMeasure] {
-        try await store.counts(since: AuditLog.timestamp(since)).mapValues { ProcedureMeasure(count: $0) }
+        try await store.counts(since: AuditLog.timestamp(since), simulated: simulated).mapValues { ProcedureMeasure(count: $0) }
     }
     package func proceduresReadyOnline() async throws -> Set<String> { try await forms.procedures() }
 }

@@ -3,7 +3,7 @@ import GuichetCore
 import SQLKit
 
 package enum ApplicationsMigrations {
-    package static var all: [any Migration] { [CreateApplicationsTables()] }
+    package static var all: [any Migration] { [CreateApplicationsTables(), AddApplicationsSimulatedFlag()] }
 }
 
 /// Forms (immutable numbered versions), applications with their history and files, issued documents and the

@@ -142,7 +142,8 @@ package struct InboxController: Sendable {
                 },
             overdue: filter.overdueOnly, next: offset + 50 < total ? base + "offset=\(offset + 50)" : nil,
             previous: offset > 0 ? base + "offset=\(max(0, offset - 50))" : nil, empty: items.isEmpty)
-        return try renderer.page("applications-inbox", title: v.t("inbox.title"), page: model, request: request, context: context)
+        return try renderer.page(
+            "applications-inbox", title: v.t("inbox.title"), page: model, request: request, context: context, figures: true)
     }
 
     // MARK: One application
@@ -230,7 +231,9 @@ package struct InboxController: Sendable {
             history: events.map { event in
                 HistoryRow(
                     when: v.when(event.at),
-                    who: event.actor.hasPrefix("user:") ? names[String(event.actor.dropFirst(5))] ?? event.actor : v.t("applicant"),
+                    who: event.actor.hasPrefix("user:")
+                        ? names[String(event.actor.dropFirst(5))] ?? event.actor
+                        : event.actor.hasPrefix("system:") ? v.t("simulated_agent") : v.t("applicant"),
                     what: v.t("event.\(event.action)")
                         + (event.fields.isEmpty
                             ? ""

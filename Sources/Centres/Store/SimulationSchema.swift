@@ -21,25 +21,3 @@ struct AddCentresSimulatedFlags: AsyncMigration {
         }
     }
 }
-
-/// Whether figures count the simulated rows: only in the demo, so that nothing simulated reaches the real figures of a
-/// deployment (nor anything published from them).
-package struct SimulatedRows: Sendable, Equatable {
-    package var included: Bool
-
-    package init(included: Bool) {
-        self.included = included
-    }
-
-    package static let excluded = SimulatedRows(included: false)
-
-    /// The condition to add to a raw query on one of the flagged tables (a constant: nothing from input).
-    var andExcluded: SQLQueryString { included ? "" : " AND simulated = FALSE" }
-}
-
-extension SQLPredicateBuilder {
-    /// Leaves out the simulated rows unless `rows` includes them.
-    func filtering(_ rows: SimulatedRows) -> Self {
-        rows.included ? self : self.where("simulated", .equal, SQLLiteral.boolean(false))
-    }
-}
