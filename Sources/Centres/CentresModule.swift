@@ -29,6 +29,9 @@ package struct CentresModule: Sendable {
     let screenStylesheet: ScreenStylesheet
     /// Whether the demo's simulated rows count (only in the demo).
     let simulatedRows: SimulatedRows
+    /// Told when the directory changes; its version keeps "where to go" current.
+    let contentChanges: any PublishedContentChanges
+    let whereToGoMemo = WhereToGoMemo()
 
     package init(
         database: DatabaseService, renderer: Renderer, limits: PublicLimits = PublicLimits(), clock: any WallClock = SystemClock(),
@@ -48,6 +51,7 @@ package struct CentresModule: Sendable {
         self.results = ResultsService(database: database.db, simulated: simulatedRows)
         self.dashboard = DashboardService(database: database.db, simulated: simulatedRows)
         self.simulatedRows = simulatedRows
+        self.contentChanges = contentChanges
         self.commitments = CommitmentsService(database: database, directory: directory, clock: clock)
         self.renderer = renderer
         self.clock = clock
@@ -82,7 +86,9 @@ package struct CentresModule: Sendable {
 
     /// For the procedure page: the centres offering it, with hours, open now, today's wait and links for that service.
     package var whereToGo: any ProcedureActionSource {
-        WhereToGoAction(directory: directory, queue: queue, estimator: estimator, localizer: renderer.localizer, clock: clock)
+        WhereToGoAction(
+            directory: directory, queue: queue, estimator: estimator, localizer: renderer.localizer, clock: clock, memo: whereToGoMemo,
+            changes: contentChanges)
     }
 
     /// What the centres measure of each catalogue procedure, for the ecosystem's ranking.

@@ -19,6 +19,8 @@ package struct CatalogContentChanges: PublishedContentChanges {
         try await database.sql.raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
     }
 
+    package var version: Int { generation.current }
+
     package func refresh() async {
         guard let value = try? await CatalogRepository(service: database).generation(), value > generation.current else { return }
         generation.update(to: value)

@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import NIOConcurrencyHelpers
 
 /// What the procedure page offers from the centres: the centres and offices whose services include the procedure,
 /// nearest first when the person says where they are, each with its hours, whether it is open now, today's
@@ -14,13 +15,18 @@ struct WhereToGoAction: ProcedureActionSource {
     let estimator: WaitEstimator
     let localizer: Localizer
     let clock: any WallClock
+    /// The directory as read at the published content's version, and the live figures of the last `freshness` seconds.
+    let memo: WhereToGoMemo
+    /// The published content's version: a changed centre is a new one.
+    let changes: any PublishedContentChanges
     var freshness: TimeInterval = 60
 
     func actions(for procedure: ProcedureSubject) async throws -> [ProcedureAction] {
-        let services = try await directory.services(offering: procedure.id)
+        let version = changes.version
+        let services = try await memo.directory("offering \(procedure.id)", version: version) { try await directory.services(offering: procedure.id) }
         guard !services.isEmpty else { return [] }
         let page = PageContext(language: procedure.language, localizer: localizer, keys: "centres")
-        let centres = try await directory.centres()
+        let centres = try await memo.directory("centres", version: version) { try await directory.centres() }
         let byId = Dictionary(centres.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var offers = services.compactMap { service in byId[service.centreId].map { (centre: $0, service: service) } }
         // Directory order, open centres before planned ones.
@@ -39,10 +45,15 @@ struct WhereToGoAction: ProcedureActionSource {
             }
         }
         let shown = procedure.allPlaces ? offers : Array(offers.prefix(Self.firstFew))
-        let now = clock.now
+        let current = clock.now
+        // The page states the time of its oldest figure, and holds until that one is stale.
+        var now = current
         var places: [ProcedurePlace] = []
         for offer in shown {
-            places.append(try await place(offer.centre, offer.service, page, now: now, distance: distances[offer.centre.id]))
+            let (place, asOf) = try await place(
+                offer.centre, offer.service, page, now: current, version: version, distance: distances[offer.centre.id])
+            places.append(place)
+            now = min(now, asOf)
         }
         let live = shown.contains { $0.centre.isOpenStatus }
         let zone = (shown.first { $0.centre.isOpenStatus } ?? shown.first)?.centre.timeZone ?? .gmt
@@ -55,9 +66,12 @@ struct WhereToGoAction: ProcedureActionSource {
         ]
     }
 
-    func place(_ centre: Centre, _ service: CentreService, _ page: PageContext, now: Date, distance: Double?) async throws -> ProcedurePlace {
+    /// The place, and the time its live figures were worked out at (up to `freshness` ago).
+    func place(_ centre: Centre, _ service: CentreService, _ page: PageContext, now: Date, version: Int, distance: Double?) async throws
+        -> (ProcedurePlace, Date)
+    {
         let zone = centre.timeZone
-        let spans = try await directory.hours(centre.id)
+        let spans = try await memo.directory("hours \(centre.id)", version: version) { try await directory.hours(centre.id) }
         var hours: [PlaceHours] = []
         for span in spans {
             let opens = CentreClock.hhmm(span.opens)
@@ -71,12 +85,19 @@ struct WhereToGoAction: ProcedureActionSource {
         var openNow: Bool?
         var wait: String?
         var links: [PlaceLink] = []
+        var asOf = now
         if centre.isOpenStatus {
-            let closed = Set(try await directory.closures(centre.id, from: CentreClock.day(now, in: zone)).map(\.day))
-            openNow = CentreClock.isOpen(at: now, in: zone, hours: spans, closedDays: closed)
-            let ahead = try await queue.waitingCounts(centre: centre.id)[service.id] ?? 0
-            let counters = WaitRules.openCounters(try await directory.counters(centre.id))[service.id] ?? 0
-            wait = page.wait(try await estimator.estimate(service: service.id, ahead: ahead, openCounters: counters, now: now))
+            let figures = try await memo.live("\(centre.id) \(service.id)", now: now, freshness: freshness) {
+                let closed = Set(try await directory.closures(centre.id, from: CentreClock.day(now, in: zone)).map(\.day))
+                let ahead = try await queue.waitingCounts(centre: centre.id)[service.id] ?? 0
+                let counters = WaitRules.openCounters(try await directory.counters(centre.id))[service.id] ?? 0
+                return WhereToGoMemo.Live(
+                    at: now, openNow: CentreClock.isOpen(at: now, in: zone, hours: spans, closedDays: closed),
+                    waitMinutes: try await estimator.estimate(service: service.id, ahead: ahead, openCounters: counters, now: now))
+            }
+            asOf = figures.at
+            openNow = figures.openNow
+            wait = page.wait(figures.waitMinutes)
             let query = "?service=" + FormQuery.encode(service.id)
             links = [
                 PlaceLink(kind: "remote_ticket", label: "centres.procedure_action.remote", href: CentresRoute.remote.path(centre.id) + query),
@@ -85,13 +106,14 @@ struct WhereToGoAction: ProcedureActionSource {
             ]
         }
         let name = centre.name.text(page.language)
-        return ProcedurePlace(
+        let place = ProcedurePlace(
             name: name, href: CentresRoute.centre.path(centre.id),
             area: centre.department == centre.region ? centre.region : "\(centre.department), \(centre.region)",
             service: "\(service.letter) · \(service.name.text(page.language))", hours: hours, openNow: openNow, wait: wait,
             note: centre.isOpenStatus ? nil : "centres.procedure_action.planned", links: links,
             // Under a kilometre is the place named itself: no distance to show.
             distance: distance.flatMap { $0 < 1 ? nil : page.t("procedure_action.distance", ["km": String($0.clampedInt())]) })
+        return (place, asOf)
     }
 
     /// The middle of the centres of the region or department named (case, accents and dashes aside), if any.
@@ -120,5 +142,48 @@ struct WhereToGoAction: ProcedureActionSource {
         let dLon = (b.1 - a.1) * radians
         let h = sin(dLat / 2) * sin(dLat / 2) + cos(a.0 * radians) * cos(b.0 * radians) * sin(dLon / 2) * sin(dLon / 2)
         return 6371 * 2 * atan2(sqrt(h), sqrt(max(0, 1 - h)))
+    }
+}
+
+/// What "where to go" reads, kept so that a page rendered for every request (or for each region typed) does not ask
+/// the database again: the directory (centres, the services offering a procedure, hours) until the published content's
+/// version changes, and each service's live figures (open now, today's wait) for `freshness` seconds.
+final class WhereToGoMemo: Sendable {
+    struct Live: Sendable {
+        let at: Date
+        let openNow: Bool
+        let waitMinutes: Int?
+    }
+
+    private struct State {
+        var version = Int.min
+        var directory: [String: any Sendable] = [:]
+        var live: [String: Live] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func directory<T: Sendable>(_ key: String, version: Int, make: () async throws -> T) async throws -> T {
+        let kept = state.withLockedValue { state -> T? in
+            guard state.version == version else { return nil }
+            return state.directory[key] as? T
+        }
+        if let kept { return kept }
+        let value = try await make()
+        state.withLockedValue { state in
+            if state.version != version {
+                state = State()
+                state.version = version
+            }
+            state.directory[key] = value
+        }
+        return value
+    }
+
+    func live(_ key: String, now: Date, freshness: TimeInterval, make: () async throws -> Live) async throws -> Live {
+        if let kept = state.withLockedValue({ $0.live[key] }), kept.at <= now, now.timeIntervalSince(kept.at) < freshness { return kept }
+        let value = try await make()
+        state.withLockedValue { $0.live[key] = value }
+        return value
     }
 }

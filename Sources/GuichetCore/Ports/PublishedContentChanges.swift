@@ -8,6 +8,8 @@ package protocol PublishedContentChanges: Sendable {
     func markChanged(on database: any Database) async throws
     /// After the transaction committed: this process's cached pages are rebuilt at once.
     func refresh() async
+    /// The published content's version as this process knows it (it changes with every change, here or elsewhere).
+    var version: Int { get }
 }
 
 /// For a module built without the catalogue (tests of one feature): nothing is cached, nothing to tell.
@@ -15,4 +17,5 @@ package struct NoPublishedContentChanges: PublishedContentChanges {
     package init() {}
     package func markChanged(on database: any Database) async throws {}
     package func refresh() async {}
+    package var version: Int { 0 }
 }
