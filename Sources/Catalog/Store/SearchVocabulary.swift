@@ -66,6 +66,9 @@ package final class SearchVocabulary: Sendable {
 
     private let generation: ContentGeneration?
     private let cached = NIOLockedValueBox<(generation: Int, words: Words)?>(nil)
+    /// Corrections already worked out for these words (the same typos come back), at most `maxCorrections`.
+    private let corrections = NIOLockedValueBox<(generation: Int, closest: [String: (word: String, documents: Int)?])>((Int.min, [:]))
+    static let maxCorrections = 10_000
 
     package init(generation: ContentGeneration?) {
         self.generation = generation
@@ -83,7 +86,18 @@ package final class SearchVocabulary: Sendable {
     func query(_ text: String, on database: any Database) async throws -> SearchQuery {
         guard !TextFolding.queryTerms(text).isEmpty else { return SearchQuery(text) }
         let words = try await words(database)
-        return SearchQuery(text, lookup: words.lookup)
+        guard let current = generation?.current else { return SearchQuery(text, lookup: words.lookup) }
+        var lookup = words.lookup
+        lookup.closest = { term in
+            if let kept = self.corrections.withLockedValue({ $0.generation == current ? $0.closest[term] : nil }) { return kept }
+            let found = words.closest(to: term)
+            self.corrections.withLockedValue { memo in
+                if memo.generation != current || memo.closest.count >= Self.maxCorrections { memo = (current, [:]) }
+                memo.closest[term] = found
+            }
+            return found
+        }
+        return SearchQuery(text, lookup: lookup)
     }
 
     struct Row: Decodable {
