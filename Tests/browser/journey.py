@@ -56,7 +56,8 @@ class Journey:
         self.versions.add(check_page(self.driver, self.axe_path, self.lang, f"{self.name}:{page}", self.driver.current_url, self.report,
                                      self.stylesheet_sizes, cookies or None, status))
 
-    def wait_leaving(self, element):
+    def wait_leaving(self, element, driver=None):
+        """Waits for the page holding `element` to be replaced (in this journey's browser, or `driver`'s)."""
         def left(driver):
             try:
                 return expected_conditions.staleness_of(element)(driver)
@@ -65,7 +66,7 @@ class Journey:
                     return True
                 raise
 
-        WebDriverWait(self.driver, 30).until(left)
+        WebDriverWait(driver or self.driver, 30).until(left)
 
     def click(self, selector, within="main"):
         """Clicks the first element matching the CSS selector (inside `within`) and waits for the next page."""
@@ -203,7 +204,8 @@ def ticket_and_feedback(journey, credentials):
 
 
 def serve_ticket(journey, credentials, label):
-    """A centre agent, in another browser, opens a counter and calls tickets until the journey's, then serves it."""
+    """A centre agent, in another browser, works at the first counter of the centre: opens it (ticking its services) if
+    needed, finishes whatever it was serving, then calls tickets until the journey's and serves it."""
     if "centre_agent" not in credentials:
         journey.fail("no centre agent among the demo accounts printed by the server")
         return False
@@ -213,30 +215,42 @@ def serve_ticket(journey, credentials, label):
         sign_in(agent, journey.base, email, password)
         agent.get(f"{journey.base}/admin/centres/{CENTRE}")
 
+        def counter():
+            sections = agent.find_elements(By.CSS_SELECTOR, "main section.step")
+            return sections[0] if sections else None
+
+        def buttons():
+            section = counter()
+            return [] if section is None else [b.text.strip() for b in section.find_elements(By.CSS_SELECTOR, "form button[type=submit]")]
+
         def post(text):
-            buttons = [b for b in agent.find_elements(By.CSS_SELECTOR, "main form button[type=submit]") if b.text.strip() == text]
-            if not buttons:
+            section = counter()
+            if section is None:
+                return False
+            matching = [b for b in section.find_elements(By.CSS_SELECTOR, "form button[type=submit]") if b.text.strip() == text]
+            if not matching:
                 return False
             # Opening a counter: the services it takes are ticked by the agent.
-            for box in buttons[0].find_elements(By.XPATH, "./ancestor::form//input[@type='checkbox']"):
+            for box in matching[0].find_elements(By.XPATH, "./ancestor::form//input[@type='checkbox']"):
                 if not box.is_selected():
                     box.click()
-            buttons[0].click()
-            WebDriverWait(agent, 30).until(expected_conditions.staleness_of(buttons[0]))
+            matching[0].click()
+            journey.wait_leaving(matching[0], agent)
             return True
 
         # The agent's browser is French: the console's buttons as the French locale names them.
         open_text, call_text, start_text, finish_text = CONSOLE_BUTTONS
-        buttons = {b.text.strip() for b in agent.find_elements(By.CSS_SELECTOR, "main form button[type=submit]")}
-        if call_text not in buttons:
-            if not post(open_text):
-                journey.fail(f"the agent's console offers neither '{call_text}' nor '{open_text}': {sorted(buttons)}")
-                return False
+        if open_text in buttons():
+            post(open_text)
         for _ in range(60):
+            # Whatever the counter was doing is finished first.
+            post(start_text)
+            post(finish_text)
             if not post(call_text):
-                journey.fail(f"the agent's console offers no '{call_text}'")
+                journey.fail(f"the agent's first counter offers no '{call_text}': {buttons()}")
                 return False
-            mine = label.split()[-1] in agent.find_element(By.TAG_NAME, "main").text
+            section = counter()
+            mine = section is not None and label.split()[-1] in section.text
             post(start_text)
             post(finish_text)
             if mine:
