@@ -78,7 +78,14 @@ import Testing
             let unknown = try await page(client, path + "?region=Atlantide")
             #expect(unknown.contains("Nous ne connaissons pas « Atlantide »"))
             let all = try await page(client, path + "?places=all")
-            #expect(all.components(separatedBy: "<li class=\"place\">").count == 46)
+            // Every place at once, a line each, still within the 2G budget.
+            #expect(all.components(separatedBy: "<li><a href=\"/centres/").count == 46)
+            #expect(all.contains("Horaires, ticket à distance et rendez-vous : sur la page de chaque lieu."))
+            #expect(
+                all.contains("<a href=\"/procedures/sn-extrait-acte-naissance\">Retour à la démarche") && !all.contains("<h2>Les étapes</h2>")
+                    && html.contains("<h2>Les étapes</h2>"))
+            let css = try await client.execute(uri: "/static/guichet.css", method: .get) { $0.body.readableBytes }
+            #expect(all.utf8.count + css <= 20_480, "\(all.utf8.count) + \(css) bytes")
             try await client.execute(uri: path + "?region=" + String(repeating: "a", count: 81), method: .get) { response in
                 #expect(response.status == .badRequest)
             }

@@ -4,7 +4,7 @@ import GuichetCore
 extension ProcedurePage {
     init(
         procedure: Procedure, institutions: [String: Institution], categories: [String: Category], countries: [String: Country],
-        actions: [ProcedureAction], format f: CatalogFormatter, near: String? = nil
+        actions: [ProcedureAction], format f: CatalogFormatter, near: String? = nil, allPlaces: Bool = false
     ) {
         let page = f.page
         func link(_ institutionId: String?) -> ProcedureLink? {
@@ -119,8 +119,12 @@ extension ProcedurePage {
         let here = CatalogRoute.procedure.path(procedure.id)
         let nearQuery = near.map { [("region", $0)] } ?? []
         placeActions = actions.filter { !$0.places.isEmpty }.map { action in
-            PlaceActionView(action: action, format: f, more: page.link(here, nearQuery + [("places", "all")]), near: near)
+            var view = PlaceActionView(action: action, format: f, more: page.link(here, nearQuery + [("places", "all")]), near: near)
+            view.compact = allPlaces
+            return view
         }
+        placesOnly = allPlaces && !placeActions.isEmpty
+        procedureHref = page.link(here, nearQuery)
         nearForm = NearForm(action: here, value: near ?? "", languageField: page.languageInQuery ? page.language.rawValue : nil)
         freshUntil = actions.compactMap(\.freshUntil).min()
         fallback = f.usedFallback

@@ -23,6 +23,6 @@ struct ProcedurePageBuilder: Sendable {
         for source in actionSources { actions += try await source.actions(for: subject) }
         return ProcedurePage(
             procedure: procedure, institutions: snapshot.institutions, categories: snapshot.categoriesById, countries: snapshot.countriesByCode,
-            actions: actions, format: f, near: near)
+            actions: actions, format: f, near: near, allPlaces: allPlaces)
     }
 }

@@ -145,6 +145,9 @@ struct ProcedurePage {
     let places: [ContactView]
     let laws: [LawView]
     let sources: [SourceView]
+    /// `?places=all`: the page lists every place and nothing else of the procedure, which is one link away.
+    var placesOnly = false
+    var procedureHref = ""
     /// The procedure's own "more information" (not `additionalInfo`: a step without one would show it, Mustache looking
     /// a missing name up in the enclosing page).
     let procedureInfo: TextView?
@@ -182,6 +185,9 @@ struct PlaceActionView {
     let more: String?
     let moreLabel: String?
     let nearUnknown: String?
+    /// Every place at once (`?places=all`): a line each (name, where, open now, wait), hours and links being on each
+    /// place's own page, so that 45 centres still make a small page.
+    var compact = false
 }
 
 struct PlaceView {
