@@ -81,6 +81,16 @@ import Testing
             #expect(togo.lowerBound < senegal.lowerBound)
             let english = try await client.execute(uri: "/search?q=pasport&lang=en", method: .get)
             #expect(english.text.contains("Did you mean “passport”?"))
+            // The API says the same, and nothing when no word was corrected.
+            let corrected = try await client.execute(uri: "/api/v1/search?q=pasport", method: .get) { response in
+                try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            }
+            #expect(corrected?["correction"] as? String == "passport")
+            #expect((corrected?["total"] as? Int ?? 0) > 0)
+            let exact = try await client.execute(uri: "/api/v1/search?q=casier", method: .get) { response in
+                try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            }
+            #expect(exact?["correction"] == nil && (exact?["total"] as? Int ?? 0) > 0)
         }
     }
 

@@ -116,12 +116,12 @@ package struct CatalogAPIController: Sendable {
         guard query.count <= 200 else { throw AppError(.badRequest, code: "query_too_long", field: "q") }
         let country = try RequestParameters.country(request, known: try await reference.current(repository).countries)
         let (page, perPage) = try paging(request)
-        let hits = try await repository.searchIds(query, country: country, limit: perPage, offset: (page - 1) * perPage)
-        let result = try await reference.procedures(hits, repository)
+        let found = try await repository.find(query, country: country, limit: perPage, offset: (page - 1) * perPage)
+        let result = try await reference.procedures(found.hits, repository)
         return try JSONResponse.make(
-            ListDTO(
+            SearchListDTO(
                 items: result.items.map(ProcedureSummaryDTO.init), page: page, perPage: perPage, total: result.total,
-                next: nextLink(request, page: page, perPage: perPage, total: result.total)))
+                next: nextLink(request, page: page, perPage: perPage, total: result.total), correction: found.correction))
     }
 
     func paging(_ request: Request) throws -> (page: Int, perPage: Int) {

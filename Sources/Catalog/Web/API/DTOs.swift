@@ -9,6 +9,16 @@ struct ListDTO<Item: Encodable>: Encodable {
     let next: String?
 }
 
+/// A page of search results, with the query as searched when a word was corrected ("did you mean").
+struct SearchListDTO: Encodable {
+    let items: [ProcedureSummaryDTO]
+    let page: Int
+    let perPage: Int
+    let total: Int
+    let next: String?
+    let correction: String?
+}
+
 struct CountryDTO: Encodable {
     let code: String
     let name: LocalizedText
