@@ -16,7 +16,7 @@ package struct CatalogContentChanges: PublishedContentChanges {
     }
 
     package func markChanged(on database: any Database) async throws {
-        try await database.sql.raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
+        try await CatalogRepository.raiseGeneration(on: database)
     }
 
     package var version: Int { generation.current }

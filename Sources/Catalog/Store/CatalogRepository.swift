@@ -132,7 +132,7 @@ package struct CatalogRepository: Sendable {
                     summary: "created \(summary.created), updated \(summary.updated), unchanged \(summary.unchanged)", requestId: requestId),
                 on: database)
             if summary.created + summary.updated > 0 {
-                try await database.sql.raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
+                try await Self.raiseGeneration(on: database)
             }
             try await alsoInTransaction?(database)
             return summary
@@ -152,6 +152,11 @@ package struct CatalogRepository: Sendable {
         row.publishedAt = AuditLog.timestamp()
         row.note = note
         try await row.create(on: database)
+    }
+
+    /// In the writer's transaction: the published content changed, every process's cached pages are to be rebuilt.
+    static func raiseGeneration(on database: any Database) async throws {
+        try await database.sql.raw("UPDATE catalog_state SET generation = generation + 1 WHERE id = 1").run()
     }
 
     package func generation() async throws -> Int {

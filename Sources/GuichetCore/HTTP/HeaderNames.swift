@@ -25,4 +25,8 @@ extension HTTPField.Name {
     package static let xCSRFToken = HTTPField.Name("X-CSRF-Token")!
     // trap-safe: constant token (letters and dashes)
     package static let xGuichetCSRFUsed = HTTPField.Name("X-Guichet-CSRF-Used")!
+    /// Set by a handler whose page holds live figures: until when it holds (seconds since 1970). `ResponseCache` keeps the
+    /// page no longer and never sends the header.
+    // trap-safe: constant token (letters and dashes)
+    package static let xGuichetFreshUntil = HTTPField.Name("X-Guichet-Fresh-Until")!
 }

@@ -1,6 +1,5 @@
 import CompressNIO
 import Foundation
-import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
 import NIOCore
@@ -31,7 +30,7 @@ package final class ResponseCache: @unchecked Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         var gzipped: ByteBuffer?
-        /// A page with live figures is kept until then (its `freshUntil` header), however current its generation.
+        /// A page with live figures is kept until then (its `X-Guichet-Fresh-Until` header), however current its generation.
         var expires: Date? = nil
     }
 
@@ -45,10 +44,6 @@ package final class ResponseCache: @unchecked Sendable {
 
     /// The query parameters cached routes read; any other is dropped before the handler runs.
     package static let parameters: Set<String> = ["q", "country", "category", "institution", "page", "per_page", "lang", "region", "places"]
-    /// Set by a handler whose page holds live figures: until when it holds, in seconds since 1970. The cache keeps the
-    /// page no longer and never sends the header.
-    // trap-safe: constant token (letters and dashes)
-    package static let freshUntil = HTTPField.Name("X-Guichet-Fresh-Until")!
     /// A query longer than this is not a page anybody links to: it is answered without being kept.
     static let maxKeyLength = 512
 
@@ -95,9 +90,9 @@ package final class ResponseCache: @unchecked Sendable {
     }
 
     static func withoutFreshness(_ response: Response) -> Response {
-        guard response.headers[freshUntil] != nil else { return response }
+        guard response.headers[.xGuichetFreshUntil] != nil else { return response }
         var response = response
-        response.headers[freshUntil] = nil
+        response.headers[.xGuichetFreshUntil] = nil
         return response
     }
 
@@ -113,8 +108,8 @@ package final class ResponseCache: @unchecked Sendable {
         try await response.body.write(collector.writer)
         var headers = response.headers
         headers[.contentLength] = nil
-        let expires = headers[Self.freshUntil].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
-        headers[Self.freshUntil] = nil
+        let expires = headers[.xGuichetFreshUntil].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        headers[.xGuichetFreshUntil] = nil
         var entry = Entry(generation: current, status: response.status, headers: headers, body: collector.buffer ?? ByteBuffer())
         entry.expires = expires
         lock.withLock {

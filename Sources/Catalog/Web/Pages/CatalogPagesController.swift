@@ -93,7 +93,7 @@ struct CatalogPagesController: Sendable {
                     moreLabel: page.t("featured_more", ["country": f.plain(country.name)])))
         }
         let model = HomePage(
-            choices: choices, countryNote: mine.map { page.t("country_first", ["country": f.plain($0.name)]) },
+            choices: choices, countryNote: mine.map { Self.countryFirst($0, f) },
             changeCountry: mine.map { _ in page.link(CatalogRoute.country.path(), [("next", here)]) }, featured: featured,
             destinations: destinations.map { DestinationItem(destination: $0, page: page) }, categories: categories, countries: countries,
             searchQuery: page.t("home_search_example"))
@@ -128,8 +128,7 @@ struct CatalogPagesController: Sendable {
         let countries = try await reference.current(repository).countries
         var filter = filter
         filter.country = try RequestParameters.country(request, known: countries)
-        // Not filtered by country: the person's country comes first, and the page says so.
-        let preferred = filter.country == nil ? context.country.flatMap { code in countries.first { $0.code == code } } : nil
+        let preferred = Self.preferredCountry(filtered: filter.country, countries, context)
         filter.preferredCountry = preferred?.code
         let pageNumber = try RequestParameters.positiveInt(request, "page", default: 1, max: 100_000)
         let ids = try await repository.procedureIds(filter, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
@@ -141,7 +140,7 @@ struct CatalogPagesController: Sendable {
             pager: Self.pager(page: pageNumber, total: procedures.total, size: Self.pageSize, page) { number in
                 page.link(basePath, countryQuery + [("page", String(number))])
             }, empty: procedures.items.isEmpty, fallback: f.usedFallback,
-            countryFirst: preferred.map { page.t("country_first", ["country": f.plain($0.name)]) })
+            countryFirst: preferred.map { Self.countryFirst($0, f) })
         return try renderer.page("catalog-list", title: heading, page: model, request: request, context: context)
     }
 
@@ -190,7 +189,7 @@ struct CatalogPagesController: Sendable {
             "catalog-procedure", title: model.title.text, page: model, request: request, context: context, description: model.summary?.text,
             figures: model.freshUntil != nil)
         // Live figures (waits, open now): the cached page is rebuilt once they are stale.
-        if let freshUntil = model.freshUntil { response.headers[ResponseCache.freshUntil] = String(freshUntil.timeIntervalSince1970) }
+        if let freshUntil = model.freshUntil { response.headers[.xGuichetFreshUntil] = String(freshUntil.timeIntervalSince1970) }
         return response
     }
 
@@ -212,8 +211,7 @@ struct CatalogPagesController: Sendable {
                 fallback: false)
             return try renderer.page("catalog-search", title: page.t("search_title"), page: model, request: request, context: context)
         }
-        // Not filtered by country: the person's country comes first, and the page says so.
-        let preferred = country == nil ? context.country.flatMap { code in countries.first { $0.code == code } } : nil
+        let preferred = Self.preferredCountry(filtered: country, countries, context)
         let found = try await repository.find(
             query, country: country, preferredCountry: preferred?.code, limit: Self.pageSize, offset: (pageNumber - 1) * Self.pageSize)
         let results = try await reference.procedures(found.hits, repository)
@@ -225,7 +223,7 @@ struct CatalogPagesController: Sendable {
             pager: Self.pager(page: pageNumber, total: results.total, size: Self.pageSize, page) { number in
                 page.link(path, [("q", query)] + (country.map { [("country", $0)] } ?? []) + [("page", String(number))])
             }, noResults: results.items.isEmpty, prompt: false, countries: countryItems, fallback: f.usedFallback,
-            countryFirst: preferred.map { page.t("country_first", ["country": f.plain($0.name)]) },
+            countryFirst: preferred.map { Self.countryFirst($0, f) },
             correction: found.correction.map { corrected in
                 Link(
                     text: page.t("did_you_mean", ["query": corrected]),
@@ -242,6 +240,16 @@ struct CatalogPagesController: Sendable {
                 summary: f.text(procedure.summary).map { TextView(text: Self.shorten($0.text), lang: $0.lang) }, country: procedure.country,
                 institution: institutions[procedure.institution].map { f.plain($0.name) })
         }
+    }
+
+    /// Not filtered by country: the person's country comes first, and the page says so (`countryFirst`).
+    static func preferredCountry(filtered: String?, _ countries: [Country], _ context: AppRequestContext) -> Country? {
+        guard filtered == nil, let code = context.country else { return nil }
+        return countries.first { $0.code == code }
+    }
+
+    static func countryFirst(_ country: Country, _ f: CatalogFormatter) -> String {
+        f.page.t("country_first", ["country": f.plain(country.name)])
     }
 
     /// "All" then one link per country, keeping the other query items (`keep`).
