@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -106,9 +107,19 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Channels",
+            dependencies: [
+                "GuichetCore", "Audit", "Catalog", "Centres", "Applications", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport", "Channels",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -128,7 +139,7 @@ let package = Package(
             name: "guichet",
             dependencies: [
                 "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Channels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
@@ -166,6 +177,14 @@ let package = Package(
                 "Applications", "Catalog", "Audit", "Accounts", "GuichetCore", "GuichetApp", "GuichetTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "ChannelsTests",
+            dependencies: [
+                "Channels", "Applications", "Centres", "Catalog", "Audit", "Accounts", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -42,7 +42,8 @@ package struct ApplicationsModule: Sendable {
     /// `users`: Accounts' directory of back-office users (agents to assign work to, names in histories).
     package init(
         database: DatabaseService, keys: ApplicationKeys, renderer: Renderer, users: any UserDirectory, settings: Settings,
-        clock: any WallClock = SystemClock(), contentChanges: any PublishedContentChanges = NoPublishedContentChanges()
+        clock: any WallClock = SystemClock(), contentChanges: any PublishedContentChanges = NoPublishedContentChanges(),
+        notifier: any Notifier = NoNotifier()
     ) {
         self.settings = settings
         self.keys = keys
@@ -60,9 +61,11 @@ package struct ApplicationsModule: Sendable {
         drafts = Drafts(
             database: database, store: store, files: files, maxFileBytes: settings.maxFileBytes, maxApplicationBytes: settings.maxApplicationBytes,
             clock: clock)
-        submissions = Submissions(database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock)
+        submissions = Submissions(
+            database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock, notifier: notifier)
         tracking = Tracking(database: database, store: store, keys: keys)
-        casework = Casework(database: database, store: store, forms: forms, documents: documents, users: users, clock: clock)
+        casework = Casework(
+            database: database, store: store, forms: forms, documents: documents, users: users, clock: clock, notifier: notifier)
     }
 
     /// Registers every page and API route of the feature.

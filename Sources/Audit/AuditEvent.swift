@@ -114,11 +114,14 @@ package struct ActionOrigin: Sendable {
     package var actor: String
     package var requestId: String?
     package var address: String?
+    /// The language of the person acting (`fr`, `en`): what they are told later is written in it.
+    package var language: String?
 
-    package init(actor: String, requestId: String? = nil, address: String? = nil) {
+    package init(actor: String, requestId: String? = nil, address: String? = nil, language: String? = nil) {
         self.actor = actor
         self.requestId = requestId
         self.address = address
+        self.language = language
     }
 
     package func entry(_ action: String, entity: String, id: String?, summary: String) -> AuditEntry {

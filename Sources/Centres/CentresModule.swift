@@ -37,10 +37,10 @@ package struct CentresModule: Sendable {
         database: DatabaseService, renderer: Renderer, limits: PublicLimits = PublicLimits(), clock: any WallClock = SystemClock(),
         catalog: any CatalogLookup, visitorActions: [any VisitorActionSource] = [], procedurePath: @escaping @Sendable (String) -> String,
         procedureActions: [any ProcedureActionSource] = [], contentChanges: any PublishedContentChanges = NoPublishedContentChanges(),
-        simulatedRows: SimulatedRows = .excluded
+        simulatedRows: SimulatedRows = .excluded, notifier: any Notifier = NoNotifier()
     ) throws {
         let directory = DirectoryRepository(database: database.db)
-        let queue = QueueService(database: database, directory: directory, clock: clock)
+        let queue = QueueService(database: database, directory: directory, clock: clock, notifier: notifier)
         self.directory = directory
         self.importer = DirectoryImporter(database: database, catalog: catalog, changes: contentChanges)
         self.queue = queue

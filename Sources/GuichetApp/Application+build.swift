@@ -3,6 +3,7 @@ import Applications
 import Audit
 import Catalog
 import Centres
+import Channels
 import Crypto
 import Ecosystem
 import FluentKit
@@ -26,6 +27,8 @@ package struct AppComponents: Sendable {
     package let cache: ResponseCache
     package let accounts: AccountService
     package let applications: ApplicationsModule
+    /// The notifications outbox every feature writes its messages to.
+    package let outbox: Outbox
     /// Binds visitors' CSRF tokens to this site.
     package let siteSecret: SymmetricKey
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
@@ -38,18 +41,18 @@ package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
         [
             CoreResources.directory, AccountsModule.resources, CatalogModule.resources, CentresModule.resources, EcosystemModule.resources,
-            ApplicationsModule.resources,
+            ApplicationsModule.resources, ChannelsModule.resources,
         ]
     }
 
     /// The back office's menu: each feature's entries, in this order.
     package static var menu: [MenuEntry] {
-        AccountsModule.menu + CatalogModule.menu + ApplicationsModule.menu + CentresModule.menu + EcosystemModule.menu
+        AccountsModule.menu + CatalogModule.menu + ApplicationsModule.menu + CentresModule.menu + EcosystemModule.menu + ChannelsModule.menu
     }
 
     package static func migrations() -> [any Migration] {
         CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
-            + EcosystemModule.migrations + ApplicationsModule.migrations
+            + EcosystemModule.migrations + ApplicationsModule.migrations + ChannelsModule.migrations
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -96,13 +99,15 @@ package enum GuichetApplication {
             // The country chooser of every page; the catalogue keeps its names current.
             renderer.countries = CountrySwitcher(chooserPath: CatalogRoute.country.path())
             let generation = ContentGeneration()
+            let outbox = ChannelsModule.outbox(
+                database: database, localizer: localizer, siteSecret: siteSecret, settings: configuration.channels, clock: clock)
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
                 settings: .init(
                     dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes,
                     maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
-                contentChanges: CatalogContentChanges(database: database, generation: generation))
+                contentChanges: CatalogContentChanges(database: database, generation: generation), notifier: outbox)
             if configuration.demo {
                 try await ApplicationsDemo.seed(service: applications)
                 let started = Date()
@@ -118,7 +123,7 @@ package enum GuichetApplication {
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet,
                 cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                applications: applications, siteSecret: siteSecret, demoCredentials: demoCredentials)
+                applications: applications, outbox: outbox, siteSecret: siteSecret, demoCredentials: demoCredentials)
             components.clock = clock
             return components
         } catch {
@@ -169,7 +174,7 @@ package enum GuichetApplication {
             catalog: CatalogLookupService(database: components.database), visitorActions: [components.applications.visitorActions],
             procedurePath: { CatalogRoute.procedure.path($0) }, procedureActions: [components.applications.procedureActions],
             contentChanges: CatalogContentChanges(database: components.database, generation: components.cache.generation),
-            simulatedRows: SimulatedRows(included: components.configuration.demo))
+            simulatedRows: SimulatedRows(included: components.configuration.demo), notifier: components.outbox)
         let ecosystem = EcosystemModule(
             database: components.database, renderer: components.renderer,
             measures: [
@@ -188,6 +193,13 @@ package enum GuichetApplication {
         try centres.addRoutes(to: router)
         try ecosystem.addRoutes(to: router)
         try components.applications.addRoutes(to: router)
+        ChannelsModule(
+            settings: components.configuration.channels, outbox: components.outbox,
+            transport: ChannelsModule.transport(components.configuration.channels, logger: Logger(label: "guichet.channels")),
+            database: components.database,
+            renderer: components.renderer, applications: components.applications, centres: centres,
+            catalog: CatalogRepository(database: components.database.db), clock: components.clock
+        ).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         routeTable.record(router.routes.map { (path: $0.path.description, method: $0.method) })
@@ -201,7 +213,10 @@ package enum GuichetApplication {
         let router = try buildRouter(components)
         let responder = CanonicalPathResponder(inner: router.buildResponder(), localizer: components.renderer.localizer)
         let watcher = CatalogGenerationWatcher(database: components.database, generation: components.cache.generation)
-        let services: [any Service] = [components.views, watcher] + (ownsDatabase ? [components.database] : [])
+        let worker = ChannelsModule.worker(
+            database: components.database, settings: components.configuration.channels,
+            transport: ChannelsModule.transport(components.configuration.channels, logger: logger), clock: components.clock, logger: logger)
+        let services: [any Service] = [components.views, watcher] + (worker.map { [$0] } ?? []) + (ownsDatabase ? [components.database] : [])
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),

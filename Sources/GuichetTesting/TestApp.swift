@@ -63,6 +63,8 @@ package enum TestApp {
         // Real bcrypt, at its lowest cost: tests sign in hundreds of times.
         configuration.bcryptCost = 4
         configuration.trustForwardedFor = true
+        // No delivery worker polls the outbox of a test's database; the channels' tests send what they queue themselves.
+        configuration.channels.worker = false
         configure(&configuration)
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, dropSchemaOnShutdown: true)
         do {

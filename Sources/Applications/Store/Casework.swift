@@ -14,6 +14,8 @@ package struct Casework: Sendable {
     /// Who may be given an institution's work (Accounts answers; no users' table is read here).
     let users: any UserDirectory
     let clock: any WallClock
+    /// Where the applicant is told by SMS that a correction is asked, or of the decision and the document.
+    let notifier: any Notifier
 
     /// Records that an agent opened the person's data.
     package func recordOpening(_ record: ApplicationRecord, origin: ActionOrigin, what: String = "answers and files") async throws {
@@ -89,6 +91,17 @@ package struct Casework: Sendable {
         return change
     }
 
+    /// What the applicant is told of an agent's action (nothing of claiming or assigning).
+    static func noticeEvent(_ action: AgentAction, issued: Bool) -> NoticeEvent? {
+        switch action {
+        case .requestChanges: .applicationCorrection
+        case .approve: issued ? .documentIssued : .applicationApproved
+        case .reject: .applicationRejected
+        case .revokeDocument: .documentWithdrawn
+        default: nil
+        }
+    }
+
     func apply(
         _ change: Change, to record: ApplicationRecord, action: AgentAction, note: String, stamp: String, origin: ActionOrigin
     ) async throws -> ApplicationRecord {
@@ -129,6 +142,13 @@ package struct Casework: Sendable {
             if let requested = change.requested { summary += ", fields " + requested.fields.joined(separator: ",") }
             if let document = change.document { summary += ", document \(document.code) signed by key \(documents.keys.keyId)" }
             try await AuditLog.append(origin.entry("application.\(action.rawValue)", entity: "application", id: record.id, summary: summary), on: db)
+            if let event = Self.noticeEvent(action, issued: change.document != nil) {
+                let subject = "application:\(record.id)"
+                var values = ["reference": record.reference ?? ""]
+                if let document = change.document { values["code"] = document.code }
+                try await notifier.notify(
+                    Notice(subject: subject, event: event, values: values, key: "\(subject):\(event.rawValue):\(record.revision)"), on: db)
+            }
             guard let result = try await store.application(id: record.id, on: sql) else { throw AppError(.internalServerError, code: "internal") }
             return result
         }

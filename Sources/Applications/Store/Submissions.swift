@@ -1,5 +1,6 @@
 import Audit
 import Catalog
+import FluentKit
 import Foundation
 import GuichetCore
 import SQLKit
@@ -14,6 +15,8 @@ package struct Submissions: Sendable {
     let keys: ApplicationKeys
     let catalog: CatalogRepository
     let clock: any WallClock
+    /// Where the applicant who gave a phone number is told of each step by SMS.
+    let notifier: any Notifier
 
     /// The one-time token of the declaration form: valid for this application at this revision only.
     package func submitToken(_ record: ApplicationRecord) -> String {
@@ -77,12 +80,33 @@ package struct Submissions: Sendable {
                 origin.entry(
                     resubmission ? "application.resubmitted" : "application.submitted", entity: "application", id: record.id,
                     summary: "\(reference) \(record.procedureId) → \(next.rawValue)"), on: db)
+            try await announceSubmission(
+                id: record.id, reference: reference, revision: record.revision, country: record.country,
+                phone: Self.phone(form.definition, answers: record.answers), origin: origin, on: db)
             return try await store.application(id: record.id, on: sql)
         }
         if let outcome { return .submitted(outcome) }
         // Another try of the same submission won the race: answer with its result.
         guard let current = try await store.application(id: applicationId) else { throw AppError.notFound("application_not_found") }
         return current.isOpenToApplicant ? .stale : .submitted(current)
+    }
+
+    /// The first phone number the applicant gave in the form, if any.
+    static func phone(_ definition: FormDefinition, answers: [String: String]) -> String? {
+        definition.fields.lazy.filter { $0.kind == .phone }.compactMap { answers[$0.key] }.first { !$0.isEmpty }
+    }
+
+    /// In the submission's transaction: the applicant who gave a number is told their reference by SMS.
+    func announceSubmission(
+        id: String, reference: String, revision: Int, country: String, phone: String?, origin: ActionOrigin, on db: any Database
+    ) async throws {
+        let subject = "application:\(id)"
+        if let phone {
+            try await notifier.subscribe(subject: subject, phone: phone, language: origin.language ?? "fr", country: country, on: db)
+        }
+        try await notifier.notify(
+            Notice(subject: subject, event: .applicationSubmitted, values: ["reference": reference], key: "\(subject):submitted:\(revision)"),
+            on: db)
     }
 
     /// A reference nobody holds yet (the unique index is the last word; a clash among 20 million codes a year is rare).
@@ -153,6 +177,11 @@ package struct Submissions: Sendable {
                     origin.entry(
                         input.submit ? "application.submitted" : "application.started", entity: "application", id: id,
                         summary: "\(reference) \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
+                if input.submit {
+                    try await announceSubmission(
+                        id: id, reference: reference, revision: 0, country: input.procedure.country,
+                        phone: Self.phone(input.form.definition, answers: answers), origin: origin, on: db)
+                }
             }
         } catch let error as AppError {
             throw error

@@ -59,7 +59,9 @@ package struct ApplicationsAPIController: Sendable {
     }
 
     func origin(_ context: AppRequestContext, _ fallback: String) -> ActionOrigin {
-        ActionOrigin(actor: context.principal?.actor ?? fallback, requestId: context.requestId, address: context.clientAddress)
+        ActionOrigin(
+            actor: context.principal?.actor ?? fallback, requestId: context.requestId, address: context.clientAddress,
+            language: context.language.rawValue)
     }
 
     // MARK: Filing

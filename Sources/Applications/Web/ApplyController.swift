@@ -44,7 +44,7 @@ package struct ApplyController: Sendable {
 
     func origin(_ context: AppRequestContext, _ record: ApplicationRecord? = nil) -> ActionOrigin {
         let actor = context.principal?.actor ?? (record?.reference.map { "applicant:\($0)" } ?? "applicant")
-        return ActionOrigin(actor: actor, requestId: context.requestId, address: context.clientAddress)
+        return ActionOrigin(actor: actor, requestId: context.requestId, address: context.clientAddress, language: context.language.rawValue)
     }
 
     func procedure(_ id: String) async throws -> Procedure {

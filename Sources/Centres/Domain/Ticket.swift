@@ -40,13 +40,6 @@ package enum QueueRules {
         var generator = SystemRandomNumberGenerator()
         return String((0..<8).compactMap { _ in codeAlphabet.randomElement(using: &generator) })
     }
-
-    /// A phone number as kept for alerts (`+221771234567`), or nil when it is not one (8 to 15 digits).
-    package static func normalisedPhone(_ raw: String) -> String? {
-        let kept = raw.filter { !" .-()".contains($0) }
-        guard kept.range(of: "^\\+?[0-9]{8,15}$", options: .regularExpression) != nil else { return nil }
-        return kept
-    }
 }
 
 /// A ticket as pages and the console see it. The phone number of a remote ticket is never read into it.

@@ -11,6 +11,7 @@ package struct AppointmentService: Sendable {
     let directory: DirectoryRepository
     let queue: QueueService
     let clock: any WallClock
+    var notifier: any Notifier { queue.notifier }
 
     package init(database: DatabaseService, directory: DirectoryRepository, queue: QueueService, clock: any WallClock) {
         self.database = database
@@ -40,17 +41,35 @@ package struct AppointmentService: Sendable {
         return starts.map { AppointmentRules.Slot(start: $0, booked: booked[CentreClock.stamp($0)] ?? 0) }
     }
 
-    package func book(centre centreId: String, service serviceId: String, slot: String, requestToken: String?, now: Date? = nil) async throws
-        -> Appointment
-    {
-        try await book(centre: try await directory.requireCentre(centreId), service: serviceId, slot: slot, requestToken: requestToken, now: now)
+    package func book(
+        centre centreId: String, service serviceId: String, slot: String, requestToken: String?, contact: Contact? = nil, now: Date? = nil
+    ) async throws -> Appointment {
+        try await book(
+            centre: try await directory.requireCentre(centreId), service: serviceId, slot: slot, requestToken: requestToken, contact: contact,
+            now: now)
+    }
+
+    /// Who is told by SMS that the appointment is booked, a day and an hour before it, and when it is cancelled.
+    package struct Contact: Sendable {
+        package var phone: String
+        package var language: String
+
+        package init(phone: String, language: String) {
+            self.phone = phone
+            self.language = language
+        }
     }
 
     /// Books a place for a centre the caller has already read.
-    package func book(centre: Centre, service serviceId: String, slot: String, requestToken: String?, now: Date? = nil) async throws -> Appointment {
+    package func book(
+        centre: Centre, service serviceId: String, slot: String, requestToken: String?, contact: Contact? = nil, now: Date? = nil
+    ) async throws -> Appointment {
         let now = now ?? clock.now
         guard let service = try await directory.service(serviceId), service.centreId == centre.id else {
             throw AppError.validation(field: "service", code: "service_unknown")
+        }
+        if let contact, case .failure(let problem) = PhoneNumber.parse(contact.phone, defaultCountry: centre.country) {
+            throw AppError.validation(field: "phone", code: problem.rawValue)
         }
         guard let start = Timestamps.parse(slot),
             try await slots(centre: centre, service: service.id, now: now).contains(where: { $0.start == start })
@@ -82,7 +101,27 @@ package struct AppointmentService: Sendable {
                     actor: "visitor", action: "appointment.booked", entity: "appointment", entityId: id, summary: "\(service.id) \(slotStart)"),
                 on: db, at: now)
             guard let appointment = try await Self.appointment(sql, "id", id) else { throw AppError(.internalServerError, code: "internal") }
+            if let contact {
+                try await announceBooking(appointment, centre: centre, contact: contact, now: now, on: db)
+            }
             return appointment
+        }
+    }
+
+    /// The booking's message and its two reminders (a day and an hour before; one already past is not queued).
+    func announceBooking(_ appointment: Appointment, centre: Centre, contact: Contact, now: Date, on db: any Database) async throws {
+        let subject = "appointment:\(appointment.id)"
+        try await notifier.subscribe(subject: subject, phone: contact.phone, language: contact.language, country: centre.country, on: db)
+        let values = [
+            "code": appointment.code, "centre": centre.name.fr, "day": CentreClock.day(appointment.slotStart, in: centre.timeZone),
+            "time": CentreClock.localTime(appointment.slotStart, in: centre.timeZone),
+        ]
+        try await notifier.notify(Notice(subject: subject, event: .appointmentBooked, values: values, key: "\(subject):booked"), on: db)
+        for (event, before) in [(NoticeEvent.appointmentReminderDay, 86_400.0), (.appointmentReminderHour, 3_600.0)] {
+            let at = appointment.slotStart.addingTimeInterval(-before)
+            guard at > now else { continue }
+            try await notifier.notify(
+                Notice(subject: subject, event: event, values: values, key: "\(subject):\(event.rawValue)", notBefore: at), on: db)
         }
     }
 
@@ -111,6 +150,11 @@ package struct AppointmentService: Sendable {
             try await AuditLog.append(
                 AuditEntry(actor: "visitor", action: "appointment.cancelled", entity: "appointment", entityId: appointment.id, summary: slotStart),
                 on: db, at: now)
+            let subject = "appointment:\(appointment.id)"
+            try await notifier.withdraw(subject: subject, events: [.appointmentReminderDay, .appointmentReminderHour], on: db)
+            try await notifier.notify(
+                Notice(subject: subject, event: .appointmentCancelled, values: ["code": appointment.code], key: "\(subject):cancelled"), on: db)
+            try await notifier.forget(subject: subject, on: db)
             var cancelled = appointment
             cancelled.status = "cancelled"
             return cancelled
@@ -144,6 +188,9 @@ package struct AppointmentService: Sendable {
                     actor: "kiosk:\(centre)", action: "appointment.checked_in", entity: "appointment", entityId: appointment.id, summary: ticket.label
                 ),
                 on: db, at: now)
+            let subject = "appointment:\(appointment.id)"
+            try await notifier.withdraw(subject: subject, events: [.appointmentReminderDay, .appointmentReminderHour], on: db)
+            try await notifier.forget(subject: subject, on: db)
         }
         return ticket
     }

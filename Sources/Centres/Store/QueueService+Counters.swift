@@ -59,6 +59,11 @@ extension QueueService {
                 AuditEntry(actor: actor, action: "ticket.called", entity: "ticket", entityId: id, summary: "\(ticket.label) at \(counter.label)"),
                 on: db,
                 at: date)
+            try await notifier.notify(
+                Notice(
+                    subject: "ticket:\(id)", event: .ticketCalled, values: ["label": ticket.label, "counter": counter.label],
+                    key: "ticket:\(id):called"), on: db)
+            try await announceNear(centre: centre, service: ticket.serviceId, on: db)
             return ticket
         }
     }
@@ -89,7 +94,38 @@ extension QueueService {
                     actor: actor, action: "ticket.\(action.rawValue)", entity: "ticket", entityId: ticketId,
                     summary: "\(ticket.label) at \(counter)"),
                 on: db, at: date)
+            let subject = "ticket:\(ticketId)"
+            switch action {
+            case .noShow:
+                try await notifier.notify(
+                    Notice(subject: subject, event: .ticketNoShow, values: ["label": ticket.label], key: "\(subject):no_show"), on: db)
+                try await notifier.forget(subject: subject, on: db)
+            case .finish:
+                try await notifier.forget(subject: subject, on: db)
+            case .recall, .start:
+                break
+            }
             return ticket
+        }
+    }
+
+    /// "Your turn is near": each waiting remote ticket of the service with at most the centre's threshold of people ahead
+    /// is told once (the message's key is the ticket's), whatever order calls, transfers and priorities came in.
+    package func announceNear(centre: String, service: String, on db: any Database) async throws {
+        guard let threshold = try await notifier.nearThreshold(centre: centre, on: db) else { return }
+        struct Row: Decodable {
+            let id: String
+            let label: String
+            let phone: String?
+        }
+        let waiting = try await db.sql.select().columns("id", "label", "phone").from("centre_tickets").where("centre_id", .equal, centre)
+            .where("service_id", .equal, service).where("status", .equal, TicketStatus.waiting.rawValue).orderBy("rank_at").orderBy("issued_at")
+            .orderBy("id").limit(threshold + 1).all(decoding: Row.self)
+        for (ahead, row) in waiting.enumerated() where row.phone != nil {
+            try await notifier.notify(
+                Notice(
+                    subject: "ticket:\(row.id)", event: .ticketNear, values: ["label": row.label, "ahead": String(ahead)],
+                    key: "ticket:\(row.id):near"), on: db)
         }
     }
 

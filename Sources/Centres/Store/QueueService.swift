@@ -11,11 +11,14 @@ package struct QueueService: Sendable {
     let database: DatabaseService
     let directory: DirectoryRepository
     let clock: any WallClock
+    /// Where a remote ticket's holder is told that it is taken, that their turn is near, called, or missed.
+    let notifier: any Notifier
 
-    package init(database: DatabaseService, directory: DirectoryRepository, clock: any WallClock) {
+    package init(database: DatabaseService, directory: DirectoryRepository, clock: any WallClock, notifier: any Notifier = NoNotifier()) {
         self.database = database
         self.directory = directory
         self.clock = clock
+        self.notifier = notifier
     }
 
     /// A queue over its own directory reader (tests, and features that only issue tickets).
@@ -33,6 +36,8 @@ package struct QueueService: Sendable {
         /// The form's one-time token: a retried submission returns the ticket it already made.
         package var requestToken: String?
         package var actor: String
+        /// The language the holder's messages are written in.
+        package var language: String = "fr"
 
         package init(
             centreId: String, serviceId: String, priority: Priority = .none, channel: Channel, phone: String? = nil, requestToken: String? = nil,
@@ -65,8 +70,10 @@ package struct QueueService: Sendable {
         }
         var phone: String?
         if request.channel == .remote, let raw = request.phone {
-            guard let normalised = QueueRules.normalisedPhone(raw) else { throw AppError.validation(field: "phone", code: "phone_invalid") }
-            phone = normalised
+            switch PhoneNumber.parse(raw, defaultCountry: centre.country) {
+            case .success(let number): phone = number.e164
+            case .failure(let problem): throw AppError.validation(field: "phone", code: problem.rawValue)
+            }
         }
         do {
             return try await insertTicket(request, centre: centre, service: service, phone: phone, at: date)
@@ -121,6 +128,16 @@ package struct QueueService: Sendable {
                     actor: request.actor, action: "ticket.issued", entity: "ticket", entityId: id,
                     summary: "\(label) \(service.id) \(request.channel.rawValue) priority=\(request.priority.rawValue)"), on: db, at: date)
             guard let ticket = try await Self.ticket(sql, where: "id", id) else { throw AppError(.internalServerError, code: "internal") }
+            if let phone {
+                let subject = "ticket:\(id)"
+                try await notifier.subscribe(subject: subject, phone: phone, language: request.language, country: centre.country, on: db)
+                let ahead = try await Self.position(sql, of: id)
+                try await notifier.notify(
+                    Notice(
+                        subject: subject, event: .ticketTaken,
+                        values: ["label": label, "code": ticket.code, "centre": centre.name.fr, "ahead": String(ahead)], key: "\(subject):taken"),
+                    on: db)
+            }
             return (ticket, true)
         }
     }
@@ -149,10 +166,14 @@ package struct QueueService: Sendable {
 
     /// How many tickets are ahead of this one in its queue (0 when it is next). The stored times are compared as stored.
     package func position(of ticket: Ticket) async throws -> Int {
+        try await Self.position(database.sql, of: ticket.id)
+    }
+
+    static func position(_ sql: any SQLDatabase, of ticketId: String) async throws -> Int {
         struct CountRow: Decodable { let n: Int }
-        let row = try await database.sql.raw(
+        let row = try await sql.raw(
             """
-            SELECT COUNT(*) AS n FROM centre_tickets t JOIN centre_tickets me ON me.id = \(bind: ticket.id) \
+            SELECT COUNT(*) AS n FROM centre_tickets t JOIN centre_tickets me ON me.id = \(bind: ticketId) \
             WHERE t.centre_id = me.centre_id AND t.service_id = me.service_id AND t.status = 'waiting' \
             AND (t.rank_at < me.rank_at OR (t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))))
             """

@@ -63,8 +63,10 @@ struct AppointmentsController: Sendable {
         let centre = try await directory.requireCentre(try context.pathValue())
         try await flood.appointment(address: context.clientAddress)
         do {
+            let phone = (form["phone"] ?? "").trimmingCharacters(in: .whitespaces)
             let appointment = try await appointments.book(
-                centre: centre, service: form["service"] ?? "", slot: form["slot"] ?? "", requestToken: CentresForms.token(form["request"]))
+                centre: centre, service: form["service"] ?? "", slot: form["slot"] ?? "", requestToken: CentresForms.token(form["request"]),
+                contact: phone.isEmpty ? nil : .init(phone: phone, language: context.language.rawValue))
             return CentresForms.redirect(page.link(CentresRoute.appointment, appointment.code))
         } catch let error as AppError where error.status == .unprocessableContent || error.code == "slot_full" {
             return try await renderForm(request, context, centre: centre, error: page.t("errors.\(error.code)"), status: error.status)

@@ -105,10 +105,11 @@ struct TicketPagesController: Sendable {
         try await flood.remoteTicket(address: context.clientAddress)
         let form = context.postForm
         do {
-            let issued = try await queue.issueOnce(
-                .init(
-                    centreId: centre.id, serviceId: form["service"] ?? "", channel: .remote, phone: form["phone"] ?? "",
-                    requestToken: CentresForms.token(form["request"]), actor: "remote"), in: centre, at: now)
+            var ticketRequest = QueueService.IssueRequest(
+                centreId: centre.id, serviceId: form["service"] ?? "", channel: .remote, phone: form["phone"] ?? "",
+                requestToken: CentresForms.token(form["request"]), actor: "remote")
+            ticketRequest.language = context.language.rawValue
+            let issued = try await queue.issueOnce(ticketRequest, in: centre, at: now)
             return CentresForms.redirect(page.link(CentresRoute.ticket, issued.ticket.code))
         } catch let error as AppError where error.status == .unprocessableContent {
             return try await renderRemote(request, context, centre: centre, error: page.t("errors.\(error.code)"), status: .unprocessableContent)

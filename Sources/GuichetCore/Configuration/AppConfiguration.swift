@@ -47,6 +47,8 @@ package struct AppConfiguration: Sendable {
     /// With `--demo` only: the server's clock starts at this instant and runs from there (`GUICHET_DEMO_CLOCK`,
     /// ISO 8601, e.g. `2026-09-07T10:00:00Z`), so that a demo shown at night finds the centres open.
     package var demoClock: Date?
+    /// SMS gateway, callbacks and the outbox worker (`GUICHET_SMS_…`, `GUICHET_CHANNELS_…`).
+    package var channels = ChannelSettings()
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -110,6 +112,7 @@ package struct AppConfiguration: Sendable {
             defaultCountry = code
         }
         try limits.apply(environment)
+        try channels.apply(environment)
     }
 
     /// `GUICHET_DATA_DIR`, `GUICHET_MAX_FILE_MB` and `GUICHET_MAX_APPLICATION_MB`.

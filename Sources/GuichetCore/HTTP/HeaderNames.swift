@@ -29,4 +29,7 @@ extension HTTPField.Name {
     /// page no longer and never sends the header.
     // trap-safe: constant token (letters and dashes)
     package static let xGuichetFreshUntil = HTTPField.Name("X-Guichet-Fresh-Until")!
+    /// The deployment's callback secret, sent by a gateway that cannot put it in the callback URL.
+    // trap-safe: constant token (letters and dashes)
+    package static let xGuichetSecret = HTTPField.Name("X-Guichet-Secret")!
 }

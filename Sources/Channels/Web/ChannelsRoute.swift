@@ -1,0 +1,14 @@
+import GuichetCore
+
+/// Every path of the channels, named once.
+package enum ChannelsRoute {
+    /// The aggregator's USSD callback.
+    package static let ussd = Route("/channels/ussd")
+    /// The aggregator's inbound SMS callback.
+    package static let sms = Route("/channels/sms")
+    /// The aggregator's delivery reports.
+    package static let delivery = Route("/channels/sms/delivery")
+    /// Back office: messages by event and status, failures, the centres' "turn near" switches.
+    package static let messages = Route("/admin/messages")
+    package static let centreSettings = Route("/admin/messages/centres/:id")
+}
