@@ -106,9 +106,16 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Insights",
+            dependencies: [
+                "GuichetCore", "Catalog", .product(name: "FluentKit", package: "fluent-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
-                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
+                "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport", "Insights",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -128,7 +135,7 @@ let package = Package(
             name: "guichet",
             dependencies: [
                 "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Insights", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
@@ -171,6 +178,13 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: ["Audit", "GuichetCore", "GuichetApp", "GuichetTesting"]
+        ),
+        .testTarget(
+            name: "InsightsTests",
+            dependencies: [
+                "Insights", "Applications", "Centres", "Catalog", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "GuichetAppTests",

@@ -9,6 +9,7 @@ import FluentKit
 import Foundation
 import GuichetCore
 import Hummingbird
+import Insights
 import Logging
 import Metrics
 import Prometheus
@@ -38,7 +39,7 @@ package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
         [
             CoreResources.directory, AccountsModule.resources, CatalogModule.resources, CentresModule.resources, EcosystemModule.resources,
-            ApplicationsModule.resources,
+            ApplicationsModule.resources, InsightsModule.resources,
         ]
     }
 
@@ -49,7 +50,7 @@ package enum GuichetApplication {
 
     package static func migrations() -> [any Migration] {
         CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
-            + EcosystemModule.migrations + ApplicationsModule.migrations
+            + EcosystemModule.migrations + ApplicationsModule.migrations + InsightsModule.migrations
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -181,17 +182,31 @@ package enum GuichetApplication {
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
             maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI],
             actionSources: [components.applications.procedureActions, centres.whereToGo, ecosystem.procedureActions],
-            destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations,
+            destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations
+                + InsightsModule.destinations,
             secureCookies: components.configuration.secureCookies, clock: components.clock)
         try catalog.addRoutes(to: router)
         try accounts.addRoutes(to: router)
         try centres.addRoutes(to: router)
         try ecosystem.addRoutes(to: router)
         try components.applications.addRoutes(to: router)
+        try insights(components, ecosystem: ecosystem).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         routeTable.record(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
+    }
+
+    /// The published results and the open data, reading the applications, the centres and the ecosystem through ports
+    /// (also for `guichet opendata export`).
+    package static func insights(_ components: AppComponents, ecosystem: EcosystemModule) -> InsightsModule {
+        let simulated = SimulatedRows(included: components.configuration.demo)
+        return InsightsModule(
+            database: components.database, renderer: components.renderer,
+            applications: ApplicationFiguresSource(database: components.database, simulated: simulated),
+            centres: CentreFiguresSource(database: components.database, simulated: simulated), ecosystem: ecosystem.openData,
+            clock: components.clock,
+            publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense))
     }
 
     /// `ownsDatabase`: the service group shuts the database down at the end (not in tests, which inspect it afterwards).

@@ -47,6 +47,8 @@ package struct AppConfiguration: Sendable {
     /// With `--demo` only: the server's clock starts at this instant and runs from there (`GUICHET_DEMO_CLOCK`,
     /// ISO 8601, e.g. `2026-09-07T10:00:00Z`), so that a demo shown at night finds the centres open.
     package var demoClock: Date?
+    /// The open data's licence, as the IRI of its text (`GUICHET_OPENDATA_LICENSE`, e.g. Etalab 2.0's); CC BY 4.0 by default.
+    package var openDataLicense = "https://creativecommons.org/licenses/by/4.0/"
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -108,6 +110,12 @@ package struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("GUICHET_COUNTRY", country)
             }
             defaultCountry = code
+        }
+        if let license = environment["GUICHET_OPENDATA_LICENSE"], !license.isEmpty {
+            guard let parsed = URL(string: license), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigurationError.invalid("GUICHET_OPENDATA_LICENSE", license)
+            }
+            openDataLicense = license
         }
         try limits.apply(environment)
     }

@@ -1,0 +1,26 @@
+import GuichetCore
+
+/// Every path of the published results and the open data, named once.
+package enum InsightsRoute {
+    package static let results = Route("/resultats")
+    package static let country = Route("/resultats/pays/:code")
+    package static let institution = Route("/resultats/institutions/:id")
+    package static let procedure = Route("/resultats/procedures/:id")
+
+    package static let openData = Route("/opendata")
+    package static let dictionary = Route("/opendata/dictionary")
+    package static let catalogJSONLD = Route("/opendata/catalog.jsonld")
+    package static let catalogTurtle = Route("/opendata/catalog.ttl")
+    package static let file = Route("/opendata/files/:name")
+}
+
+/// Where the home page leads for this feature.
+enum InsightsDestinations {
+    static let all: [Destination] = [
+        Destination(
+            kind: "results", label: "insights.destination.results", detail: "insights.destination.results_detail", href: InsightsRoute.results.path()),
+        Destination(
+            kind: "opendata", label: "insights.destination.opendata", detail: "insights.destination.opendata_detail",
+            href: InsightsRoute.openData.path()),
+    ]
+}
