@@ -90,7 +90,8 @@ struct RDFGraph: Sendable {
 
     // MARK: JSON-LD
 
-    func jsonLD() throws -> Data {
+    /// `pretty`: indented (the catalogue, read by people); the data files are compact.
+    func jsonLD(pretty: Bool = true) throws -> Data {
         var context: [String: Any] = [:]
         for (prefix, namespace) in Self.prefixes { context[prefix] = namespace }
         var graph: [[String: Any]] = []
@@ -112,6 +113,7 @@ struct RDFGraph: Sendable {
             graph.append(node)
         }
         return try JSONSerialization.data(
-            withJSONObject: ["@context": context, "@graph": graph], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            withJSONObject: ["@context": context, "@graph": graph],
+            options: pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])
     }
 }

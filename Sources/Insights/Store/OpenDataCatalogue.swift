@@ -134,6 +134,6 @@ extension OpenDataService {
                 graph.add(output, "dct:title", .text(result.name.fr, language: "fr"))
             }
         }
-        return try graph.jsonLD()
+        return try graph.jsonLD(pretty: false)
     }
 }

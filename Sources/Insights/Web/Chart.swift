@@ -22,7 +22,9 @@ enum Chart {
 
     /// Vertical bars from 0 to the largest value (or `ceiling`), with a dashed line at `target` (the declared time,
     /// a commitment). `unit` follows each value's label (" %", " j").
-    static func bars(_ bars: [Bar], target: Double? = nil, ceiling: Double? = nil, unit: String = "") -> String {
+    static func bars(
+        _ bars: [Bar], target: Double? = nil, ceiling: Double? = nil, unit: String = "", format: (Double) -> String = Chart.number
+    ) -> String {
         let width = 480.0
         let height = 150.0
         let top = 16.0
@@ -39,11 +41,17 @@ enum Chart {
             if let value = bar.value {
                 out += "<rect x=\"\(x.clampedInt())\" y=\"\(y(value))\" width=\"\((step * 0.5).clampedInt())\" height=\"\(max(y(0) - y(value), 0))\" "
                 out += "fill=\"#005a3c\"/>"
-                out += "<text x=\"\(middle)\" y=\"\(y(max(value, bar.mark ?? 0)) - 3)\" text-anchor=\"middle\" font-size=\"11\">"
-                out += "\(number(value))\(escape(unit))</text>"
+                out += "<text x=\"\(middle)\" y=\"\(y(value) - 3)\" text-anchor=\"middle\" font-size=\"11\">"
+                out += "\(escape(format(value) + unit))</text>"
             }
+            // The mark's value sits at its right, so that it never covers the bar's.
             if let mark = bar.mark {
                 out += "<path d=\"M\(x.clampedInt()) \(y(mark))h\((step * 0.5).clampedInt())\" stroke=\"#a14d00\" stroke-width=\"3\"/>"
+                // At the right edge, the value goes to the mark's left instead.
+                let right = x + step * 0.52 + 36 < width
+                out += "<text x=\"\((right ? x + step * 0.52 : x - 2).clampedInt())\" y=\"\(y(mark) + 4)\" font-size=\"10\" fill=\"#a14d00\""
+                out += right ? ">" : " text-anchor=\"end\">"
+                out += "\(escape(format(mark)))</text>"
             }
             out += "<text x=\"\(middle)\" y=\"\((height - 5).clampedInt())\" text-anchor=\"middle\" font-size=\"11\">\(escape(bar.label))</text>"
         }

@@ -112,10 +112,10 @@ struct ResultsPagesController: Sendable {
             minutes: String(targets.waitMinutes),
             waitChart: Chart.bars(
                 series.map { Chart.Bar(label: $0.month, value: $0.withinPercent) }, target: targets.waitTargetPercent.map(Double.init), ceiling: 100,
-                unit: " %"),
+                unit: " %", format: page.decimal),
             satisfactionChart: Chart.bars(
                 series.map { Chart.Bar(label: $0.month, value: $0.satisfactionPercent) }, target: targets.satisfactionTargetPercent.map(Double.init),
-                ceiling: 100, unit: " %"),
+                ceiling: 100, unit: " %", format: page.decimal),
             rows: rows, link: page.link(service.centres.resultsPath))
     }
 }
@@ -128,11 +128,17 @@ extension PageContext {
     /// A count as published: "< 5" for a group too small to show.
     func published(_ count: Int) -> String { Disclosure.count(count).map { number($0) } ?? t("suppressed") }
 
-    func percent(_ value: Double?) -> String { value.map { "\(Chart.number($0)) %" } ?? "—" }
+    /// A figure with at most one decimal, written as the language writes decimals (12,5 or 12.5).
+    func decimal(_ value: Double) -> String {
+        let text = Chart.number(value)
+        return language == .fr ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
 
-    func days(_ value: Double?) -> String { value.map { t("days", ["days": Chart.number($0)]) } ?? "—" }
+    func percent(_ value: Double?) -> String { value.map { "\(decimal($0)) %" } ?? "—" }
 
-    func minutes(_ value: Double?) -> String { value.map { t("minutes", ["minutes": Chart.number($0)]) } ?? "—" }
+    func days(_ value: Double?) -> String { value.map { t("days", ["days": decimal($0)]) } ?? "—" }
+
+    func minutes(_ value: Double?) -> String { value.map { t("minutes", ["minutes": decimal($0)]) } ?? "—" }
 
     func declared(_ days: MinMax?) -> String {
         guard let days else { return t("declared_none") }

@@ -99,12 +99,12 @@ struct ScopePage {
         summary = decidedRow(total)
         filedTotal = page.published(total.filed)
         channelNames = used.map { page.t("channel.\($0)") } + (others ? [page.t("channel.other")] : [])
-        filedChart = Chart.bars(series.map { Chart.Bar(label: $0.month, value: Disclosure.count($0.filed).map(Double.init)) })
+        filedChart = Chart.bars(series.map { Chart.Bar(label: $0.month, value: Disclosure.count($0.filed).map(Double.init)) }, format: page.decimal)
         filedRows = series.map { FiledRow(month: $0.month, channels: channelCells($0), total: page.published($0.filed)) }
         timeChart = Chart.bars(
             series.map { Chart.Bar(label: $0.month, value: $0.medianDays, mark: $0.p90Days) }, target: (declared ?? nil).map { Double($0.max) },
-            unit: page.t("days_unit"))
-        withinChart = Chart.bars(series.map { Chart.Bar(label: $0.month, value: $0.withinPercent) }, ceiling: 100, unit: " %")
+            unit: page.t("days_unit"), format: page.decimal)
+        withinChart = Chart.bars(series.map { Chart.Bar(label: $0.month, value: $0.withinPercent) }, ceiling: 100, unit: " %", format: page.decimal)
         decidedRows = series.map(decidedRow)
         empty = facts.isEmpty
         self.children = children.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
