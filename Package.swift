@@ -109,6 +109,7 @@ let package = Package(
             name: "Insights",
             dependencies: [
                 "GuichetCore", "Catalog", .product(name: "FluentKit", package: "fluent-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
         ),

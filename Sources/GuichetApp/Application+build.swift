@@ -180,7 +180,7 @@ package enum GuichetApplication {
         )
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
-            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI],
+            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI, InsightsModule.openAPI],
             actionSources: [components.applications.procedureActions, centres.whereToGo, ecosystem.procedureActions],
             destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations
                 + InsightsModule.destinations,
@@ -205,6 +205,7 @@ package enum GuichetApplication {
             database: components.database, renderer: components.renderer,
             applications: ApplicationFiguresSource(database: components.database, simulated: simulated),
             centres: CentreFiguresSource(database: components.database, simulated: simulated), ecosystem: ecosystem.openData,
+            forms: ElectronicFormsSource(database: components.database),
             clock: components.clock,
             publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense))
     }

@@ -6,18 +6,21 @@ import Hummingbird
 
 /// The published results (`/resultats`) and the open data (`/opendata`), built once by the composition root. It reads
 /// the catalogue directly and the other features through ports: the applications (`ApplicationFigures`), the centres
-/// (`CentreFigures`) and the ecosystem (`EcosystemOpenData`).
+/// (`CentreFigures`), the e-forms (`ElectronicForms`) and the ecosystem (`EcosystemOpenData`). It also serves the
+/// GovStack Registration building block's public operations.
 package struct InsightsModule: Sendable {
     package let performance: PerformanceService
     package let openData: OpenDataService
+    let govStack: GovStackController
     let renderer: Renderer
 
     package init(
         database: DatabaseService, renderer: Renderer, applications: any ApplicationFigures, centres: any CentreFigures,
-        ecosystem: any EcosystemOpenData, clock: any WallClock = SystemClock(), publication: OpenDataPublication
+        ecosystem: any EcosystemOpenData, forms: any ElectronicForms, clock: any WallClock = SystemClock(), publication: OpenDataPublication
     ) {
         let catalog = CatalogRepository(database: database.db)
         self.renderer = renderer
+        govStack = GovStackController(catalog: catalog, forms: forms, applications: applications, clock: clock)
         performance = PerformanceService(applications: applications, centres: centres, catalog: catalog, clock: clock)
         openData = OpenDataService(performance: performance, ecosystem: ecosystem, publication: publication, localizer: renderer.localizer)
     }
@@ -25,7 +28,13 @@ package struct InsightsModule: Sendable {
     package func addRoutes(to router: Router<AppRequestContext>) throws {
         ResultsPagesController(renderer: renderer, service: performance).addRoutes(to: router)
         OpenDataController(renderer: renderer, service: openData).addRoutes(to: router)
+        govStack.addRoutes(to: router)
     }
+
+    /// The GovStack API's routes as the OpenAPI document writes them.
+    package static var apiRoutes: [(method: String, path: String)] { GovStackController.routes }
+    /// The GovStack API's part of the OpenAPI document, merged into `/api/v1/openapi.json`.
+    package static var openAPI: URL { resources.appendingPathComponent("openapi-govstack.json") }
 
     package static var migrations: [any Migration] { [] }
     package static var destinations: [Destination] { InsightsDestinations.all }

@@ -24,18 +24,25 @@ package struct ApplicationFiguresSource: ApplicationFigures {
         let submittedAt: String
         let decidedAt: String?
         let dueAt: String?
+        let sentBackAt: String?
     }
+
+    /// The first time each application was sent back for a correction (a constant statement: nothing from input).
+    static let firstSentBack = SQLRaw(
+        "(SELECT MIN(e.at) FROM application_events e WHERE e.application_id = applications.id AND e.to_status = 'action_required')")
 
     package func applications(from: Date, until: Date) async throws -> [ApplicationFact] {
         let start = AuditLog.timestamp(from)
         let end = AuditLog.timestamp(until)
         let rows = try await sql.select()
             .columns("procedure_id", "institution_id", "country", "channel", "status", "submitted_at", "decided_at", "due_at")
+            .column(SQLAlias(Self.firstSentBack, as: SQLIdentifier("sent_back_at")))
             .from("applications")
             .where("submitted_at", .isNot, SQLLiteral.null)
             .where("submitted_at", .lessThan, end)
             .where { group in
                 group.where("submitted_at", .greaterThanOrEqual, start).orWhere("decided_at", .greaterThanOrEqual, start)
+                    .orWhere(Self.firstSentBack, .greaterThanOrEqual, SQLBind(start))
             }
             .filtering(simulated)
             .orderBy("submitted_at")
@@ -47,7 +54,42 @@ package struct ApplicationFiguresSource: ApplicationFigures {
             let approved: Bool? = decided == nil ? nil : (status == .rejected ? false : status.isFinal ? true : nil)
             return ApplicationFact(
                 procedureId: row.procedureId, institutionId: row.institutionId, country: row.country, channel: row.channel, submittedAt: submitted,
-                decidedAt: approved == nil ? nil : decided, dueAt: Timestamps.parse(row.dueAt), approved: approved)
+                decidedAt: approved == nil ? nil : decided, dueAt: Timestamps.parse(row.dueAt), approved: approved,
+                sentBackAt: Timestamps.parse(row.sentBackAt).flatMap { $0 < until ? $0 : nil })
         }
+    }
+}
+
+/// The published e-forms for the GovStack Registration API (`ElectronicForms`): their fields and rules, never answers.
+package struct ElectronicFormsSource: ElectronicForms {
+    let forms: FormStore
+
+    package init(database: DatabaseService) {
+        forms = FormStore(database: database)
+    }
+
+    package func procedures() async throws -> Set<String> { try await forms.procedures() }
+
+    package func forms(procedure: String) async throws -> [EFormFact] {
+        let versions = try await forms.versions(procedure: procedure).sorted { $0.number < $1.number }
+        return versions.map { Self.fact($0, latest: $0.number == versions.last?.number) }
+    }
+
+    package func form(id: Int) async throws -> EFormFact? {
+        guard let stored = try await forms.form(id: id) else { return nil }
+        let latest = try await forms.current(procedure: stored.procedureId)?.id == stored.id
+        return Self.fact(stored, latest: latest)
+    }
+
+    static func fact(_ stored: StoredForm, latest: Bool) -> EFormFact {
+        EFormFact(
+            id: stored.id, procedureId: stored.procedureId, number: stored.number, latest: latest,
+            fields: stored.definition.fields.map { field in
+                EFormFact.Field(
+                    key: field.key, kind: field.kind.rawValue, labelFr: field.label.fr, labelEn: field.label.en,
+                    required: field.isRequired && field.showIf == nil,
+                    minLength: field.minLength, maxLength: field.maxLength, pattern: field.pattern, minimum: field.min, maximum: field.max,
+                    choices: (field.choices ?? []).map(\.value))
+            })
     }
 }

@@ -15,10 +15,12 @@ package struct ApplicationFact: Sendable, Equatable {
     package var dueAt: Date?
     /// Approved (true), rejected (false), undecided (nil).
     package var approved: Bool?
+    /// When the administration first sent it back to the applicant for a correction, if it did.
+    package var sentBackAt: Date?
 
     package init(
         procedureId: String, institutionId: String, country: String, channel: String, submittedAt: Date, decidedAt: Date? = nil,
-        dueAt: Date? = nil, approved: Bool? = nil
+        dueAt: Date? = nil, approved: Bool? = nil, sentBackAt: Date? = nil
     ) {
         self.procedureId = procedureId
         self.institutionId = institutionId
@@ -28,14 +30,76 @@ package struct ApplicationFact: Sendable, Equatable {
         self.decidedAt = decidedAt
         self.dueAt = dueAt
         self.approved = approved
+        self.sentBackAt = sentBackAt
     }
 }
 
 /// The applications' facts for the published results (Insights). Implemented by Applications, wired by the
 /// composition root; the demo's simulated applications count only in the demo.
 package protocol ApplicationFigures: Sendable {
-    /// Every submitted application filed or decided in `[from, until)`.
+    /// Every submitted application filed, decided or sent back in `[from, until)`.
     func applications(from: Date, until: Date) async throws -> [ApplicationFact]
+}
+
+/// One version of the e-form of a procedure, as the GovStack Registration API publishes it (the form, never answers).
+package struct EFormFact: Sendable, Equatable {
+    package struct Field: Sendable, Equatable {
+        package var key: String
+        /// `text`, `number`, `date`, `choice`, `phone`, `national_id`, `email`, `file`.
+        package var kind: String
+        package var labelFr: String
+        package var labelEn: String?
+        /// Required whatever the other answers are (a field shown only after some answer is not).
+        package var required: Bool
+        package var minLength: Int?
+        package var maxLength: Int?
+        package var pattern: String?
+        package var minimum: Double?
+        package var maximum: Double?
+        package var choices: [String]
+
+        package init(
+            key: String, kind: String, labelFr: String, labelEn: String?, required: Bool, minLength: Int? = nil, maxLength: Int? = nil,
+            pattern: String? = nil, minimum: Double? = nil, maximum: Double? = nil, choices: [String] = []
+        ) {
+            self.key = key
+            self.kind = kind
+            self.labelFr = labelFr
+            self.labelEn = labelEn
+            self.required = required
+            self.minLength = minLength
+            self.maxLength = maxLength
+            self.pattern = pattern
+            self.minimum = minimum
+            self.maximum = maximum
+            self.choices = choices
+        }
+    }
+
+    package var id: Int
+    package var procedureId: String
+    /// The form's version number for its procedure (1, 2…).
+    package var number: Int
+    /// The procedure's current form.
+    package var latest: Bool
+    package var fields: [Field]
+
+    package init(id: Int, procedureId: String, number: Int, latest: Bool, fields: [Field]) {
+        self.id = id
+        self.procedureId = procedureId
+        self.number = number
+        self.latest = latest
+        self.fields = fields
+    }
+}
+
+/// The published e-forms (Insights' GovStack API). Implemented by Applications, wired by the composition root.
+package protocol ElectronicForms: Sendable {
+    /// The procedures that have a published e-form.
+    func procedures() async throws -> Set<String>
+    /// Every version of a procedure's form, the latest last.
+    func forms(procedure: String) async throws -> [EFormFact]
+    func form(id: Int) async throws -> EFormFact?
 }
 
 /// A centre as the open data publishes it (public facts only).

@@ -12,6 +12,13 @@ package enum InsightsRoute {
     package static let catalogJSONLD = Route("/opendata/catalog.jsonld")
     package static let catalogTurtle = Route("/opendata/catalog.ttl")
     package static let file = Route("/opendata/files/:name")
+
+    // The GovStack Registration building block's API (in the OpenAPI document).
+    package static let govStackServices = Route("/api/govstack/v1/services")
+    package static let govStackService = Route("/api/govstack/v1/services/:id")
+    package static let govStackServiceForms = Route("/api/govstack/v1/services/:id/eForms")
+    package static let govStackForm = Route("/api/govstack/v1/eForms/:id")
+    package static let govStackStatistics = Route("/api/govstack/v1/data/statistics")
 }
 
 /// Where the home page leads for this feature.

@@ -1,0 +1,215 @@
+import Catalog
+import Foundation
+import GuichetApp
+import GuichetCore
+import GuichetTesting
+import HummingbirdTesting
+import SQLKit
+import Testing
+
+@testable import Insights
+
+/// The GovStack Registration building block's public operations: every answer validates against the response schema of
+/// the same operation in the shared specification (`../shared/govstack/*.json`, read here, never copied), and writes no
+/// key the specification does not declare.
+@Suite struct GovStackTests {
+    static let prefix = "/api/govstack/v1"
+    static let demo: @Sendable (inout AppConfiguration) -> Void = {
+        $0.demo = true
+        $0.servicePublicDirectory = nil
+    }
+
+    /// The specification beside the project (`../shared/govstack/`).
+    static func specification(_ name: String) throws -> [String: Any] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.deletingLastPathComponent().appendingPathComponent("shared/govstack/\(name)")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file))
+        return try #require(object as? [String: Any])
+    }
+
+    /// The 200 answer's schema of `GET path` in the specification.
+    static func responseSchema(_ spec: [String: Any], path: String) throws -> [String: Any] {
+        let operation = try #require(((spec["paths"] as? [String: Any])?[path] as? [String: Any])?["get"] as? [String: Any])
+        let ok = try #require((operation["responses"] as? [String: Any])?["200"] as? [String: Any])
+        let content = try #require(ok["content"] as? [String: Any])
+        let media = try #require((content["application/json"] ?? content["*/*"]) as? [String: Any])
+        return try #require(media["schema"] as? [String: Any])
+    }
+
+    func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (status: Int, body: Any?) {
+        try await client.execute(uri: uri, method: .get) { response in
+            (Int(response.status.code), try? JSONSerialization.jsonObject(with: Data(buffer: response.body)))
+        }
+    }
+
+    @Test func servicesFormsAndStatisticsValidateAgainstTheSpecification() async throws {
+        try await TestApp.withClient(configure: Self.demo) { client, components in
+            let registration = try Self.specification("registration-bb-openapi.json")
+            let statisticsSpec = try Self.specification("registration-bb-statistics-openapi.json")
+            let services = try await get(client, Self.prefix + "/services")
+            #expect(services.status == 200)
+            #expect(SchemaCheck(registration).problems(services.body, try Self.responseSchema(registration, path: "/services")) == [])
+            let list = try #require(services.body as? [[String: Any]])
+            let extract = try #require(
+                list.first { ($0["serviceBody"] as? [[String: String]])?.contains { $0["value"] == "sn-extrait-acte-naissance" } == true })
+            let serviceId = try #require(extract["id"] as? String)
+            #expect(serviceId == GovStackController.serviceId("sn-extrait-acte-naissance"))
+            // Every service is a published procedure with a form.
+            #expect(list.count == (try await ElectronicFormsSourceCount.count(components)))
+
+            let named = try await get(client, Self.prefix + "/services?name=acte%20de%20naissance")
+            #expect((named.body as? [[String: Any]])?.contains { $0["id"] as? String == serviceId } == true)
+
+            let one = try await get(client, Self.prefix + "/services/\(serviceId)")
+            #expect(one.status == 200)
+            #expect(SchemaCheck(registration).problems(one.body, try Self.responseSchema(registration, path: "/services/{serviceId}")) == [])
+
+            let forms = try await get(client, Self.prefix + "/services/\(serviceId)/eForms")
+            #expect(SchemaCheck(registration).problems(forms.body, try Self.responseSchema(registration, path: "/services/{serviceId}/eForms")) == [])
+            let latest = try #require((forms.body as? [[String: Any]])?.last)
+            #expect(latest["latest"] as? Bool == true)
+            let formId = try #require(latest["eFormId"] as? String)
+
+            let form = try await get(client, Self.prefix + "/eForms/\(formId)")
+            #expect(form.status == 200)
+            #expect(SchemaCheck(registration).problems(form.body, try Self.responseSchema(registration, path: "/eForms/{eFormId}")) == [])
+            let schema = try #require((form.body as? [String: Any])?["schema"] as? [String: Any])
+            let properties = try #require(schema["properties"] as? [String: Any])
+            let required = try #require(schema["required"] as? [String])
+            #expect(!required.isEmpty && Set(required).isSubset(of: Set(properties.keys)))
+
+            // Statistics by month over 90 days: each month's processed is what the table holds, approved + rejected = processed.
+            let end = Timestamps.day(Date())
+            let start = Timestamps.day(Date().addingTimeInterval(-89 * 86_400))
+            let statistics = try await get(client, Self.prefix + "/data/statistics?startDate=\(start)&endDate=\(end)&timeframe=month")
+            #expect(statistics.status == 200)
+            #expect(SchemaCheck(statisticsSpec).problems(statistics.body, try Self.responseSchema(statisticsSpec, path: "/data/statistics")) == [])
+            let items = try #require(statistics.body as? [[String: Any]])
+            #expect(items.count >= 3 && items.count <= 4)
+            var total = 0
+            for item in items {
+                let references = try #require(item["references"] as? [String: Any])
+                #expect(references["timeframeMonth"] as? Bool == true && references["timeframeDay"] as? Bool == false)
+                let from = try #require(references["startDate"] as? String)
+                let to = try #require(references["endDate"] as? String)
+                let counted = try await Self.decided(components.database.sql, from: from, through: to)
+                let processed = item["processed"] as? Int
+                #expect(processed == (counted >= 5 ? counted : nil), "\(from)…\(to)")
+                if let processed, let approved = item["approved"] as? Int {
+                    #expect(approved + (item["rejected"] as? Int ?? 0) <= processed && approved * 2 > processed)
+                }
+                total += counted
+            }
+            #expect(total > 50)
+            let whole = try await get(
+                client, Self.prefix + "/data/statistics?startDate=\(start)&endDate=\(end)&registrationName=sn-extrait-acte-naissance")
+            #expect((whole.body as? [[String: Any]])?.count == 1)
+            #expect(((whole.body as? [[String: Any]])?.first?["processed"] as? Int ?? 0) > 5)
+        }
+    }
+
+    /// Decisions from `from` to `through` (UTC days, both included), counted straight from the table.
+    static func decided(_ sql: any SQLDatabase, from: String, through: String) async throws -> Int {
+        let rows = try await sql.raw("SELECT decided_at FROM applications WHERE decided_at IS NOT NULL").all()
+        return try rows.filter { row in
+            let day = Timestamps.parse(try row.decode(column: "decided_at", as: String.self)).map(Timestamps.day) ?? ""
+            return day >= from && day <= through
+        }.count
+    }
+
+    /// The check itself finds a missing key, an undeclared one, a bad UUID and a value outside an enumeration.
+    @Test func theSchemaCheckFindsWhatIsWrong() throws {
+        let registration = try Self.specification("registration-bb-openapi.json")
+        let schema = try Self.responseSchema(registration, path: "/services/{serviceId}")
+        let wrong: [String: Any] = ["id": "sn-x", "version": "1", "type": "Open", "guichet": true]
+        let problems = SchemaCheck(registration).problems(wrong, schema)
+        #expect(problems.count == 4, "\(problems)")
+    }
+
+    @Test func badRequestsAnswerJSONErrors() async throws {
+        try await TestApp.withClient(seed: .demo) { client, _ in
+            let cases: [(String, Int)] = [
+                ("/services/00000000-0000-8000-8000-000000000000", 404), ("/services/nope/eForms", 404), ("/eForms/999999", 404),
+                ("/eForms/abc", 404), ("/data/statistics?operator=Awa", 400), ("/data/statistics?role=Handler", 400),
+                ("/data/statistics?startDate=2026-13-01", 400), ("/data/statistics?startDate=2026-12-02&endDate=2026-12-01", 400),
+                ("/data/statistics?timeframe=hour", 400), ("/data/statistics?startDate=2020-01-01&endDate=2026-01-01&timeframe=day", 400),
+            ]
+            for (uri, status) in cases {
+                let answer = try await get(client, Self.prefix + uri)
+                #expect(answer.status == status, "\(uri)")
+                #expect((answer.body as? [String: Any])?["error"] != nil, "\(uri): a JSON error")
+            }
+            let empty = try await get(client, Self.prefix + "/data/statistics?timeframe=week")
+            #expect(empty.status == 200 && ((empty.body as? [[String: Any]])?.count ?? 0) >= 5)
+        }
+    }
+}
+
+enum ElectronicFormsSourceCount {
+    /// Published procedures that have a form, counted from the tables.
+    static func count(_ components: AppComponents) async throws -> Int {
+        let ids = try await components.database.sql.raw("SELECT DISTINCT procedure_id FROM application_forms").all(
+            decodingColumn: "procedure_id", as: String.self)
+        return try await components.applications.catalog.procedures(ids: ids).filter { $0.status == .published }.count
+    }
+}
+
+/// The parts of JSON Schema (OpenAPI 3.0) the specification uses: `$ref`, `type`, `required`, `properties`, `items`,
+/// `enum`, `format` (uuid, date, date-time). Beyond validation, a key an object writes that its schema does not declare
+/// is a problem too (unless the schema allows any, `additionalProperties: true`).
+struct SchemaCheck {
+    let document: [String: Any]
+
+    init(_ document: [String: Any]) {
+        self.document = document
+    }
+
+    func resolve(_ schema: [String: Any]) -> [String: Any] {
+        guard let ref = schema["$ref"] as? String, ref.hasPrefix("#/") else { return schema }
+        var node: Any? = document
+        for part in ref.dropFirst(2).split(separator: "/") { node = (node as? [String: Any])?[String(part)] }
+        return resolve(node as? [String: Any] ?? [:])
+    }
+
+    func problems(_ value: Any?, _ schema: [String: Any], at path: String = "$") -> [String] {
+        let schema = resolve(schema)
+        guard let value else { return ["\(path): no value"] }
+        var found: [String] = []
+        switch schema["type"] as? String {
+        case "object"?,
+            nil where schema["properties"] != nil:
+            guard let object = value as? [String: Any] else { return ["\(path): not an object"] }
+            let properties = schema["properties"] as? [String: Any] ?? [:]
+            for key in schema["required"] as? [String] ?? [] where object[key] == nil { found.append("\(path): missing \(key)") }
+            for (key, item) in object {
+                if let property = properties[key] as? [String: Any] {
+                    found += problems(item, property, at: "\(path).\(key)")
+                } else if schema["additionalProperties"] as? Bool != true && schema["additionalProperties"] == nil {
+                    found.append("\(path): \(key) is not in the specification")
+                }
+            }
+        case "array"?:
+            guard let array = value as? [Any] else { return ["\(path): not an array"] }
+            for (index, item) in array.enumerated() { found += problems(item, schema["items"] as? [String: Any] ?? [:], at: "\(path)[\(index)]") }
+        case "string"?:
+            guard let text = value as? String else { return ["\(path): not a string"] }
+            switch schema["format"] as? String {
+            case "uuid"?:
+                if text.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) == nil { found.append("\(path): not a uuid") }
+            case "date"?: if InputParser.day(text) == nil { found.append("\(path): not a date") }
+            case "date-time"?: if Timestamps.parse(text) == nil { found.append("\(path): not a date-time") }
+            default: break
+            }
+            if let values = schema["enum"] as? [String], !values.contains(text) { found.append("\(path): \(text) not in \(values)") }
+        case "integer"?:
+            if !(value is Int) || value is Bool { found.append("\(path): not an integer") }
+        case "boolean"?:
+            if !(value is Bool) {
+                found.append("\(path): not a boolean")
+            }
+        default:
+            break
+        }
+        return found
+    }
+}
