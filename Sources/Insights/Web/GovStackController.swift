@@ -93,9 +93,15 @@ struct GovStackController: Sendable {
 
 /// The specification's `service`.
 struct ServiceDTO: Encodable {
+    /// A `code`/`value` pair of `serviceBody`.
     struct Property: Encodable {
         let code: String
         let value: String
+
+        init(_ code: String, _ value: String) {
+            self.code = code
+            self.value = value
+        }
     }
 
     let id: String
@@ -113,10 +119,10 @@ struct ServiceDTO: Encodable {
         version = String(procedure.version)
         description = procedure.summary?.text(for: language.rawValue).text
         var body = [
-            Property(code: "guichetProcedureId", value: procedure.id), Property(code: "country", value: procedure.country),
-            Property(code: "competentAuthority", value: procedure.institution), Property(code: "channel", value: procedure.channel.rawValue),
+            Property("guichetProcedureId", procedure.id), Property("country", procedure.country),
+            Property("competentAuthority", procedure.institution), Property("channel", procedure.channel.rawValue),
         ]
-        if let days = PerformanceService.declaredDays(procedure) { body.append(Property(code: "declaredDaysMax", value: String(days.max))) }
+        if let days = PerformanceService.declaredDays(procedure) { body.append(Property("declaredDaysMax", String(days.max))) }
         serviceBody = body
     }
 }
