@@ -132,7 +132,8 @@ import Testing
                 ("/services/00000000-0000-8000-8000-000000000000", 404), ("/services/nope/eForms", 404), ("/eForms/999999", 404),
                 ("/eForms/abc", 404), ("/data/statistics?operator=Awa", 400), ("/data/statistics?role=Handler", 400),
                 ("/data/statistics?startDate=2026-13-01", 400), ("/data/statistics?startDate=2026-12-02&endDate=2026-12-01", 400),
-                ("/data/statistics?timeframe=hour", 400), ("/data/statistics?startDate=2020-01-01&endDate=2026-01-01&timeframe=day", 400),
+                ("/data/statistics?timeframe=hour", 400), ("/data/statistics?startDate=", 400),
+                ("/data/statistics?startDate=2020-01-01&endDate=2026-01-01&timeframe=day", 400),
             ]
             for (uri, status) in cases {
                 let answer = try await get(client, Self.prefix + uri)

@@ -34,11 +34,12 @@ extension GovStackController {
 
     @Sendable func statistics(_ request: Request, context: AppRequestContext) async throws -> Response {
         for name in ["operator", "role"] where !(request.form[name] ?? "").isEmpty {
+            // An empty value asks for nothing and is accepted, as the OpenAPI document says (`maxLength: 0`).
             throw AppError.badParameter(name, code: "not_published", value: request.form[name] ?? "")
         }
         let today = Calendar.utc.startOfDay(for: clock.now)
         func day(_ name: String) throws -> Date? {
-            guard let raw = request.form[name], !raw.isEmpty else { return nil }
+            guard let raw = request.form[name] else { return nil }
             guard let parsed = InputParser.day(raw),
                 let date = Calendar.utc.date(from: DateComponents(year: parsed.year, month: parsed.month, day: parsed.day))
             else { throw AppError.badParameter(name, value: raw) }
