@@ -11,4 +11,7 @@ extension GuichetApplication {
         CatalogAPIController.routes + EditorAPIController.routes + CentresAPIController.routes + SolutionAPIController.routes
             + ActorControllers.apiRoutes + ApplicationsAPIController.routes + InsightsModule.apiRoutes
     }
+
+    /// The GovStack API's reads that need a back-office token.
+    package static var insightsTokenReads: [String] { InsightsModule.tokenReads }
 }

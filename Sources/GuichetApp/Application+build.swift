@@ -205,7 +205,7 @@ package enum GuichetApplication {
             database: components.database, renderer: components.renderer,
             applications: ApplicationFiguresSource(database: components.database, simulated: simulated),
             centres: CentreFiguresSource(database: components.database, simulated: simulated), ecosystem: ecosystem.openData,
-            forms: ElectronicFormsSource(database: components.database),
+            forms: ElectronicFormsSource(database: components.database), files: RegistrationFilesSource(module: components.applications),
             clock: components.clock,
             publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense))
     }

@@ -12,15 +12,18 @@ package struct InsightsModule: Sendable {
     package let performance: PerformanceService
     package let openData: OpenDataService
     let govStack: GovStackController
+    let govStackOperator: GovStackOperatorController
     let renderer: Renderer
 
     package init(
         database: DatabaseService, renderer: Renderer, applications: any ApplicationFigures, centres: any CentreFigures,
-        ecosystem: any EcosystemOpenData, forms: any ElectronicForms, clock: any WallClock = SystemClock(), publication: OpenDataPublication
+        ecosystem: any EcosystemOpenData, forms: any ElectronicForms, files: any RegistrationFiles, clock: any WallClock = SystemClock(),
+        publication: OpenDataPublication
     ) {
         let catalog = CatalogRepository(database: database.db)
         self.renderer = renderer
         govStack = GovStackController(catalog: catalog, forms: forms, applications: applications, clock: clock)
+        govStackOperator = GovStackOperatorController(services: govStack, files: files)
         performance = PerformanceService(applications: applications, centres: centres, catalog: catalog, clock: clock)
         openData = OpenDataService(performance: performance, ecosystem: ecosystem, publication: publication, localizer: renderer.localizer)
     }
@@ -29,10 +32,13 @@ package struct InsightsModule: Sendable {
         ResultsPagesController(renderer: renderer, service: performance).addRoutes(to: router)
         OpenDataController(renderer: renderer, service: openData).addRoutes(to: router)
         govStack.addRoutes(to: router)
+        govStackOperator.addRoutes(to: router)
     }
 
     /// The GovStack API's routes as the OpenAPI document writes them.
-    package static var apiRoutes: [(method: String, path: String)] { GovStackController.routes }
+    package static var apiRoutes: [(method: String, path: String)] { GovStackController.routes + GovStackOperatorController.routes }
+    /// The GovStack reads that need a back-office token (answers 401 without one).
+    package static var tokenReads: [String] { GovStackOperatorController.tokenReads }
     /// The GovStack API's part of the OpenAPI document, merged into `/api/v1/openapi.json`.
     package static var openAPI: URL { resources.appendingPathComponent("openapi-govstack.json") }
 

@@ -3,6 +3,7 @@ import Foundation
 import GuichetApp
 import GuichetCore
 import GuichetTesting
+import HTTPTypes
 import HummingbirdTesting
 import SQLKit
 import Testing
@@ -117,6 +118,74 @@ import Testing
         }.count
     }
 
+    /// The operator's reads: a back-office token of the institution sees its files and open tasks (answers only in one
+    /// file or task, each reading audited), nothing of another institution's; no token, no answer.
+    @Test func operatorsReadTheirInstitutionsFilesAndTasks() async throws {
+        try await TestApp.withClient(configure: Self.demo) { client, components in
+            let registration = try Self.specification("registration-bb-openapi.json")
+            let check = SchemaCheck(registration)
+            for path in ["/applications", "/tasks", "/applications/x", "/tasks/x"] {
+                let answer = try await get(client, Self.prefix + path)
+                #expect(answer.status == 401 && (answer.body as? [String: Any])?["error"] != nil, "\(path)")
+            }
+            let institution = "sn-centre-etat-civil"
+            let (_, token) = try await components.accounts.createToken(
+                name: "govstack", role: .backOfficeAgent, institution: institution, origin: .init(actor: "test"))
+            let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+            func read(_ uri: String) async throws -> (status: Int, body: Any?) {
+                try await client.execute(uri: Self.prefix + uri, method: .get, headers: auth) { response in
+                    (Int(response.status.code), try? JSONSerialization.jsonObject(with: Data(buffer: response.body)))
+                }
+            }
+            let sql = components.database.sql
+            let ours = Set(
+                try await sql.raw("SELECT id FROM applications WHERE institution_id = \(bind: institution) AND status <> 'draft'")
+                    .all(decodingColumn: "id", as: String.self))
+            let files = try await read("/applications?maxResult=7&firstResult=2")
+            #expect(files.status == 200)
+            #expect(check.problems(files.body, try Self.responseSchema(registration, path: "/applications")) == [])
+            let list = try #require(files.body as? [[String: Any]])
+            #expect(list.count == 7 && list.allSatisfy { ours.contains($0["fileId"] as? String ?? "") })
+            let fileId = try #require(list.first?["fileId"] as? String)
+            let file = try await read("/applications/\(fileId)")
+            #expect(file.status == 200)
+            let fileProblems = check.problems(file.body, try Self.responseSchema(registration, path: "/applications/{fileId}"))
+            #expect(fileProblems == [], "\(fileProblems)")
+            let data =
+                ((((file.body as? [String: Any])?["applicationData"] as? [String: Any])?["formData"] as? [String: Any])?["data"]) as? [String: Any]
+            #expect((data?.count ?? 0) > 2)
+            let audited = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'application.opened' AND entity_id = \(bind: fileId)"
+            )
+            .first()?.decode(column: "n", as: Int.self)
+            #expect(audited == 1)
+
+            let tasks = try await read("/tasks?maxResult=100")
+            #expect(check.problems(tasks.body, try Self.responseSchema(registration, path: "/tasks")) == [])
+            let open = Set(
+                try await sql.raw(
+                    "SELECT id FROM applications WHERE institution_id = \(bind: institution) AND status IN ('submitted', 'in_review')"
+                ).all(decodingColumn: "id", as: String.self))
+            let taskList = try #require(tasks.body as? [[String: Any]])
+            let taskIds = Set(taskList.compactMap { $0["taskId"] as? String })
+            #expect(!taskIds.isEmpty && taskIds.isSubset(of: open))
+            #expect(taskList.count == min(open.count, 100))
+            let taskId = try #require(taskList.first?["taskId"] as? String)
+            let task = try await read("/tasks/\(taskId)")
+            #expect(check.problems(task.body, try Self.responseSchema(registration, path: "/tasks/{taskId}")) == [])
+
+            // Another institution's file is not found; bad paging is refused.
+            let other = try #require(
+                try await sql.raw("SELECT id FROM applications WHERE institution_id <> \(bind: institution) AND status <> 'draft' LIMIT 1")
+                    .first()?.decode(column: "id", as: String.self))
+            #expect(try await read("/applications/\(other)").status == 404)
+            #expect(try await read("/tasks/\(fileId)x").status == 404)
+            for query in ["maxResult=0", "maxResult=101", "firstResult=-1", "sortOrder=desc", "sortBy=priority"] {
+                #expect(try await read("/applications?\(query)").status == 400, "\(query)")
+            }
+        }
+    }
+
     /// The check itself finds a missing key, an undeclared one, a bad UUID and a value outside an enumeration.
     @Test func theSchemaCheckFindsWhatIsWrong() throws {
         let registration = try Self.specification("registration-bb-openapi.json")
@@ -157,7 +226,7 @@ enum ElectronicFormsSourceCount {
 
 /// The parts of JSON Schema (OpenAPI 3.0) the specification uses: `$ref`, `type`, `required`, `properties`, `items`,
 /// `enum`, `format` (uuid, date, date-time). Beyond validation, a key an object writes that its schema does not declare
-/// is a problem too (unless the schema allows any, `additionalProperties: true`).
+/// is a problem too (unless the schema declares no properties, or allows any with `additionalProperties`).
 struct SchemaCheck {
     let document: [String: Any]
 
@@ -185,7 +254,9 @@ struct SchemaCheck {
             for (key, item) in object {
                 if let property = properties[key] as? [String: Any] {
                     found += problems(item, property, at: "\(path).\(key)")
-                } else if schema["additionalProperties"] as? Bool != true && schema["additionalProperties"] == nil {
+                } else if let additional = schema["additionalProperties"] as? [String: Any] {
+                    found += problems(item, additional, at: "\(path).\(key)")
+                } else if !properties.isEmpty && schema["additionalProperties"] == nil && !(schema["required"] as? [String] ?? []).contains(key) {
                     found.append("\(path): \(key) is not in the specification")
                 }
             }

@@ -93,3 +93,50 @@ package struct ElectronicFormsSource: ElectronicForms {
             })
     }
 }
+
+/// Submitted applications for the GovStack Registration API's operator reads (`RegistrationFiles`), scoped to the
+/// caller's institutions, each file's reading audited as the back office's is.
+package struct RegistrationFilesSource: RegistrationFiles {
+    let store: ApplicationStore
+    let casework: Casework
+
+    package init(module: ApplicationsModule) {
+        store = module.store
+        casework = module.casework
+    }
+
+    static func file(_ record: ApplicationRecord, answers: Bool, files: [String] = []) -> RegistrationFile {
+        RegistrationFile(
+            id: record.id, reference: record.reference ?? "", procedureId: record.procedureId, institutionId: record.institutionId,
+            formId: record.formId, status: record.status.rawValue, govStackStatus: record.status.govStack ?? "PENDING", open: record.status.isOpen,
+            ended: record.status.isFinal, applicantKey: record.ownerHash, assignedTo: record.assignedTo, createdAt: record.createdAt,
+            submittedAt: record.submittedAt, answers: answers ? record.answers : [:], files: files)
+    }
+
+    package func files(institutions: [String]?, procedure: String?, openOnly: Bool, offset: Int, limit: Int) async throws -> [RegistrationFile] {
+        var filter = ApplicationStore.InboxFilter()
+        filter.institutions = institutions
+        filter.procedure = procedure
+        guard openOnly else {
+            return try await store.inbox(filter, limit: limit, offset: offset).items.map { Self.file($0, answers: false) }
+        }
+        // The open ones are those submitted and those in review: both lists, the oldest due first, then the page.
+        var open: [ApplicationRecord] = []
+        for status in [ApplicationStatus.submitted, .inReview] {
+            filter.status = status
+            open += try await store.inbox(filter, limit: offset + limit, offset: 0).items
+        }
+        let sorted = open.sorted { ($0.dueAt ?? "", $0.reference ?? "") < ($1.dueAt ?? "", $1.reference ?? "") }
+        return sorted.dropFirst(offset).prefix(limit).map { Self.file($0, answers: false) }
+    }
+
+    package func file(id: String, institutions: [String]?, actor: String, requestId: String?, address: String?) async throws -> RegistrationFile? {
+        guard let record = try await store.application(id: id), record.status != .draft,
+            institutions.map({ $0.contains(record.institutionId) }) ?? true
+        else { return nil }
+        try await casework.recordOpening(
+            record, origin: ActionOrigin(actor: actor, requestId: requestId, address: address), what: "answers (GovStack API)")
+        let files = try await store.files(record.id).map(\.field)
+        return Self.file(record, answers: true, files: files)
+    }
+}

@@ -19,6 +19,10 @@ package enum InsightsRoute {
     package static let govStackServiceForms = Route("/api/govstack/v1/services/:id/eForms")
     package static let govStackForm = Route("/api/govstack/v1/eForms/:id")
     package static let govStackStatistics = Route("/api/govstack/v1/data/statistics")
+    package static let govStackApplications = Route("/api/govstack/v1/applications")
+    package static let govStackApplication = Route("/api/govstack/v1/applications/:id")
+    package static let govStackTasks = Route("/api/govstack/v1/tasks")
+    package static let govStackTask = Route("/api/govstack/v1/tasks/:id")
 }
 
 /// Where the home page leads for this feature.
