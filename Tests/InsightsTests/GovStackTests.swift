@@ -4,6 +4,7 @@ import GuichetApp
 import GuichetCore
 import GuichetTesting
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
@@ -29,8 +30,8 @@ import Testing
     }
 
     /// The 200 answer's schema of `GET path` in the specification.
-    static func responseSchema(_ spec: [String: Any], path: String) throws -> [String: Any] {
-        let operation = try #require(((spec["paths"] as? [String: Any])?[path] as? [String: Any])?["get"] as? [String: Any])
+    static func responseSchema(_ spec: [String: Any], path: String, method: String = "get") throws -> [String: Any] {
+        let operation = try #require(((spec["paths"] as? [String: Any])?[path] as? [String: Any])?[method] as? [String: Any])
         let ok = try #require((operation["responses"] as? [String: Any])?["200"] as? [String: Any])
         let content = try #require(ok["content"] as? [String: Any])
         let media = try #require((content["application/json"] ?? content["*/*"]) as? [String: Any])
@@ -183,6 +184,62 @@ import Testing
             for query in ["maxResult=0", "maxResult=101", "firstResult=-1", "sortOrder=desc", "sortBy=priority"] {
                 #expect(try await read("/applications?\(query)").status == 400, "\(query)")
             }
+        }
+    }
+
+    /// Completing a task decides the application with the back office's rules: approve (its document issued), reject
+    /// with a reason, send back with the fields to correct; a task no longer open, or another institution's, is not found.
+    @Test func operatorsCompleteTasks() async throws {
+        try await TestApp.withClient(configure: Self.demo) { client, components in
+            let registration = try Self.specification("registration-bb-openapi.json")
+            let institution = "sn-centre-etat-civil"
+            let (_, token) = try await components.accounts.createToken(
+                name: "govstack", role: .backOfficeAgent, institution: institution, origin: .init(actor: "test"))
+            func complete(_ id: String, _ data: [String: String]) async throws -> (status: Int, body: Any?) {
+                let body = try JSONSerialization.data(withJSONObject: ["data": data.mapValues { ["value": $0] }])
+                return try await client.execute(
+                    uri: Self.prefix + "/tasks/\(id)/complete", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(bytes: body)
+                ) { response in (Int(response.status.code), try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) }
+            }
+            let sql = components.database.sql
+            let open = try await sql.raw(
+                "SELECT id FROM applications WHERE institution_id = \(bind: institution) AND status IN ('submitted', 'in_review') ORDER BY id LIMIT 3"
+            ).all(decodingColumn: "id", as: String.self)
+            #expect(open.count == 3)
+            func status(_ id: String) async throws -> String? {
+                try await sql.raw("SELECT status FROM applications WHERE id = \(bind: id)").first()?.decode(column: "status", as: String.self)
+            }
+            #expect(try await complete(open[0], ["decision": "MAYBE"]).status == 422)
+            #expect(try await complete(open[0], ["decision": "REJECTED"]).status == 422)
+            #expect(try await complete(open[0], ["decision": "SENDBACK", "note": "Pièce illisible"]).status == 422)
+
+            let approved = try await complete(open[0], ["decision": "APPROVED"])
+            #expect(approved.status == 200)
+            let schema = try Self.responseSchema(registration, path: "/tasks/{taskId}/complete", method: "post")
+            #expect(SchemaCheck(registration).problems(approved.body, schema) == [])
+            #expect(((approved.body as? [String: Any])?["status"] as? [String: Any])?["code"] as? String == "APPROVED")
+            #expect(try await status(open[0]) == "document_issued")
+
+            let rejected = try await complete(open[1], ["decision": "REJECTED", "note": "Pièces non conformes"])
+            let rejectedStatus = try await status(open[1])
+            #expect(rejected.status == 200 && rejectedStatus == "rejected")
+            let sentBack = try await complete(open[2], ["decision": "SENDBACK", "note": "Nom à corriger", "fields": "last_name"])
+            let sentBackStatus = try await status(open[2])
+            #expect(sentBack.status == 200 && sentBackStatus == "action_required")
+            #expect(((sentBack.body as? [String: Any])?["status"] as? [String: Any])?["code"] as? String == "SENDBACK")
+
+            // Done: no longer a task. Another institution's: not found. Each decision is in the audit log by the token.
+            #expect(try await complete(open[0], ["decision": "APPROVED"]).status == 404)
+            let other = try #require(
+                try await sql.raw(
+                    "SELECT id FROM applications WHERE institution_id <> \(bind: institution) AND status IN ('submitted', 'in_review') LIMIT 1"
+                ).first()?.decode(column: "id", as: String.self))
+            #expect(try await complete(other, ["decision": "APPROVED"]).status == 404)
+            let audited = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_events WHERE actor LIKE 'token:%' AND entity_id IN (\(binds: open))"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect((audited ?? 0) >= 3)
         }
     }
 

@@ -139,4 +139,18 @@ package struct RegistrationFilesSource: RegistrationFiles {
         let files = try await store.files(record.id).map(\.field)
         return Self.file(record, answers: true, files: files)
     }
+
+    package func complete(
+        id: String, decision: String, note: String, fields: [String], principal: Principal, requestId: String?, address: String?
+    ) async throws -> RegistrationFile? {
+        let actions: [String: AgentAction] = ["APPROVED": .approve, "REJECTED": .reject, "SENDBACK": .requestChanges]
+        guard let action = actions[decision] else { throw AppError.validation(field: "decision", code: "govstack_decision") }
+        guard let record = try await store.application(id: id), record.status.isOpen, principal.actsFor(institution: record.institutionId) else {
+            return nil
+        }
+        let updated = try await casework.act(
+            record, AgentRequest(action: action, expectedRevision: record.revision, note: note, fields: fields), principal: principal,
+            origin: ActionOrigin(actor: principal.actor, requestId: requestId, address: address))
+        return Self.file(updated, answers: false)
+    }
 }

@@ -57,4 +57,10 @@ package protocol RegistrationFiles: Sendable {
     func files(institutions: [String]?, procedure: String?, openOnly: Bool, offset: Int, limit: Int) async throws -> [RegistrationFile]
     /// One submitted application with its answers; the reading is written to the audit log as `actor` (with the request).
     func file(id: String, institutions: [String]?, actor: String, requestId: String?, address: String?) async throws -> RegistrationFile?
+    /// Completes an open application's review as `principal`, with the back office's rules and audit: `decision`
+    /// `APPROVED` (the signed document is issued), `REJECTED` (a `note` is required) or `SENDBACK` (the `fields` to
+    /// correct are required). Nil when there is no such open application in the principal's institutions.
+    func complete(
+        id: String, decision: String, note: String, fields: [String], principal: Principal, requestId: String?, address: String?
+    ) async throws -> RegistrationFile?
 }

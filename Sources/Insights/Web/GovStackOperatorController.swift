@@ -12,10 +12,10 @@ struct GovStackOperatorController: Sendable {
 
     static let routes: [(method: String, path: String)] = [
         ("GET", "/api/govstack/v1/applications"), ("GET", "/api/govstack/v1/applications/{id}"), ("GET", "/api/govstack/v1/tasks"),
-        ("GET", "/api/govstack/v1/tasks/{id}"),
+        ("GET", "/api/govstack/v1/tasks/{id}"), ("POST", "/api/govstack/v1/tasks/{id}/complete"),
     ]
     /// The reads that need a back-office token.
-    static let tokenReads = routes.map(\.path)
+    static let tokenReads = routes.filter { $0.method == "GET" }.map(\.path)
     static let maxResults = 100
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -23,6 +23,37 @@ struct GovStackOperatorController: Sendable {
         router.get(InsightsRoute.govStackApplication, use: application)
         router.get(InsightsRoute.govStackTasks, use: tasks)
         router.get(InsightsRoute.govStackTask, use: task)
+        router.post(InsightsRoute.govStackTaskComplete, use: complete)
+    }
+
+    /// The specification's `additionalData` body: `data.decision.value` (`APPROVED`, `REJECTED`, `SENDBACK`),
+    /// `data.note.value` (a reason, required to reject) and `data.fields.value` (the fields to correct, comma-separated,
+    /// required to send back).
+    struct CompleteBody: Decodable {
+        struct Value: Decodable {
+            let value: String
+        }
+        let data: [String: Value]
+    }
+
+    @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.backOfficeAgent)
+        let id = try context.pathValue()
+        let body = try await request.decodeJSON(CompleteBody.self, upTo: 16_384)
+        let decision = body.data["decision"]?.value ?? ""
+        guard ["APPROVED", "REJECTED", "SENDBACK"].contains(decision) else {
+            throw AppError.validation(field: "data.decision", code: "govstack_decision")
+        }
+        let fields = (body.data["fields"]?.value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard id.utf8.count <= 64,
+            let file = try await files.complete(
+                id: id, decision: decision, note: body.data["note"]?.value ?? "", fields: fields, principal: principal,
+                requestId: context.requestId, address: context.clientAddress)
+        else { throw AppError.notFound() }
+        return try GovStackController.json(
+            CompletedTaskDTO(
+                taskId: id, fileId: file.id, serviceId: GovStackController.serviceId(file.procedureId),
+                status: StatusDTO(file), variables: [:]))
     }
 
     struct Page {
@@ -108,6 +139,15 @@ struct GovStackOperatorController: Sendable {
         else { throw AppError.notFound() }
         return file
     }
+}
+
+/// The specification's `completedTaskResponse`.
+struct CompletedTaskDTO: Encodable {
+    let taskId: String
+    let fileId: String
+    let serviceId: String
+    let status: StatusDTO
+    let variables: [String: String]
 }
 
 /// The specification's `statusModel`.

@@ -23,6 +23,7 @@ package enum InsightsRoute {
     package static let govStackApplication = Route("/api/govstack/v1/applications/:id")
     package static let govStackTasks = Route("/api/govstack/v1/tasks")
     package static let govStackTask = Route("/api/govstack/v1/tasks/:id")
+    package static let govStackTaskComplete = Route("/api/govstack/v1/tasks/:id/complete")
 }
 
 /// Where the home page leads for this feature.
