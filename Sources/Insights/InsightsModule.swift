@@ -33,6 +33,7 @@ package struct InsightsModule: Sendable {
         OpenDataController(renderer: renderer, service: openData).addRoutes(to: router)
         govStack.addRoutes(to: router)
         govStackOperator.addRoutes(to: router)
+        GovStackSubmission(services: govStack, files: govStackOperator.files).addRoutes(to: router)
     }
 
     /// The GovStack API's routes as the OpenAPI document writes them.

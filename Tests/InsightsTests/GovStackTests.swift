@@ -1,3 +1,4 @@
+import Applications
 import Catalog
 import Foundation
 import GuichetApp
@@ -240,6 +241,84 @@ import Testing
                 "SELECT COUNT(*) AS n FROM audit_events WHERE actor LIKE 'token:%' AND entity_id IN (\(binds: open))"
             ).first()?.decode(column: "n", as: Int.self)
             #expect((audited ?? 0) >= 3)
+        }
+    }
+
+    /// Filing through the GovStack API: the answers checked against the current form, submitted at once, the answer
+    /// valid against the specification; the same request again is the same application; wrong answers are a 422.
+    @Test func applicantsFileApplications() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            try await ApplicationsDemo.seedForms(service: components.applications)
+            let registration = try Self.specification("registration-bb-openapi.json")
+            // A form without a required document (documents cannot be sent through this API yet).
+            let serviceId = GovStackController.serviceId("tg-copie-acte-etat-civil")
+            let forms = try await get(client, Self.prefix + "/services/\(serviceId)/eForms")
+            let formId = try #require((forms.body as? [[String: Any]])?.last?["eFormId"] as? String)
+            let form = try await get(client, Self.prefix + "/eForms/\(formId)")
+            let schema = try #require((form.body as? [String: Any])?["schema"] as? [String: Any])
+            let required = try #require(schema["required"] as? [String])
+            let properties = try #require(schema["properties"] as? [String: [String: Any]])
+            // An answer to each required field, as the schema describes it.
+            var data: [String: Any] = [:]
+            for key in required {
+                let property = properties[key] ?? [:]
+                let value: String
+                if let choices = property["enum"] as? [String], let first = choices.first {
+                    value = first
+                } else if property["format"] as? String == "date" {
+                    value = "1990-05-17"
+                } else if property["x-guichet-kind"] as? String == "phone" {
+                    value = "+221771234567"
+                } else if property["x-guichet-kind"] as? String == "email" {
+                    value = "awa@example.org"
+                } else if property["x-guichet-kind"] as? String == "national_id" {
+                    value = "1234567890123"
+                } else if property["x-guichet-kind"] as? String == "number" {
+                    value = "1"
+                } else {
+                    value = "GOVSTACK"
+                }
+                data[key] = ["value": value]
+            }
+            func post(_ body: [String: Any], headers extra: HTTPFields = [:]) async throws -> (status: Int, body: Any?) {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                for field in extra { headers.append(field) }
+                return try await client.execute(
+                    uri: Self.prefix + "/services/\(serviceId)/applications", method: .post, headers: headers,
+                    body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+                ) { response in (Int(response.status.code), try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) }
+            }
+            let body: [String: Any] = ["applicantId": "citizen-42", "formData": ["eFormId": formId, "data": data]]
+            let filed = try await post(body)
+            #expect(filed.status == 200, "\(String(describing: filed.body))")
+            let problems = SchemaCheck(registration).problems(
+                filed.body, try Self.responseSchema(registration, path: "/services/{serviceId}/applications", method: "post"))
+            #expect(problems == [], "\(problems)")
+            let file = try #require(filed.body as? [String: Any])
+            #expect((file["status"] as? [String: Any])?["code"] as? String == "PENDING")
+            #expect(file["applicantId"] as? String == "citizen-42")
+            let fileId = try #require(file["fileId"] as? String)
+            let sql = components.database.sql
+            let row = try #require(try await sql.raw("SELECT status, channel, answers FROM applications WHERE id = \(bind: fileId)").first())
+            #expect(try row.decode(column: "status", as: String.self) == "submitted" && (try row.decode(column: "channel", as: String.self)) == "api")
+            #expect(try row.decode(column: "answers", as: String.self).contains("GOVSTACK"))
+            // The same request again: the same application, nothing more.
+            let again = try await post(body)
+            #expect((again.body as? [String: Any])?["fileId"] as? String == fileId)
+            let count = try await sql.raw("SELECT COUNT(*) AS n FROM applications WHERE procedure_id = 'tg-copie-acte-etat-civil'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(count == 1)
+            // Missing answers, another form, documents, no applicant: 422; an unknown service: 404.
+            let missing = try await post(["applicantId": "citizen-42", "formData": ["data": [String: Any]()]])
+            #expect(missing.status == 422 && (missing.body as? [String: Any])?["error"] != nil)
+            #expect(try await post(["applicantId": "citizen-42", "formData": ["eFormId": "999999", "data": data]]).status == 422)
+            #expect(try await post(["applicantId": "citizen-42", "formData": ["data": data], "documentUrls": ["x"]]).status == 422)
+            #expect(try await post(["applicantId": " ", "formData": ["data": data]]).status == 422)
+            let unknown = try await client.execute(
+                uri: Self.prefix + "/services/\(GovStackController.serviceId("nope"))/applications", method: .post,
+                headers: [.contentType: "application/json"], body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+            ) { $0.status }
+            #expect(unknown == .notFound)
         }
     }
 

@@ -99,10 +99,12 @@ package struct ElectronicFormsSource: ElectronicForms {
 package struct RegistrationFilesSource: RegistrationFiles {
     let store: ApplicationStore
     let casework: Casework
+    let submissions: Submissions
 
     package init(module: ApplicationsModule) {
         store = module.store
         casework = module.casework
+        submissions = module.submissions
     }
 
     static func file(_ record: ApplicationRecord, answers: Bool, files: [String] = []) -> RegistrationFile {
@@ -152,5 +154,20 @@ package struct RegistrationFilesSource: RegistrationFiles {
             record, AgentRequest(action: action, expectedRevision: record.revision, note: note, fields: fields), principal: principal,
             origin: ActionOrigin(actor: principal.actor, requestId: requestId, address: address))
         return Self.file(updated, answers: false)
+    }
+
+    package func submit(
+        procedure: String, answers: [String: String], scope: String, key: String, requestHash: String, actor: String, requestId: String?,
+        address: String?
+    ) async throws -> (file: RegistrationFile, created: Bool)? {
+        guard let found = try await submissions.catalog.procedures(ids: [procedure]).first, found.status == .published,
+            let form = try await submissions.forms.current(procedure: procedure)
+        else { return nil }
+        let (record, created) = try await submissions.create(
+            .init(
+                procedure: found, form: form, answers: answers, submit: true, scope: scope, idempotencyKey: key, requestHash: requestHash,
+                filing: Filing(channel: .api, filedBy: actor)),
+            origin: ActionOrigin(actor: actor, requestId: requestId, address: address))
+        return (Self.file(record, answers: false), created)
     }
 }

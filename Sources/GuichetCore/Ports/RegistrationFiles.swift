@@ -63,4 +63,12 @@ package protocol RegistrationFiles: Sendable {
     func complete(
         id: String, decision: String, note: String, fields: [String], principal: Principal, requestId: String?, address: String?
     ) async throws -> RegistrationFile?
+    /// Files and submits an application to a published procedure's current form from a complete set of answers (channel
+    /// `api`), checked as Guichet's own API checks them (422 naming the first wrong or missing answer). Idempotent: the
+    /// same `scope` and `key` with the same `requestHash` answer with the same application (`created` false); with another
+    /// request, a 422. Nil when the procedure has no form.
+    func submit(
+        procedure: String, answers: [String: String], scope: String, key: String, requestHash: String, actor: String, requestId: String?,
+        address: String?
+    ) async throws -> (file: RegistrationFile, created: Bool)?
 }

@@ -17,7 +17,7 @@ struct GovStackController: Sendable {
     /// (method, path as the OpenAPI document writes it).
     static let routes: [(method: String, path: String)] = [
         ("GET", "/api/govstack/v1/services"), ("GET", "/api/govstack/v1/services/{id}"), ("GET", "/api/govstack/v1/services/{id}/eForms"),
-        ("GET", "/api/govstack/v1/eForms/{id}"), ("GET", "/api/govstack/v1/data/statistics"),
+        ("GET", "/api/govstack/v1/eForms/{id}"), ("GET", "/api/govstack/v1/data/statistics"), ("POST", "/api/govstack/v1/services/{id}/applications"),
     ]
 
     func addRoutes(to router: Router<AppRequestContext>) {

@@ -222,16 +222,17 @@ struct FileDTO: Encodable {
     let ended: Bool
     let applicationData: Submitted
 
-    init(_ file: RegistrationFile, serviceName: String) {
+    /// `applicantId`: the one the applicant's client gave, when it is the one asking.
+    init(_ file: RegistrationFile, serviceName: String, applicantId: String? = nil) {
         fileId = file.id
-        applicantId = file.applicantKey ?? ""
+        self.applicantId = applicantId ?? file.applicantKey ?? ""
         registered = file.submittedAt
         serviceId = GovStackController.serviceId(file.procedureId)
         self.serviceName = serviceName
         status = StatusDTO(file)
         ended = file.ended
         applicationData = Submitted(
-            applicationName: file.reference, applicantId: file.applicantKey ?? "", created: file.createdAt,
+            applicationName: file.reference, applicantId: self.applicantId, created: file.createdAt,
             formData: FormData(eFormId: String(file.formId), data: file.answers.mapValues { AnswerDTO(value: $0) }), documentUrls: [])
     }
 }

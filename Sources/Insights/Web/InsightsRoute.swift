@@ -17,6 +17,7 @@ package enum InsightsRoute {
     package static let govStackServices = Route("/api/govstack/v1/services")
     package static let govStackService = Route("/api/govstack/v1/services/:id")
     package static let govStackServiceForms = Route("/api/govstack/v1/services/:id/eForms")
+    package static let govStackServiceApplications = Route("/api/govstack/v1/services/:id/applications")
     package static let govStackForm = Route("/api/govstack/v1/eForms/:id")
     package static let govStackStatistics = Route("/api/govstack/v1/data/statistics")
     package static let govStackApplications = Route("/api/govstack/v1/applications")
