@@ -207,7 +207,8 @@ package enum GuichetApplication {
             centres: CentreFiguresSource(database: components.database, simulated: simulated), ecosystem: ecosystem.openData,
             forms: ElectronicFormsSource(database: components.database), files: RegistrationFilesSource(module: components.applications),
             clock: components.clock,
-            publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense))
+            publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense),
+            inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") })
     }
 
     /// `ownsDatabase`: the service group shuts the database down at the end (not in tests, which inspect it afterwards).

@@ -14,14 +14,17 @@ package struct InsightsModule: Sendable {
     let govStack: GovStackController
     let govStackOperator: GovStackOperatorController
     let renderer: Renderer
+    /// The back office's list of applications (of one procedure), for the drill-down of a signed-in agent.
+    let inboxPath: @Sendable (String?) -> String
 
     package init(
         database: DatabaseService, renderer: Renderer, applications: any ApplicationFigures, centres: any CentreFigures,
         ecosystem: any EcosystemOpenData, forms: any ElectronicForms, files: any RegistrationFiles, clock: any WallClock = SystemClock(),
-        publication: OpenDataPublication
+        publication: OpenDataPublication, inboxPath: @escaping @Sendable (_ procedure: String?) -> String = { _ in "" }
     ) {
         let catalog = CatalogRepository(database: database.db)
         self.renderer = renderer
+        self.inboxPath = inboxPath
         govStack = GovStackController(catalog: catalog, forms: forms, applications: applications, clock: clock)
         govStackOperator = GovStackOperatorController(services: govStack, files: files)
         performance = PerformanceService(applications: applications, centres: centres, catalog: catalog, clock: clock)
@@ -29,7 +32,7 @@ package struct InsightsModule: Sendable {
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) throws {
-        ResultsPagesController(renderer: renderer, service: performance).addRoutes(to: router)
+        ResultsPagesController(renderer: renderer, service: performance, inboxPath: inboxPath).addRoutes(to: router)
         OpenDataController(renderer: renderer, service: openData).addRoutes(to: router)
         govStack.addRoutes(to: router)
         govStackOperator.addRoutes(to: router)

@@ -125,4 +125,25 @@ import Testing
             }
         }
     }
+
+    /// "Managers get the same for their own scope": an administrator or a back-office agent of the procedure's
+    /// institution finds a link to those applications in the back office; anyone else does not.
+    @Test func agentsOfTheInstitutionDrillDownToTheirApplications() async throws {
+        try await TestApp.withClient(seed: .demo) { client, components in
+            let uri = InsightsRoute.procedure.path(Self.procedure)
+            let link = "/admin/applications?procedure"
+            let anonymous = try await client.execute(uri: uri, method: .get) { $0.text }
+            #expect(!anonymous.contains(link))
+            let agent = try await TestApp.signedIn(client, components, role: .backOfficeAgent, institutions: ["sn-centre-etat-civil"])
+            let seen = try await agent.get(uri).text
+            #expect(seen.contains(link) && seen.contains(Self.procedure))
+            #expect(try await agent.get(InsightsRoute.institution.path("sn-centre-etat-civil")).text.contains("/admin/applications"))
+            let institutions = try await components.applications.catalog.allInstitutions()
+            let elsewhere = try #require(institutions.keys.sorted().first { $0.hasPrefix("sn-") && $0 != "sn-centre-etat-civil" })
+            let other = try await TestApp.signedIn(client, components, role: .backOfficeAgent, institutions: [elsewhere])
+            #expect(!(try await other.get(uri).text.contains(link)))
+            let centreAgent = try await TestApp.signedIn(client, components, role: .centreAgent)
+            #expect(!(try await centreAgent.get(uri).text.contains(link)))
+        }
+    }
 }

@@ -8,6 +8,8 @@ import Hummingbird
 struct ResultsPagesController: Sendable {
     let renderer: Renderer
     let service: PerformanceService
+    /// The back office's applications (of one procedure): a signed-in agent of the institution drills down to them.
+    let inboxPath: @Sendable (String?) -> String
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(InsightsRoute.results, use: overview)
@@ -70,7 +72,8 @@ struct ResultsPagesController: Sendable {
         let name = institution.name.text(for: page.language.rawValue).text
         let model = ScopePage(
             page, heading: name, kind: page.t("scope.institution"), facts: facts, months: months, declared: nil, children: children,
-            childHeading: page.t("by_procedure"), catalogLink: page.link(CatalogRoute.institution, id), centres: nil)
+            childHeading: page.t("by_procedure"), catalogLink: page.link(CatalogRoute.institution, id), centres: nil,
+            drillDown: drillDown(context, institution: id, procedure: nil))
         return try renderer.page(
             "insights-scope", title: page.t("title_of", ["name": name]), page: model, request: request, context: context, figures: true)
     }
@@ -87,9 +90,19 @@ struct ResultsPagesController: Sendable {
         let model = ScopePage(
             page, heading: name, kind: page.t("scope.procedure"), facts: facts, months: months,
             declared: .some(PerformanceService.declaredDays(procedure)),
-            children: [], childHeading: "", catalogLink: page.link(CatalogRoute.procedure, id), centres: nil)
+            children: [], childHeading: "", catalogLink: page.link(CatalogRoute.procedure, id), centres: nil,
+            drillDown: drillDown(context, institution: procedure.institution, procedure: id))
         return try renderer.page(
             "insights-scope", title: page.t("title_of", ["name": name]), page: model, request: request, context: context, figures: true)
+    }
+
+    /// For an administrator, or a back-office agent of the institution: the same applications in the back office.
+    func drillDown(_ context: AppRequestContext, institution: String, procedure: String?) -> String? {
+        guard let principal = context.principal, principal.role == .backOfficeAgent || principal.isAdministrator,
+            principal.actsFor(institution: institution)
+        else { return nil }
+        let path = inboxPath(procedure)
+        return path.isEmpty ? nil : path
     }
 
     /// Waits against the commitment, satisfaction and no-shows of the centres (all, or one country's).

@@ -68,14 +68,17 @@ struct ScopePage {
     let childHeading: String
     let showDeclared: Bool
     let centres: CentreSection?
+    /// The back office's list of the same applications, for a signed-in agent of the institution.
+    let drillDown: String?
 
     /// The channels shown as columns: those people file by, in this order, then any other under "other".
     static let channels = ["online", "assisted", "ussd", "api"]
 
     init(
         _ page: PageContext, heading: String, kind: String, facts: [ApplicationFact], months: [String], declared: MinMax??, children: [ChildRow],
-        childHeading: String, catalogLink: String?, centres: CentreSection?
+        childHeading: String, catalogLink: String?, centres: CentreSection?, drillDown: String? = nil
     ) {
+        self.drillDown = drillDown
         let series = ApplicationMonth.series(facts, months: months)
         let total = ApplicationMonth.total(series, label: page.t("whole_period"))
         let used = Self.channels.filter { channel in facts.contains { $0.channel == channel } }
