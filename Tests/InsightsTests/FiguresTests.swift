@@ -97,4 +97,31 @@ import Testing
         #expect(text.contains("<http://x.example/a%20b>"))
         #expect(text.contains("dct:title \"dit \\\"oui\\\"\\nvraiment\"@fr ."))
     }
+
+    /// The centres' months are computed once for a few minutes, then again; other months are computed at once.
+    @Test func centreFiguresAreKeptAFewMinutes() async throws {
+        actor Count {
+            var calls = 0
+            func next() -> Int {
+                calls += 1
+                return calls
+            }
+        }
+        let memo = CentreFiguresMemo()
+        let count = Count()
+        let start = Self.date("2026-11-10T10:00:00Z")
+        func read(_ months: [String], at date: Date) async throws -> Int {
+            try await memo.figures(months: months, now: date) {
+                let call = await count.next()
+                return [
+                    CentreMonthFigures(
+                        centreId: "c", month: "2026-11", called: call, calledWithin: 0, noShows: 0, answers: 0, satisfied: 0, meanWaitMinutes: nil)
+                ]
+            }.first?.called ?? 0
+        }
+        #expect(try await read(["2026-11"], at: start) == 1)
+        #expect(try await read(["2026-11"], at: start.addingTimeInterval(299)) == 1)
+        #expect(try await read(["2026-10", "2026-11"], at: start.addingTimeInterval(300)) == 2)
+        #expect(try await read(["2026-10", "2026-11"], at: start.addingTimeInterval(900)) == 3)
+    }
 }

@@ -239,7 +239,7 @@ package struct OpenDataService: Sendable {
         let months = performance.months()
         let countries = Dictionary(uniqueKeysWithValues: try await performance.centres.centres().map { ($0.id, $0.country) })
         let targets = try await performance.centres.commitments()
-        let figures = try await performance.centres.monthly(months: months).sorted { ($0.month, $0.centreId) < ($1.month, $1.centreId) }
+        let figures = try await performance.centreMonths(months).sorted { ($0.month, $0.centreId) < ($1.month, $1.centreId) }
         for item in figures {
             var month = CentreMonth(month: item.month)
             month.add(item)
