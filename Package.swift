@@ -117,9 +117,18 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Insights",
+            dependencies: [
+                "GuichetCore", "Catalog", .product(name: "FluentKit", package: "fluent-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "GuichetApp",
             dependencies: [
                 "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport", "Channels",
+                "Insights",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -139,7 +148,7 @@ let package = Package(
             name: "guichet",
             dependencies: [
                 "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
-                "Channels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Channels", "Insights", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
@@ -190,6 +199,13 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: ["Audit", "GuichetCore", "GuichetApp", "GuichetTesting"]
+        ),
+        .testTarget(
+            name: "InsightsTests",
+            dependencies: [
+                "Insights", "Applications", "Centres", "Catalog", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "GuichetAppTests",

@@ -10,6 +10,7 @@ import FluentKit
 import Foundation
 import GuichetCore
 import Hummingbird
+import Insights
 import Logging
 import Metrics
 import Prometheus
@@ -41,7 +42,7 @@ package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
         [
             CoreResources.directory, AccountsModule.resources, CatalogModule.resources, CentresModule.resources, EcosystemModule.resources,
-            ApplicationsModule.resources, ChannelsModule.resources,
+            ApplicationsModule.resources, ChannelsModule.resources, InsightsModule.resources,
         ]
     }
 
@@ -52,7 +53,7 @@ package enum GuichetApplication {
 
     package static func migrations() -> [any Migration] {
         CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
-            + EcosystemModule.migrations + ApplicationsModule.migrations + ChannelsModule.migrations
+            + EcosystemModule.migrations + ApplicationsModule.migrations + ChannelsModule.migrations + InsightsModule.migrations
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -184,9 +185,10 @@ package enum GuichetApplication {
         )
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
-            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI],
+            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI, InsightsModule.openAPI],
             actionSources: [components.applications.procedureActions, centres.whereToGo, ecosystem.procedureActions],
-            destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations,
+            destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations
+                + InsightsModule.destinations,
             secureCookies: components.configuration.secureCookies, clock: components.clock)
         try catalog.addRoutes(to: router)
         try accounts.addRoutes(to: router)
@@ -200,10 +202,25 @@ package enum GuichetApplication {
             renderer: components.renderer, applications: components.applications, centres: centres,
             catalog: CatalogRepository(database: components.database.db), clock: components.clock
         ).addRoutes(to: router)
+        try insights(components, ecosystem: ecosystem).addRoutes(to: router)
         // Unknown paths get the same 404 page or JSON error as unknown ids.
         router.get("**") { _, _ -> Response in throw AppError.notFound() }
         routeTable.record(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
+    }
+
+    /// The published results and the open data, reading the applications, the centres and the ecosystem through ports
+    /// (also for `guichet opendata export`).
+    package static func insights(_ components: AppComponents, ecosystem: EcosystemModule) -> InsightsModule {
+        let simulated = SimulatedRows(included: components.configuration.demo)
+        return InsightsModule(
+            database: components.database, renderer: components.renderer,
+            applications: ApplicationFiguresSource(database: components.database, simulated: simulated),
+            centres: CentreFiguresSource(database: components.database, simulated: simulated), ecosystem: ecosystem.openData,
+            forms: ElectronicFormsSource(database: components.database), files: RegistrationFilesSource(module: components.applications),
+            clock: components.clock,
+            publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense),
+            inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") })
     }
 
     /// `ownsDatabase`: the service group shuts the database down at the end (not in tests, which inspect it afterwards).

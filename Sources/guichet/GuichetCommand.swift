@@ -17,7 +17,7 @@ struct Guichet: AsyncParsableCommand {
         abstract: "Guichet: public-service catalogue, applications and service centres.",
         subcommands: [
             Serve.self, Migrate.self, Seed.self, CatalogCommand.self, CentresCommand.self, AuditCommand.self, UserCommand.self,
-            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self, KeysCommand.self,
+            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self, KeysCommand.self, OpenDataCommand.self,
         ])
 }
 

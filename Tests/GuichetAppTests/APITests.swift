@@ -97,7 +97,8 @@ import Testing
             #expect(documented == served, "only documented: \(documented.subtracting(served)); only served: \(served.subtracting(documented))")
             let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
             // Every public read answers (the editor's and the back office's need a token).
-            let editorPaths = Set(EditorAPIController.routes.map(\.path) + ApplicationsAPIController.tokenReads)
+            let editorPaths = Set(
+                EditorAPIController.routes.map(\.path) + ApplicationsAPIController.tokenReads + GuichetApplication.insightsTokenReads)
             for path in GuichetApplication.apiRoutes.filter({ $0.method == "GET" && !editorPaths.contains($0.path) }).map(\.path) {
                 let uri =
                     path.replacingOccurrences(of: "{id}", with: "nope").replacingOccurrences(of: "{code}", with: "nope")

@@ -49,6 +49,8 @@ package struct AppConfiguration: Sendable {
     package var demoClock: Date?
     /// SMS gateway, callbacks and the outbox worker (`GUICHET_SMS_…`, `GUICHET_CHANNELS_…`).
     package var channels = ChannelSettings()
+    /// The open data's licence, as the IRI of its text (`GUICHET_OPENDATA_LICENSE`, e.g. Etalab 2.0's); CC BY 4.0 by default.
+    package var openDataLicense = "https://creativecommons.org/licenses/by/4.0/"
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseKind = .sqliteFile(path: "guichet.sqlite"),
@@ -110,6 +112,12 @@ package struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("GUICHET_COUNTRY", country)
             }
             defaultCountry = code
+        }
+        if let license = environment["GUICHET_OPENDATA_LICENSE"], !license.isEmpty {
+            guard let parsed = URL(string: license), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigurationError.invalid("GUICHET_OPENDATA_LICENSE", license)
+            }
+            openDataLicense = license
         }
         try limits.apply(environment)
         try channels.apply(environment)
