@@ -136,10 +136,12 @@ def main():
         if "reçue" in message["message"] or "recue" in message["message"]:
             received[message["to"]] = received.get(message["to"], 0) + 1
     lost = [phone for phone in acknowledged if received.get(phone, 0) == 0]
-    duplicates = sum(count - 1 for count in received.values() if count > 1)
-    print(f"queued {len(acknowledged)} / sent {sum(received.values())} / duplicates {duplicates} / lost {len(lost)}")
+    duplicates = sum(received[phone] - 1 for phone in acknowledged if received.get(phone, 0) > 1)
+    sent = sum(received.get(phone, 0) for phone in acknowledged)
+    print(f"queued {len(acknowledged)} / sent {sent} / duplicates {duplicates} / lost {len(lost)}")
     print(f"resends recognised by Idempotency-Key {stats['retries']}, delivery reports {stats['reports_sent']}, "
-          f"{len(messages) / max(drained, 0.001):.0f} messages/s from the first submission to an empty outbox")
+          f"{len(messages) / max(drained, 0.001):.0f} messages/s from the first submission to an empty outbox "
+          f"(the restart and the killed worker's claim timeout included)")
     sys.exit(0 if not lost and not duplicates and acknowledged else 1)
 
 
