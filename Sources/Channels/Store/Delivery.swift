@@ -55,6 +55,7 @@ package struct Delivery: Sendable {
             let body: String
             let event: String
             let attempts: Int
+            let createdAt: String
         }
         let now = clock.now
         let stamp = AuditLog.timestamp(now)
@@ -74,11 +75,12 @@ package struct Delivery: Sendable {
                 UPDATE channel_outbox SET status = 'sending', claimed_by = \(bind: worker), claimed_until = \(bind: until), attempts = attempts + 1 \
                 WHERE id IN (SELECT id FROM channel_outbox WHERE ((status = 'queued' AND next_attempt_at <= \(bind: stamp)) \
                 OR (status = 'sending' AND claimed_until < \(bind: stamp))) ORDER BY next_attempt_at LIMIT \(literal: limit)\(lock)) \
-                AND phone IS NOT NULL RETURNING id, phone, body, event, attempts
+                AND phone IS NOT NULL RETURNING id, phone, body, event, attempts, created_at
                 """
-            ).all(decoding: Row.self)
+            ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
-        return rows.compactMap { row in
+        // RETURNING keeps no order: a person's messages go in the order they were queued ("taken" before "near").
+        return rows.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.compactMap { row in
             row.phone.map { OutgoingMessage(id: row.id, phone: $0, body: row.body, event: row.event, attempts: row.attempts) }
         }
     }
