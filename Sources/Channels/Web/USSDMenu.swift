@@ -291,7 +291,8 @@ struct USSDMenu: Sendable {
                 let high = Int(exactly: range.max.rounded()) ?? 0
                 return low == high ? "\(low) \(range.currency)" : "\(low)-\(high) \(range.currency)"
             }
-            let text = ranges.isEmpty ? t("cost_unknown", state) : ranges.joined(separator: ", ")
+            if ranges.isEmpty { return t("cost_unknown", state) }
+            let text = ranges.joined(separator: ", ")
             return totals.costIncomplete ? text + " " + t("cost_incomplete", state) : text
         case "time":
             guard let days = totals.days else { return t("time_unknown", state) }
