@@ -116,7 +116,9 @@ package struct Delivery: Sendable {
                     claimed_until = NULL, last_error = NULL WHERE \(mine)
                     """
                 ).run()
-            case .rejected(let reason):
+            case .rejected(let reason),
+                .retry(let reason) where message.attempts >= settings.maxAttempts:
+                // Refused for good, or tried as often as allowed: the dead letters, and the number goes.
                 try await sql.raw(
                     """
                     UPDATE channel_outbox SET status = 'dead', phone = NULL, last_error = \(bind: String(reason.prefix(300))), claimed_by = NULL, \
@@ -124,22 +126,13 @@ package struct Delivery: Sendable {
                     """
                 ).run()
             case .retry(let reason):
-                if message.attempts >= settings.maxAttempts {
-                    try await sql.raw(
-                        """
-                        UPDATE channel_outbox SET status = 'dead', phone = NULL, last_error = \(bind: String(reason.prefix(300))), \
-                        claimed_by = NULL, claimed_until = NULL WHERE \(mine)
-                        """
-                    ).run()
-                } else {
-                    let next = AuditLog.timestamp(now.addingTimeInterval(Self.backoff(after: message.attempts) * settings.retryScale))
-                    try await sql.raw(
-                        """
-                        UPDATE channel_outbox SET status = 'queued', next_attempt_at = \(bind: next), last_error = \(bind: String(reason.prefix(300))), \
-                        claimed_by = NULL, claimed_until = NULL WHERE \(mine)
-                        """
-                    ).run()
-                }
+                let next = AuditLog.timestamp(now.addingTimeInterval(Self.backoff(after: message.attempts) * settings.retryScale))
+                try await sql.raw(
+                    """
+                    UPDATE channel_outbox SET status = 'queued', next_attempt_at = \(bind: next), last_error = \(bind: String(reason.prefix(300))), \
+                    claimed_by = NULL, claimed_until = NULL WHERE \(mine)
+                    """
+                ).run()
             }
         }
     }

@@ -106,12 +106,17 @@ package struct Outbox: Notifier {
 
     /// Queues a message unless its key is already queued or the number sent STOP. On PostgreSQL the unique key settles
     /// two writers of the same message (`ON CONFLICT DO NOTHING`), on SQLite the one writer finds it first.
+    /// `afterStop`: the confirmation of STOP, the one message a number that just opted out still receives.
     func enqueue(
         key: String, subject: String?, event: NoticeEvent, phone: String, phoneHash: String, language: String, text: String, notBefore: Date?,
-        on database: any Database
+        afterStop: Bool = false, on database: any Database
     ) async throws {
         let sql = database.sql
-        if try await sql.select().column("phone_hash").from("channel_optouts").where("phone_hash", .equal, phoneHash).first() != nil { return }
+        if !afterStop,
+            try await sql.select().column("phone_hash").from("channel_optouts").where("phone_hash", .equal, phoneHash).first() != nil
+        {
+            return
+        }
         let measure = SMSText.measure(text)
         let now = clock.now
         let due = AuditLog.timestamp(max(notBefore ?? now, now))
@@ -126,24 +131,12 @@ package struct Outbox: Notifier {
     }
 
     /// A reply to a number that wrote to us (inbound SMS), in its own transaction; `key` names the inbound message.
-    func reply(to number: PhoneNumber, text: String, language: String, key: String, on database: any Database) async throws {
+    func reply(
+        to number: PhoneNumber, text: String, language: String, key: String, afterStop: Bool = false, on database: any Database
+    ) async throws {
         try await enqueue(
             key: key, subject: nil, event: .reply, phone: number.e164, phoneHash: hasher.hash(number), language: language,
-            text: SMSText.foldedForSMS(text), notBefore: nil, on: database)
-    }
-
-    /// The confirmation of STOP: the one message a number that just opted out still receives.
-    func enqueueConfirmation(_ number: PhoneNumber, text: String, language: String, key: String, on database: any Database) async throws {
-        let measure = SMSText.measure(SMSText.foldedForSMS(text))
-        let now = AuditLog.timestamp(clock.now)
-        try await database.sql.raw(
-            """
-            INSERT INTO channel_outbox (id, dedupe_key, subject, event, language, phone, phone_hash, body, encoding, segments, status, attempts, \
-            next_attempt_at, created_at) VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: key), NULL, 'reply', \(bind: language), \
-            \(bind: number.e164), \(bind: hasher.hash(number)), \(bind: SMSText.foldedForSMS(text)), \(bind: measure.encoding.rawValue), \
-            \(bind: measure.segments), 'queued', 0, \(bind: now), \(bind: now)) ON CONFLICT (dedupe_key) DO NOTHING
-            """
-        ).run()
+            text: SMSText.foldedForSMS(text), notBefore: nil, afterStop: afterStop, on: database)
     }
 
     // MARK: - STOP

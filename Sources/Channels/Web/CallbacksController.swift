@@ -111,12 +111,12 @@ struct CallbacksController: Sendable {
         let answer: String?
         switch command {
         case .stop:
-            try await database.writeTransaction { db in try await outbox.optOut(number, actor: "sms:\(hash.prefix(12))", on: db) }
-            // The last message: the confirmation, sent although the number is now opted out.
+            // One transaction: the number opts out and gets its last message, the confirmation.
             answer = nil
             try await database.writeTransaction { db in
-                try await outbox.enqueueConfirmation(
-                    number, text: actions.t("sms.stopped", language), language: language, key: "inbound:\(id)", on: db)
+                try await outbox.optOut(number, actor: "sms:\(hash.prefix(12))", on: db)
+                try await outbox.reply(
+                    to: number, text: actions.t("sms.stopped", language), language: language, key: "inbound:\(id)", afterStop: true, on: db)
             }
         case .start:
             try await database.writeTransaction { db in try await outbox.optIn(number, actor: "sms:\(hash.prefix(12))", on: db) }

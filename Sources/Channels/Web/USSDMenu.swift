@@ -168,8 +168,8 @@ struct USSDMenu: Sendable {
         case .events(let page):
             let events = try await lifeEvents(country: caller.phone.country)
             return con(list(t("events_title", state), events.map { $0.name.text(for: language.rawValue).text }, page: page, state: state))
-        case .procedures(_, let page):
-            let items = try await procedures(event: currentEvent(state), country: caller.phone.country)
+        case .procedures(let event, let page):
+            let items = try await procedures(event: event, country: caller.phone.country)
             if items.isEmpty { return con(t("no_procedures", state)) }
             return con(list(t("procedures_title", state), items.map { $0.title.text(for: language.rawValue).text }, page: page, state: state))
         case .procedure(let id):
@@ -198,11 +198,6 @@ struct USSDMenu: Sendable {
         case .rateValue:
             return con(t("rate_scale", state))
         }
-    }
-
-    func currentEvent(_ state: USSDState) -> String {
-        if case .procedures(let event, _) = state.top { return event }
-        return ""
     }
 
     func con(_ text: String) -> USSDReply {
