@@ -71,7 +71,7 @@ package struct ChannelsModule: Sendable {
     /// Sends what is due now, once (tests and the command line).
     package func deliverDue() async throws -> Int { try await delivery.runOnce() }
 
-    package static var migrations: [any Migration] { [CreateChannelsTables()] }
+    package static var migrations: [any Migration] { [CreateChannelsTables(), CreateChannelEarlyReports()] }
 
     package static var menu: [MenuEntry] {
         [
