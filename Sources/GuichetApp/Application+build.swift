@@ -13,6 +13,7 @@ import Hummingbird
 import Insights
 import Logging
 import Metrics
+import Payments
 import Prometheus
 import ServiceLifecycle
 
@@ -30,6 +31,8 @@ package struct AppComponents: Sendable {
     package let applications: ApplicationsModule
     /// The notifications outbox every feature writes its messages to.
     package let outbox: Outbox
+    /// The payments' books the applications write their fees to.
+    package let fees: PaymentBooks
     /// Binds visitors' CSRF tokens to this site.
     package let siteSecret: SymmetricKey
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
@@ -42,18 +45,20 @@ package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
         [
             CoreResources.directory, AccountsModule.resources, CatalogModule.resources, CentresModule.resources, EcosystemModule.resources,
-            ApplicationsModule.resources, ChannelsModule.resources, InsightsModule.resources,
+            ApplicationsModule.resources, ChannelsModule.resources, InsightsModule.resources, PaymentsModule.resources,
         ]
     }
 
     /// The back office's menu: each feature's entries, in this order.
     package static var menu: [MenuEntry] {
         AccountsModule.menu + CatalogModule.menu + ApplicationsModule.menu + CentresModule.menu + EcosystemModule.menu + ChannelsModule.menu
+            + PaymentsModule.menu
     }
 
     package static func migrations() -> [any Migration] {
         CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
             + EcosystemModule.migrations + ApplicationsModule.migrations + ChannelsModule.migrations + InsightsModule.migrations
+            + PaymentsModule.migrations
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -102,13 +107,14 @@ package enum GuichetApplication {
             let generation = ContentGeneration()
             let outbox = ChannelsModule.outbox(
                 database: database, localizer: localizer, siteSecret: siteSecret, settings: configuration.channels, clock: clock)
+            let fees = PaymentsModule.books(database: database, clock: clock)
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
                 settings: .init(
                     dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes,
                     maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
-                contentChanges: CatalogContentChanges(database: database, generation: generation), notifier: outbox)
+                contentChanges: CatalogContentChanges(database: database, generation: generation), notifier: outbox, fees: fees)
             if configuration.demo {
                 try await ApplicationsDemo.seed(service: applications)
                 let started = Date()
@@ -124,7 +130,7 @@ package enum GuichetApplication {
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet,
                 cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                applications: applications, outbox: outbox, siteSecret: siteSecret, demoCredentials: demoCredentials)
+                applications: applications, outbox: outbox, fees: fees, siteSecret: siteSecret, demoCredentials: demoCredentials)
             components.clock = clock
             return components
         } catch {
@@ -163,7 +169,9 @@ package enum GuichetApplication {
         router.add(
             middleware: CSRFMiddleware(
                 secureCookies: components.configuration.secureCookies, secret: components.siteSecret,
-                uploads: UploadRoutes([(ApplicationsRoute.page, components.configuration.maxApplicationBytes + (1 << 20))])))
+                uploads: UploadRoutes([
+                    (ApplicationsRoute.page, components.configuration.maxApplicationBytes + (1 << 20)), (PaymentsModule.uploadRoute, 4 << 20),
+                ])))
 
         OperationsController(
             database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet],
@@ -185,7 +193,8 @@ package enum GuichetApplication {
         )
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
-            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI, InsightsModule.openAPI],
+            maxPageSize: components.configuration.maxPageSize,
+            openAPIFragments: [ApplicationsResources.openAPI, InsightsModule.openAPI, PaymentsModule.openAPI],
             actionSources: [components.applications.procedureActions, centres.whereToGo, ecosystem.procedureActions],
             destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations
                 + InsightsModule.destinations,
@@ -194,7 +203,9 @@ package enum GuichetApplication {
         try accounts.addRoutes(to: router)
         try centres.addRoutes(to: router)
         try ecosystem.addRoutes(to: router)
-        try components.applications.addRoutes(to: router)
+        let payments = payments(components)
+        payments.addRoutes(to: router)
+        try components.applications.addRoutes(to: router, verifiers: [payments.verifier])
         ChannelsModule(
             settings: components.configuration.channels, outbox: components.outbox,
             transport: ChannelsModule.transport(components.configuration.channels, logger: Logger(label: "guichet.channels")),
@@ -223,6 +234,13 @@ package enum GuichetApplication {
             inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") })
     }
 
+    /// Fees paid by mobile money or at a counter, on the applications' books.
+    package static func payments(_ components: AppComponents) -> PaymentsModule {
+        PaymentsModule(
+            books: components.fees, database: components.database, renderer: components.renderer, settings: components.configuration.payments,
+            applications: components.applications, clock: components.clock, logger: Logger(label: "guichet.payments"))
+    }
+
     /// `ownsDatabase`: the service group shuts the database down at the end (not in tests, which inspect it afterwards).
     package static func buildApplication(_ components: AppComponents, logger: Logger, ownsDatabase: Bool = true) throws
         -> some ApplicationProtocol
@@ -233,7 +251,10 @@ package enum GuichetApplication {
         let worker = ChannelsModule.worker(
             database: components.database, settings: components.configuration.channels,
             transport: ChannelsModule.transport(components.configuration.channels, logger: logger), clock: components.clock, logger: logger)
-        let services: [any Service] = [components.views, watcher] + (worker.map { [$0] } ?? []) + (ownsDatabase ? [components.database] : [])
+        let paymentsWorker = payments(components).worker
+        let services: [any Service] =
+            [components.views, watcher] + (worker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? [])
+            + (ownsDatabase ? [components.database] : [])
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),
