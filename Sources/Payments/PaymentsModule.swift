@@ -50,8 +50,10 @@ package struct PaymentsModule: Sendable {
             .addRoutes(to: router)
         CallbackController(books: books, collections: collections, settings: settings).addRoutes(to: router)
         CounterController(books: books, collections: collections, tills: tills, renderer: renderer).addRoutes(to: router)
-        FinanceController(database: books.database, reconciliation: reconciliation, renderer: renderer, clock: collections.clock)
-            .addRoutes(to: router)
+        FinanceController(
+            database: books.database, reconciliation: reconciliation, renderer: renderer, catalog: catalog, clock: collections.clock
+        )
+        .addRoutes(to: router)
     }
 
     /// Receipts, for the verification page.

@@ -20,6 +20,8 @@ struct FeesView {
     /// Some fee has no stated amount: it is paid at the office.
     let unknown: Bool
     let payHref: String?
+    /// The rows say what is paid (a column more).
+    let withState: Bool
 }
 
 extension PageContext {
@@ -44,7 +46,7 @@ extension PageContext {
         }
         return FeesView(
             rows: rows, total: total(sums), depends: announced.contains { $0.depends }, unknown: announced.contains { $0.amount == nil },
-            payHref: nil)
+            payHref: nil, withState: false)
     }
 
     /// The fees the answers make due (the check page).
@@ -57,7 +59,7 @@ extension PageContext {
         }
         return FeesView(
             rows: rows, total: total(lines.reduce(into: [:]) { $0[$1.currency, default: 0] += $1.amount }), depends: false, unknown: false,
-            payHref: nil)
+            payHref: nil, withState: false)
     }
 
     /// The fees on the books, with what is paid (the confirmation and tracking pages, the agent's page).
@@ -68,6 +70,7 @@ extension PageContext {
                 label: language == .en ? line.labelEn : line.labelFr, amount: FeeRules.format(line.amount, currency: line.currency),
                 stage: feeStage(line.stage), feeState: t("fees.status.\(line.status)"), receiptHref: line.receipt.map(receipt))
         }
-        return FeesView(rows: rows, total: total(summary.unpaid), depends: false, unknown: false, payHref: summary.payHref.map { link($0) })
+        return FeesView(
+            rows: rows, total: total(summary.unpaid), depends: false, unknown: false, payHref: summary.payHref.map { link($0) }, withState: true)
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import GuichetCore
 import Hummingbird
@@ -9,6 +10,7 @@ struct FinanceController: Sendable {
     let database: DatabaseService
     let reconciliation: Reconciliation
     let renderer: Renderer
+    let catalog: CatalogRepository
     let clock: any WallClock
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -82,6 +84,9 @@ struct FinanceController: Sendable {
         }
         let byDay = try await grouped("SUBSTR(q.updated_at, 1, 10)")
         let byProcedure = try await grouped("o.procedure_id")
+        let titles = Dictionary(
+            try await catalog.procedures(ids: Array(Set(byProcedure.map(\.name)))).map { ($0.id, $0.title.text(for: v.language.rawValue).text) },
+            uniquingKeysWith: { first, _ in first })
         let byOperator = try await grouped("q.operator")
         let byStatus = try await grouped("q.method")
         let refunds = try await database.sql.raw(
@@ -90,7 +95,7 @@ struct FinanceController: Sendable {
         let model = BooksPage(
             from: from, to: to, action: PaymentsRoute.finance.path(),
             tables: [
-                table(v.t("finance.by_day"), byDay, name: { $0 }), table(v.t("finance.by_procedure"), byProcedure, name: { $0 }),
+                table(v.t("finance.by_day"), byDay, name: { $0 }), table(v.t("finance.by_procedure"), byProcedure, name: { titles[$0] ?? $0 }),
                 table(v.t("finance.by_operator"), byOperator, name: { v.operatorName($0) }),
                 table(v.t("finance.by_status"), byStatus, name: { v.t("method.\($0)") }, onlyReceived: false),
             ], reconcileHref: PaymentsRoute.reconcile.path(), refunds: v.number(refunds?.n ?? 0))
