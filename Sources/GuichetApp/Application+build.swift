@@ -231,7 +231,8 @@ package enum GuichetApplication {
             forms: ElectronicFormsSource(database: components.database), files: RegistrationFilesSource(module: components.applications),
             clock: components.clock,
             publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense),
-            inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") })
+            inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") },
+            payments: RevenueFigures(database: components.database))
     }
 
     /// Fees paid by mobile money or at a counter, on the applications' books.

@@ -249,6 +249,14 @@ import Testing
                 #expect(report.count(.differs) == 1)
                 #expect(report.count(.matched) >= 1)
                 #expect(!Reconciliation.csv(report).contains("+221"))
+                // 9. The month's revenue goes to the published results, a small month without its amount.
+                let revenue = try await RevenueFigures(database: components.database).revenue(
+                    procedure: "sn-casier-judiciaire", from: Date().addingTimeInterval(-86_400), until: Date().addingTimeInterval(60))
+                #expect(revenue.map(\.payments) == [3])
+                #expect(revenue.map(\.amount) == [600])
+                let results = try await session.get("/resultats/procedures/sn-casier-judiciaire")
+                #expect(results.text.contains("Frais perçus"))
+                #expect(!results.text.contains("600 XOF"))
                 // Every change is in the audit chain, which still verifies.
                 #expect(try await count(sql, "SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'payment.%'") >= 10)
             }
