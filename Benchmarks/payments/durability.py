@@ -6,7 +6,7 @@ the public tracking form (orders.py). Then CLIENTS threads pay them as a person 
 (its one-time key and CSRF token), `POST /pay/{order}` with an operator and a number, the same POST (same key) retried
 until it is acknowledged by a 303 to `/pay/{order}/requests/{id}`. When KILL_AT of the orders are acknowledged — most of
 them are then between the request to pay and the callback, and some POSTs are in flight — the server is killed with
-SIGKILL and started again: callbacks that meet the dead server are retried by the simulator for about 15 s, and the
+SIGKILL and started again DOWN_SECONDS later: callbacks that meet the dead server are retried by the simulator for about 15 s, and the
 restarted server's worker polls the operator about the rest (GUICHET_PAY_POLL_SECONDS=1). The script waits (at most
 WAIT_SECONDS) until the simulator has nothing pending and no payment page shows a payment under way, then compares:
 
@@ -32,6 +32,7 @@ CLIENTS = int(os.environ.get("CLIENTS", "8"))
 KILL_AT = float(os.environ.get("KILL_AT", "0.5"))
 CALLBACK_DELAY = float(os.environ.get("CALLBACK_DELAY", "1"))
 WAIT_SECONDS = float(os.environ.get("WAIT_SECONDS", "90"))
+DOWN_SECONDS = float(os.environ.get("DOWN_SECONDS", "2"))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOG_PATH = os.path.join(DATA, "durability-server.log")
 LOG = open(LOG_PATH, "a")
@@ -222,7 +223,7 @@ def database_check(order_ids):
     """Requests and orders as the database has them (a cross-check, read after the server stopped)."""
     ids = ",".join("'" + i.replace("'", "") + "'" for i in order_ids)
     queries = {
-        "requests": f"SELECT status || CASE WHEN refund THEN ' (refund)' ELSE '' END, COUNT(*) FROM payment_requests "
+        "requests": f"SELECT status || COALESCE(' ' || reason, '') || CASE WHEN refund THEN ' (refund)' ELSE '' END, COUNT(*) FROM payment_requests "
                     f"WHERE order_id IN ({ids}) GROUP BY 1 ORDER BY 1",
         "orders": f"SELECT status, COUNT(*) FROM payment_orders WHERE id IN ({ids}) GROUP BY 1 ORDER BY 1",
         "successful twice": f"SELECT COUNT(*) FROM (SELECT order_id FROM payment_requests WHERE order_id IN ({ids}) "
@@ -291,6 +292,7 @@ def main():
     print(f"SIGKILL {killed - t2:.2f} s after the first payment: {acked_before} acknowledged of {posts_before} POSTs sent; the "
           f"simulator had {at_kill['accepted']} requests to pay, {at_kill['pending']} of them not yet settled, "
           f"{at_kill['callbacks_sent']} callbacks delivered")
+    time.sleep(DOWN_SECONDS)
     server = start_server()
     restarted = time.time()
     for thread in threads:
@@ -334,6 +336,8 @@ def main():
     phantom = found - paid  # shown paid, but the operator charged nothing
     not_done = {path: state for path, state in states.items() if state != "paid"}
     failed = sum(tx["status"] == "FAILED" for tx in txs)
+    known = {tx["referenceId"].lower() for tx in txs}
+    never_sent = {path for path in acknowledged if not requests_of.get(path, set()) & known}
 
     print(f"paid {len(paid)} / found {len(found)} / double-charged {len(double)} / lost {len(lost)}")
     print(f"acknowledged {len(acknowledged)} of {len(paths)} orders; simulator: {stats['accepted']} requests to pay, "
@@ -341,6 +345,9 @@ def main():
           f"{stats['callbacks_sent']} callbacks delivered, {stats['callbacks_failed']} given up, {stats['status_queries']} status queries")
     print(f"clients: {events['posts']} POSTs, {events['retries']} retried, {events['server_errors']} 5xx answers, "
           f"{events['csrf_refused']} CSRF refusals, {events['other_answers']} other answers, {events['gave_up']} given up")
+    if never_sent:
+        print(f"acknowledged (303) but never sent to the operator: {len(never_sent)} "
+              f"({', '.join(f'{path}: {states.get(path)}' for path in sorted(never_sent)[:5])})")
     if not_done:
         print("not paid on Guichet: " + ", ".join(f"{path} ({state})" for path, state in list(not_done.items())[:10]))
     if phantom:
@@ -351,7 +358,8 @@ def main():
         print(f"lost: {path} ({states.get(path)}): requests {sorted(requests_of.get(path, []))}")
     for sample in samples:
         print(f"  seen: {sample}")
-    print(f"timings: payments {acked_before} acknowledged in {killed - t2:.2f} s before the kill; restart {restarted - killed:.1f} s; "
+    print(f"timings: payments {acked_before} acknowledged in {killed - t2:.2f} s before the kill; down {DOWN_SECONDS:.0f} s, "
+          f"restart {restarted - killed - DOWN_SECONDS:.1f} s; "
           f"all acknowledged {acknowledged_all - t2:.1f} s after the first; nothing under way {drained - restarted:.1f} s after the "
           f"restart; whole run {drained - t0:.0f} s")
     try:

@@ -1,10 +1,23 @@
 -- wrk script: each request starts a request to pay (POST /pay/{order}) for the next order of ORDERS_FILE (one payment
--- path a line, written by orders.py), with a fresh one-time key and one CSRF cookie and token pair (PAY_COOKIE: the
--- cookie "name=value", PAY_CSRF: the form's token) reused for all; each wrk thread takes its own share of the orders
--- and stops when it has used them up (wrk then divides by the shorter run time). A 303 is the expected answer.
-local orders, position, stopped = {}, 0, false
-unexpected = 0
+-- path a line, written by orders.py), with a fresh one-time key and one CSRF cookie and token pair (PAY_COOKIE:
+-- "name=value" of the cookie, PAY_CSRF: the form's token) reused for every request. Each wrk thread takes its own share
+-- of the orders (WRK_THREADS: wrk's -t) and stops when it has an answer for each of them. wrk divides by the whole
+-- duration whatever happens, so the rate is measured here, from the first request to the last answer of an order, and
+-- printed by done() as "intents: <answers> in <seconds> s, <rate>/s, <n> not 303".
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock, bench_timespec *t);
+]]
+local function now()
+  local t = ffi.new("bench_timespec")
+  ffi.C.clock_gettime(1, t) -- CLOCK_MONOTONIC: the same clock in every thread
+  return tonumber(t.tv_sec) + tonumber(t.tv_nsec) / 1e9
+end
+
 local threads = {}
+local orders, sent = {}, 0
+answered, not303, first, last = 0, 0, 0, 0
 
 function setup(thread)
   thread:set("id", #threads)
@@ -22,26 +35,33 @@ function init(args)
 end
 
 request = function()
-  position = position + 1
-  local path = orders[position]
-  if path == nil then
-    -- no order left: a request that is never sent (the thread stops at its next response)
-    stopped = true
-    path = orders[#orders]
-  end
-  local key = string.format("wrk-%d-%d-%08x%08x", id, position, math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
+  if first == 0 then first = now() end
+  sent = sent + 1
+  -- Past the last order (the other connections' last answers are awaited) the last one is asked again: that request
+  -- lands on the request under way and is not counted.
+  local path = orders[math.min(sent, #orders)]
+  local key = string.format("wrk-%d-%d-%08x%08x", id, sent, math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
   local body = "operator=orange-money&phone=77+123+45+67&key=" .. key .. "&_csrf=" .. csrf
   return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie}, body)
 end
 
 response = function(status, headers, body)
-  if status ~= 303 then unexpected = unexpected + 1 end
-  if stopped then wrk.thread:stop() end
+  if answered >= #orders then return end
+  answered = answered + 1
+  last = now()
+  if status ~= 303 then not303 = not303 + 1 end
+  if answered >= #orders then wrk.thread:stop() end
 end
 
 done = function(summary, latency, requests)
+  local total, bad, from, to = 0, 0, nil, 0
   for _, thread in ipairs(threads) do
-    local n = thread:get("unexpected")
-    if n and n > 0 then io.stderr:write(string.format("thread %d: %d answers other than 303\n", thread:get("id"), n)) end
+    total = total + thread:get("answered")
+    bad = bad + thread:get("not303")
+    local f, l = thread:get("first"), thread:get("last")
+    if f > 0 and (from == nil or f < from) then from = f end
+    if l > to then to = l end
   end
+  local span = (from and to > from) and (to - from) or 0
+  io.write(string.format("intents: %d in %.2f s, %.1f/s, %d not 303\n", total, span, span > 0 and total / span or 0, bad))
 end

@@ -68,6 +68,9 @@ package struct PaymentsModule: Sendable {
 
     package static var migrations: [any Migration] { [CreatePaymentsTables()] }
 
+    /// Requests to pay one order may start in an hour (each makes a handset ring).
+    package static var maxRequestsPerHour: Int { Collections.maxRequestsPerHour }
+
     package static var menu: [MenuEntry] {
         [
             MenuEntry(

@@ -257,6 +257,17 @@ import Testing
                 let results = try await session.get("/resultats/procedures/sn-casier-judiciaire")
                 #expect(results.text.contains("Frais perçus"))
                 #expect(!results.text.contains("600 XOF"))
+                // 10. An order asks the handset at most five times an hour: the sixth request is refused (429).
+                let fourth = try await order(of: try await Self.fileCasier(components.applications, key: "fourth"), components)
+                for attempt in 0..<PaymentsModule.maxRequestsPerHour {
+                    let refusedAgain = try await payments.collections.startMobile(
+                        order: fourth.id, operator: "wave", phone: "+221770000000", key: "attempt-\(attempt)", actor: "test")
+                    try await waitForStatus(payments, refusedAgain.id, not: "pending")
+                }
+                await #expect(throws: AppError.self) {
+                    _ = try await payments.collections.startMobile(
+                        order: fourth.id, operator: "wave", phone: "+221771234567", key: "attempt-6", actor: "test")
+                }
                 // Every change is in the audit chain, which still verifies.
                 #expect(try await count(sql, "SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'payment.%'") >= 10)
             }

@@ -63,6 +63,14 @@ package struct Collections: Sendable {
                 if try await sql.raw("SELECT id FROM payment_requests WHERE order_id = \(bind: id) AND status = 'pending'").first() != nil {
                     return false
                 }
+                // Each request makes a handset ring: an order asks at most `maxRequestsPerHour` times an hour (a number
+                // typed wrong, an approval refused), never a stream of prompts to someone's phone.
+                let hourAgo = AuditLog.timestamp(now.addingTimeInterval(-3600))
+                let recent =
+                    try await sql.raw(
+                        "SELECT COUNT(*) AS n FROM payment_requests WHERE order_id = \(bind: id) AND method = 'mobile_money' AND created_at >= \(bind: hourAgo)"
+                    ).first(decoding: CountRow.self)?.n ?? 0
+                guard recent < Self.maxRequestsPerHour else { throw AppError(.tooManyRequests, code: "payment_attempts") }
                 try await sql.raw(
                     """
                     INSERT INTO payment_requests (id, order_id, method, operator, phone, phone_hash, amount, currency, status, refund, actor, \
@@ -212,6 +220,13 @@ package struct Collections: Sendable {
     struct OrderRow: Decodable {
         let orderId: String
     }
+
+    struct CountRow: Decodable {
+        let n: Int
+    }
+
+    /// Requests to pay one order may start in an hour.
+    static let maxRequestsPerHour = 5
 
     /// Money received for a request: the request is successful; its order is paid (with a signed receipt) if it was
     /// still owed, or flagged for refund if another payment or a closed application came first.

@@ -99,7 +99,7 @@ struct PayController: Sendable {
             let started = try await collections.startMobile(
                 order: order.id, operator: chosen, phone: phone, key: "web:" + key, actor: "payer:\(order.reference)")
             return Response.redirect(to: v.link(PaymentsRoute.request.path(order.id, started.id)), type: .normal)
-        } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict {
+        } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict || error.status == .tooManyRequests {
             let current = try await books.order(id: order.id) ?? order
             return try await render(request, context, order: current, phone: phone, chosen: chosen, error: error, status: error.status)
         }
