@@ -83,7 +83,9 @@ package struct PaymentsModule: Sendable {
     }
 
     /// The routes of the JSON API, as the OpenAPI document writes them.
-    package static var apiRoutes: [(method: String, path: String)] { [("GET", "/api/v1/receipts/{code}")] }
+    package static var apiRoutes: [(method: String, path: String)] {
+        [("GET", PaymentsRoute.apiReceipt.pattern.replacingOccurrences(of: ":code", with: "{code}"))]
+    }
 
     package static var resources: URL { Bundle.module.bundleURL.appendingPathComponent("Resources") }
     package static var openAPI: URL { resources.appendingPathComponent("openapi-payments.json") }

@@ -1,3 +1,4 @@
+import Applications
 import Foundation
 import GuichetCore
 import Hummingbird
@@ -59,12 +60,12 @@ struct CounterController: Sendable {
                         stage: v.t("stage.\(order.stage)"), lines: lines.map { v.label($0) + " — " + v.money($0.amount, $0.currency) },
                         total: v.money(order.amount, order.currency), state: v.t("status.\(order.status)"),
                         due: order.status == "due" || order.status == "pending", action: PaymentsRoute.counterOrder.path(order.id),
-                        key: CSRFMiddleware.newToken(), receiptHref: order.receiptCode.map { "/verify/" + $0 }))
+                        key: CSRFMiddleware.newToken(), receiptHref: order.receiptCode.map { ApplicationsRoute.verify.path($0) }))
             }
         }
         let model = CounterPage(
             action: PaymentsRoute.counter.path(), reference: reference, searched: !reference.isEmpty, orders: views,
-            receiptHref: receipt.flatMap { $0.count == 12 && $0.allSatisfy { $0.isLetter || $0.isNumber } ? "/verify/" + $0 : nil },
+            receiptHref: receipt.flatMap { $0.count == 12 && $0.allSatisfy { $0.isLetter || $0.isNumber } ? ApplicationsRoute.verify.path($0) : nil },
             error: error.map { v.text(key: "errors.\($0.code)", $0.arguments) }, tillHref: PaymentsRoute.till.path())
         return try renderer.page("payments-counter", title: v.t("counter.title"), page: model, request: request, context: context, status: status)
     }

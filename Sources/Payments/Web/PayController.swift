@@ -1,3 +1,4 @@
+import Applications
 import Catalog
 import Foundation
 import GuichetCore
@@ -74,7 +75,7 @@ struct PayController: Sendable {
             lines: lines.map { LineView(label: v.label($0), amount: v.money($0.amount, $0.currency)) }, total: v.money(order.amount, order.currency),
             due: order.status == "due", paid: order.status == "paid", closed: order.status == "cancelled" || order.status == "refund_due",
             online: !operators.isEmpty, pendingHref: pending.map { v.link(PaymentsRoute.request.path(order.id, $0.id)) },
-            receiptHref: order.receiptCode.map { v.link("/verify/" + $0) }, action: v.link(PaymentsRoute.pay.path(order.id)),
+            receiptHref: order.receiptCode.map { v.link(ApplicationsRoute.verify.path($0)) }, action: v.link(PaymentsRoute.pay.path(order.id)),
             operators: operators.enumerated().map { index, name in
                 OperatorView(value: name, label: v.operatorName(name), checked: chosen.map { $0 == name } ?? (index == 0))
             }, phone: String(phone.prefix(30)), key: CSRFMiddleware.newToken(), error: message,
@@ -143,7 +144,7 @@ struct PayController: Sendable {
                 let text = v.t(key)
                 return text == v.keyPrefix + key ? v.t("reason.other", ["reason": reason]) : text
             }, expires: v.minuteUTC(payment.expiresAt),
-            receiptHref: payment.refund ? nil : current.receiptCode.map { v.link("/verify/" + $0) },
+            receiptHref: payment.refund ? nil : current.receiptCode.map { v.link(ApplicationsRoute.verify.path($0)) },
             retryHref: v.link(PaymentsRoute.pay.path(order.id)),
             refreshHref: v.link(PaymentsRoute.request.path(order.id, payment.id)), simulated: simulated)
         let title = v.t("request.\(payment.status == "successful" ? "paid" : payment.status)_title")
