@@ -152,6 +152,7 @@ let package = Package(
                 "GuichetApp", "GuichetCore", "Catalog", "Accounts", "Audit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(

@@ -16,7 +16,7 @@ local function now()
 end
 
 local threads = {}
-local orders, sent = {}, 0
+local orders, sent, seen = {}, 0, {}
 answered, not303, first, last = 0, 0, 0, 0
 
 function setup(thread)
@@ -32,13 +32,19 @@ function init(args)
   end
   cookie, csrf = os.getenv("PAY_COOKIE"), os.getenv("PAY_CSRF")
   math.randomseed(os.time() + id * 7919)
+  -- wrk calls request() once on the first thread before the run, to check it, and never sends that request
+  checked = id ~= 0
 end
 
 request = function()
+  if not checked then
+    checked = true
+    return wrk.format("POST", orders[1])
+  end
   if first == 0 then first = now() end
   sent = sent + 1
   -- Past the last order (the other connections' last answers are awaited) the last one is asked again: that request
-  -- lands on the request under way and is not counted.
+  -- lands on the request under way (the same Location) and is not counted.
   local path = orders[math.min(sent, #orders)]
   local key = string.format("wrk-%d-%d-%08x%08x", id, sent, math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
   local body = "operator=orange-money&phone=77+123+45+67&key=" .. key .. "&_csrf=" .. csrf
@@ -47,9 +53,15 @@ end
 
 response = function(status, headers, body)
   if answered >= #orders then return end
+  if status == 303 then
+    local location = headers["Location"] or headers["location"] or ""
+    if seen[location] then return end -- the last order asked again
+    seen[location] = true
+  else
+    not303 = not303 + 1
+  end
   answered = answered + 1
   last = now()
-  if status ~= 303 then not303 = not303 + 1 end
   if answered >= #orders then wrk.thread:stop() end
 end
 

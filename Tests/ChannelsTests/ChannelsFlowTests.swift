@@ -70,7 +70,7 @@ import Testing
             let sql = components.database.sql
             let app = try GuichetApplication.buildApplication(components, logger: TestApp.logger, ownsDatabase: false)
             try await app.test(.live) { client in
-                let simulator = try await SimulatorProcess(
+                let simulator = try await SimulatorProcess.start(
                     port: port, guichet: "http://127.0.0.1:\(client.port ?? 0)", secret: Self.secret, apiKey: Self.apiKey)
                 defer { simulator.stop() }
 

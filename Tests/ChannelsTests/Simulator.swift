@@ -1,71 +1,21 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
+import GuichetTesting
 
-/// The SMS/USSD aggregator simulator (`Tools/sms-simulator.py`), run as a separate process for a test and reached over
-/// real HTTP, as Guichet reaches it.
-final class SimulatorProcess: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    var base: String { "http://127.0.0.1:\(port)" }
+/// The SMS/USSD aggregator simulator (`Tools/sms-simulator.py`), run as a separate process for a test.
+enum SimulatorProcess {
+    static func freePort() -> Int { SimulatorProgram.freePort() }
 
-    static var script: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Tools/sms-simulator.py").path
+    static func start(port: Int, guichet: String, secret: String, apiKey: String) async throws -> SimulatorProgram {
+        try await SimulatorProgram(
+            script: "sms-simulator.py", port: port,
+            arguments: ["--guichet", guichet, "--secret", secret, "--api-key", apiKey, "--report-delay", "0.05"], ready: { $0 == "ok" })
     }
+}
 
-    /// A free port for the simulator, chosen before Guichet starts (its configuration names the gateway's URL).
-    static func freePort() -> Int { Int.random(in: 20_000..<60_000) }
-
-    init(port: Int, guichet: String, secret: String, apiKey: String) async throws {
-        self.port = port
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Self.script, "--port", String(port), "--guichet", guichet, "--secret", secret, "--api-key", apiKey, "--report-delay", "0.05",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 {
-            if (try? await get("/health")) == "ok" { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        stop()
-        throw SimulatorError.didNotStart
-    }
-
-    enum SimulatorError: Error { case didNotStart }
-
-    /// SIGKILL: the test process's service groups ignore SIGTERM, and a child inherits that.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    func get(_ path: String) async throws -> String {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + path), timeout: .seconds(10))
-        return String(buffer: try await response.body.collect(upTo: 4 << 20))
-    }
-
-    @discardableResult
-    func post(_ path: String, json: [String: Any]) async throws -> [String: Any] {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
-    }
-
+extension SimulatorProgram {
     /// The messages the simulated handsets received.
     func messages(to number: String? = nil) async throws -> [[String: Any]] {
         let query = number.map { "?to=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
         return (try JSONSerialization.jsonObject(with: Data(try await get("/messages" + query).utf8)) as? [[String: Any]]) ?? []
-    }
-
-    func stats() async throws -> [String: Int] {
-        (try JSONSerialization.jsonObject(with: Data(try await get("/stats").utf8)) as? [String: Int]) ?? [:]
     }
 }

@@ -93,7 +93,7 @@ import Testing
             let sql = components.database.sql
             let app = try GuichetApplication.buildApplication(components, logger: TestApp.logger, ownsDatabase: false)
             try await app.test(.live) { client in
-                let simulator = try await MoMoSimulator(port: simulatorPort)
+                let simulator = try await MoMoSimulator.start(port: simulatorPort)
                 defer { simulator.stop() }
                 let guichetPort = try #require(client.port)
                 // The payments as a process whose operator calls back to the live server.

@@ -99,6 +99,32 @@ class Journey:
         self.driver.quit()
 
 
+def answer_pages(journey, pages, upload, check):
+    """Fills in the question pages in order (`radio` and `file` name the input to click or to give the file to) and
+    goes on from each; False, with the failure recorded, when the flow leaves the expected pages."""
+    driver = journey.driver
+    for page, answers in pages.items():
+        if f"/pages/{page}" not in driver.current_url:
+            journey.fail(f"expected the question page '{page}', got {driver.current_url}")
+            return False
+        if check:
+            journey.check(f"page {page}")
+        for field, value in answers:
+            if field == "radio":
+                driver.find_element(By.ID, value).click()
+            elif field == "file":
+                driver.find_element(By.ID, value).send_keys(upload)
+            else:
+                element = driver.find_element(By.ID, field)
+                element.clear()
+                if element.get_attribute("type") == "date":
+                    driver.execute_script("arguments[0].value = arguments[1]", element, value)
+                else:
+                    element.send_keys(value)
+        journey.submit()
+    return True
+
+
 def apply_and_track(journey):
     journey.name = "apply"
     driver = journey.driver
@@ -119,24 +145,8 @@ def apply_and_track(journey):
     upload = os.path.join(os.environ.get("TMPDIR", "/tmp"), "guichet-journey.pdf")
     with open(upload, "wb") as file:
         file.write(b"%PDF-1.4\n% journey\n%%EOF\n")
-    for page, answers in APPLY_ANSWERS.items():
-        if f"/pages/{page}" not in driver.current_url:
-            journey.fail(f"expected the question page '{page}'")
-            return
-        journey.check(f"page {page}")
-        for field, value in answers:
-            if field == "radio":
-                driver.find_element(By.ID, value).click()
-            elif field == "file":
-                driver.find_element(By.ID, value).send_keys(upload)
-            else:
-                element = driver.find_element(By.ID, field)
-                element.clear()
-                if element.get_attribute("type") == "date":
-                    driver.execute_script("arguments[0].value = arguments[1]", element, value)
-                else:
-                    element.send_keys(value)
-        journey.submit()
+    if not answer_pages(journey, APPLY_ANSWERS, upload, check=True):
+        return
     if "/check" not in driver.current_url:
         journey.fail("expected the check-your-answers page")
         return
@@ -294,21 +304,8 @@ def apply_and_pay(journey):
     upload = os.path.join(os.environ.get("TMPDIR", "/tmp"), "guichet-journey-pay.pdf")
     with open(upload, "wb") as file:
         file.write(b"%PDF-1.4\n% journey\n%%EOF\n")
-    for page, answers in PAID_ANSWERS.items():
-        if f"/pages/{page}" not in driver.current_url:
-            journey.fail(f"expected the question page '{page}', got {driver.current_url}")
-            return
-        for field, value in answers:
-            if field == "file":
-                driver.find_element(By.ID, value).send_keys(upload)
-                continue
-            element = driver.find_element(By.ID, field)
-            element.clear()
-            if element.get_attribute("type") == "date":
-                driver.execute_script("arguments[0].value = arguments[1]", element, value)
-            else:
-                element.send_keys(value)
-        journey.submit()
+    if not answer_pages(journey, PAID_ANSWERS, upload, check=False):
+        return
     if "/check" not in driver.current_url:
         journey.fail(f"expected the check-your-answers page, got {driver.current_url}")
         return
