@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// How messages leave and come in (`GUICHET_SMS_…`, `GUICHET_CHANNELS_…`).
 package struct ChannelSettings: Sendable {
     package enum Transport: String, Sendable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// The API's OpenAPI document: the catalogue's own, with the other features' parts (`paths`, `components`, `tags`)
