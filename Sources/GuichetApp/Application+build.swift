@@ -31,6 +31,8 @@ package struct AppComponents: Sendable {
     package let applications: ApplicationsModule
     /// The notifications outbox every feature writes its messages to.
     package let outbox: Outbox
+    /// The institutions' webhooks, told of applications' events in the same transactions as the outbox.
+    package let webhooks: Webhooks
     /// Binds visitors' CSRF tokens to this site.
     package let siteSecret: SymmetricKey
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
@@ -103,13 +105,15 @@ package enum GuichetApplication {
             let generation = ContentGeneration()
             let outbox = ChannelsModule.outbox(
                 database: database, localizer: localizer, siteSecret: siteSecret, settings: configuration.channels, clock: clock)
+            let webhooks = ChannelsModule.webhooks(database: database, siteSecret: siteSecret, clock: clock)
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
                 settings: .init(
                     dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes,
                     maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
-                contentChanges: CatalogContentChanges(database: database, generation: generation), notifier: outbox)
+                contentChanges: CatalogContentChanges(database: database, generation: generation),
+                notifier: Notifiers([outbox, webhooks]))
             if configuration.demo {
                 try await ApplicationsDemo.seed(service: applications)
                 let started = Date()
@@ -125,7 +129,7 @@ package enum GuichetApplication {
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet,
                 cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                applications: applications, outbox: outbox, siteSecret: siteSecret, demoCredentials: demoCredentials)
+                applications: applications, outbox: outbox, webhooks: webhooks, siteSecret: siteSecret, demoCredentials: demoCredentials)
             components.clock = clock
             return components
         } catch {
@@ -197,7 +201,7 @@ package enum GuichetApplication {
         try ecosystem.addRoutes(to: router)
         try components.applications.addRoutes(to: router)
         ChannelsModule(
-            settings: components.configuration.channels, outbox: components.outbox,
+            settings: components.configuration.channels, outbox: components.outbox, webhooks: components.webhooks,
             transport: ChannelsModule.transport(components.configuration.channels, logger: Logger(label: "guichet.channels")),
             database: components.database,
             renderer: components.renderer, applications: components.applications, centres: centres,
@@ -234,7 +238,11 @@ package enum GuichetApplication {
         let worker = ChannelsModule.worker(
             database: components.database, settings: components.configuration.channels,
             transport: ChannelsModule.transport(components.configuration.channels, logger: logger), clock: components.clock, logger: logger)
-        let services: [any Service] = [components.views, watcher] + (worker.map { [$0] } ?? []) + (ownsDatabase ? [components.database] : [])
+        let webhookWorker = ChannelsModule.webhookWorker(
+            database: components.database, settings: components.configuration.channels, webhooks: components.webhooks, clock: components.clock,
+            logger: logger)
+        let workers: [any Service] = (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? [])
+        let services: [any Service] = [components.views, watcher] + workers + (ownsDatabase ? [components.database] : [])
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),

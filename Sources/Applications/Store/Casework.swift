@@ -147,8 +147,13 @@ package struct Casework: Sendable {
                 let subject = "application:\(record.id)"
                 var values = ["reference": record.reference ?? ""]
                 if let document = change.document { values["code"] = document.code }
+                let facts = ApplicationEventFacts(
+                    reference: record.reference ?? "", procedureId: record.procedureId, institutionId: record.institutionId,
+                    status: change.status.rawValue, at: stamp)
                 try await notifier.notify(
-                    Notice(subject: subject, event: event, values: values, key: "\(subject):\(event.rawValue):\(record.revision)"), on: db)
+                    Notice(
+                        subject: subject, event: event, values: values, key: "\(subject):\(event.rawValue):\(record.revision)",
+                        application: facts), on: db)
             }
             guard let result = try await store.application(id: record.id, on: sql) else { throw AppError(.internalServerError, code: "internal") }
             return result
