@@ -118,6 +118,16 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(
+            name: "Payments",
+            dependencies: [
+                "GuichetCore", "Audit", "Catalog", "Applications", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "Insights",
             dependencies: [
                 "GuichetCore", "Catalog", .product(name: "FluentKit", package: "fluent-kit"), .product(name: "Hummingbird", package: "hummingbird"),
@@ -129,7 +139,7 @@ let package = Package(
             name: "GuichetApp",
             dependencies: [
                 "GuichetCore", "Audit", "Catalog", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport", "Channels",
-                "Insights",
+                "Insights", "Payments",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -149,7 +159,7 @@ let package = Package(
             name: "guichet",
             dependencies: [
                 "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
-                "Channels", "Insights", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Channels", "Insights", "Payments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
@@ -187,6 +197,14 @@ let package = Package(
                 "Applications", "Catalog", "Audit", "Accounts", "GuichetCore", "GuichetApp", "GuichetTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: [
+                "Payments", "Applications", "Catalog", "Audit", "Accounts", "GuichetCore", "GuichetApp", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -65,7 +65,7 @@ def post_form(path, fields):
     data = urllib.parse.urlencode(fields).encode()
     request = urllib.request.Request(url, data=data, method="POST")
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode("utf-8", "replace")
 
 
@@ -81,14 +81,15 @@ def send_report(message_id, number, failed):
     }
     times = 2 if STATE["duplicate_reports"] else 1
     for _ in range(times):
-        for attempt in range(5):
+        # Retried as a gateway does when the callback is down or slow: about a minute in all.
+        for attempt in range(8):
             try:
                 post_form("/channels/sms/delivery", fields)
                 with LOCK:
                     STATE["reports_sent"] += 1
                 break
             except Exception:
-                time.sleep(0.5 * (attempt + 1))
+                time.sleep(min(0.5 * 2**attempt, 16))
         else:
             with LOCK:
                 STATE["reports_failed"] += 1

@@ -39,16 +39,19 @@ package struct ApplicationsModule: Sendable {
     package let casework: Casework
     package let documents: Documents
     let renderer: Renderer
+    /// The payments' books: fees charged with a submission or an approval, read back on the person's and agents' pages.
+    package let fees: any FeeLedger
 
     /// `users`: Accounts' directory of back-office users (agents to assign work to, names in histories).
     package init(
         database: DatabaseService, keys: ApplicationKeys, renderer: Renderer, users: any UserDirectory, settings: Settings,
         clock: any WallClock = SystemClock(), contentChanges: any PublishedContentChanges = NoPublishedContentChanges(),
-        notifier: any Notifier = NoNotifier()
+        notifier: any Notifier = NoNotifier(), fees: any FeeLedger = NoFeeLedger()
     ) {
         self.settings = settings
         self.keys = keys
         self.renderer = renderer
+        self.fees = fees
         let store = ApplicationStore(database: database, clock: clock)
         let forms = FormStore(database: database, cache: FormCache(), changes: contentChanges)
         let files = FileStore(dataDirectory: settings.dataDirectory)
@@ -63,16 +66,19 @@ package struct ApplicationsModule: Sendable {
             database: database, store: store, files: files, maxFileBytes: settings.maxFileBytes, maxApplicationBytes: settings.maxApplicationBytes,
             clock: clock)
         submissions = Submissions(
-            database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock, notifier: notifier)
+            database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock, notifier: notifier, fees: fees)
         tracking = Tracking(database: database, store: store, keys: keys)
         casework = Casework(
-            database: database, store: store, forms: forms, documents: documents, users: users, clock: clock, notifier: notifier)
+            database: database, store: store, forms: forms, documents: documents, users: users, clock: clock, notifier: notifier, fees: fees,
+            catalog: catalog)
     }
 
-    /// Registers every page and API route of the feature.
-    package func addRoutes(to router: Router<AppRequestContext>) throws {
+    /// Registers every page and API route of the feature. `verifiers`: other features' signed records, checked at
+    /// `/verify/{code}` when no document has the code.
+    package func addRoutes(to router: Router<AppRequestContext>, verifiers: [any RecordVerifier] = []) throws {
         let apply = ApplyController(module: self)
-        let track = TrackController(module: self, apply: apply)
+        var track = TrackController(module: self, apply: apply)
+        track.verifiers = verifiers
         apply.addRoutes(to: router)
         track.addRoutes(to: router)
         InboxController(module: self, track: track).addRoutes(to: router)

@@ -90,7 +90,7 @@ package struct ChannelsModule: Sendable {
     /// Sends what is due now, once (tests and the command line).
     package func deliverDue() async throws -> Int { try await delivery.runOnce() }
 
-    package static var migrations: [any Migration] { [CreateChannelsTables(), CreateWebhookTables()] }
+    package static var migrations: [any Migration] { [CreateChannelsTables(), CreateChannelEarlyReports(), CreateWebhookTables()] }
 
     package static var menu: [MenuEntry] {
         [

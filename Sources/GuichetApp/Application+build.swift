@@ -14,6 +14,7 @@ import Hummingbird
 import Insights
 import Logging
 import Metrics
+import Payments
 import Prometheus
 import ServiceLifecycle
 
@@ -33,6 +34,8 @@ package struct AppComponents: Sendable {
     package let outbox: Outbox
     /// The institutions' webhooks, told of applications' events in the same transactions as the outbox.
     package let webhooks: Webhooks
+    /// The payments' books the applications write their fees to.
+    package let fees: PaymentBooks
     /// Binds visitors' CSRF tokens to this site.
     package let siteSecret: SymmetricKey
     /// The demo accounts created at this start, with their passwords (printed once by `serve --demo`).
@@ -45,18 +48,20 @@ package enum GuichetApplication {
     package static var resourceDirectories: [URL] {
         [
             CoreResources.directory, AccountsModule.resources, CatalogModule.resources, CentresModule.resources, EcosystemModule.resources,
-            ApplicationsModule.resources, ChannelsModule.resources, InsightsModule.resources,
+            ApplicationsModule.resources, ChannelsModule.resources, InsightsModule.resources, PaymentsModule.resources,
         ]
     }
 
     /// The back office's menu: each feature's entries, in this order.
     package static var menu: [MenuEntry] {
         AccountsModule.menu + CatalogModule.menu + ApplicationsModule.menu + CentresModule.menu + EcosystemModule.menu + ChannelsModule.menu
+            + PaymentsModule.menu
     }
 
     package static func migrations() -> [any Migration] {
         CoreMigrations.all + AuditLog.migrations + CatalogModule.migrations + AccountsModule.migrations + CentresModule.migrations
             + EcosystemModule.migrations + ApplicationsModule.migrations + ChannelsModule.migrations + InsightsModule.migrations
+            + PaymentsModule.migrations
     }
 
     /// Opens the database, runs pending migrations (unless told not to) and, for the demo, seeds an empty catalogue.
@@ -106,6 +111,7 @@ package enum GuichetApplication {
             let outbox = ChannelsModule.outbox(
                 database: database, localizer: localizer, siteSecret: siteSecret, settings: configuration.channels, clock: clock)
             let webhooks = ChannelsModule.webhooks(database: database, siteSecret: siteSecret, clock: clock)
+            let fees = PaymentsModule.books(database: database, clock: clock)
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
                 settings: .init(
@@ -113,7 +119,7 @@ package enum GuichetApplication {
                     maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
                 contentChanges: CatalogContentChanges(database: database, generation: generation),
-                notifier: Notifiers([outbox, webhooks]))
+                notifier: Notifiers([outbox, webhooks]), fees: fees)
             if configuration.demo {
                 try await ApplicationsDemo.seed(service: applications)
                 let started = Date()
@@ -129,7 +135,7 @@ package enum GuichetApplication {
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet,
                 cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                applications: applications, outbox: outbox, webhooks: webhooks, siteSecret: siteSecret, demoCredentials: demoCredentials)
+                applications: applications, outbox: outbox, webhooks: webhooks, fees: fees, siteSecret: siteSecret, demoCredentials: demoCredentials)
             components.clock = clock
             return components
         } catch {
@@ -168,7 +174,9 @@ package enum GuichetApplication {
         router.add(
             middleware: CSRFMiddleware(
                 secureCookies: components.configuration.secureCookies, secret: components.siteSecret,
-                uploads: UploadRoutes([(ApplicationsRoute.page, components.configuration.maxApplicationBytes + (1 << 20))])))
+                uploads: UploadRoutes([
+                    (ApplicationsRoute.page, components.configuration.maxApplicationBytes + (1 << 20)), (PaymentsModule.uploadRoute, 4 << 20),
+                ])))
 
         OperationsController(
             database: components.database, metrics: components.metrics, stylesheets: [components.stylesheet, components.adminStylesheet],
@@ -190,7 +198,8 @@ package enum GuichetApplication {
         )
         let catalog = try CatalogModule(
             database: components.database, renderer: components.renderer, cache: components.cache, views: components.views,
-            maxPageSize: components.configuration.maxPageSize, openAPIFragments: [ApplicationsResources.openAPI, InsightsModule.openAPI],
+            maxPageSize: components.configuration.maxPageSize,
+            openAPIFragments: [ApplicationsResources.openAPI, InsightsModule.openAPI, PaymentsModule.openAPI],
             actionSources: [components.applications.procedureActions, centres.whereToGo, ecosystem.procedureActions],
             destinations: ApplicationsModule.destinations + CentresModule.destinations + EcosystemModule.destinations
                 + InsightsModule.destinations,
@@ -199,7 +208,9 @@ package enum GuichetApplication {
         try accounts.addRoutes(to: router)
         try centres.addRoutes(to: router)
         try ecosystem.addRoutes(to: router)
-        try components.applications.addRoutes(to: router)
+        let payments = payments(components)
+        payments.addRoutes(to: router)
+        try components.applications.addRoutes(to: router, verifiers: [payments.verifier])
         ChannelsModule(
             settings: components.configuration.channels, outbox: components.outbox, webhooks: components.webhooks,
             transport: ChannelsModule.transport(components.configuration.channels, logger: Logger(label: "guichet.channels")),
@@ -225,7 +236,15 @@ package enum GuichetApplication {
             forms: ElectronicFormsSource(database: components.database), files: RegistrationFilesSource(module: components.applications),
             clock: components.clock,
             publication: OpenDataPublication(baseURL: components.configuration.publicURL, license: components.configuration.openDataLicense),
-            inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") })
+            inboxPath: { procedure in ApplicationsRoute.inbox.path() + (procedure.map { "?procedure=" + FormQuery.encode($0) } ?? "") },
+            payments: RevenueFigures(database: components.database))
+    }
+
+    /// Fees paid by mobile money or at a counter, on the applications' books.
+    package static func payments(_ components: AppComponents) -> PaymentsModule {
+        PaymentsModule(
+            books: components.fees, database: components.database, renderer: components.renderer, settings: components.configuration.payments,
+            applications: components.applications, clock: components.clock, logger: Logger(label: "guichet.payments"))
     }
 
     /// `ownsDatabase`: the service group shuts the database down at the end (not in tests, which inspect it afterwards).
@@ -241,7 +260,8 @@ package enum GuichetApplication {
         let webhookWorker = ChannelsModule.webhookWorker(
             database: components.database, settings: components.configuration.channels, webhooks: components.webhooks, clock: components.clock,
             logger: logger)
-        let workers: [any Service] = (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? [])
+        let paymentsWorker = payments(components).worker
+        let workers: [any Service] = (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? [])
         let services: [any Service] = [components.views, watcher] + workers + (ownsDatabase ? [components.database] : [])
         return Application(
             responder: responder,

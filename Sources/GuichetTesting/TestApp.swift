@@ -66,6 +66,8 @@ package enum TestApp {
         configuration.trustForwardedFor = true
         // No delivery worker polls the outbox of a test's database; the channels' tests send what they queue themselves.
         configuration.channels.worker = false
+        // Nor does a payments worker poll an operator: the payments' tests drive their rounds themselves.
+        configuration.payments.worker = false
         configure(&configuration)
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, dropSchemaOnShutdown: true)
         do {

@@ -17,12 +17,15 @@ package struct InsightsModule: Sendable {
     let renderer: Renderer
     /// The back office's list of applications (of one procedure), for the drill-down of a signed-in agent.
     let inboxPath: @Sendable (String?) -> String
+    let payments: any PaymentFigures
 
     package init(
         database: DatabaseService, renderer: Renderer, applications: any ApplicationFigures, centres: any CentreFigures,
         ecosystem: any EcosystemOpenData, forms: any ElectronicForms, files: any RegistrationFiles, clock: any WallClock = SystemClock(),
-        publication: OpenDataPublication, inboxPath: @escaping @Sendable (_ procedure: String?) -> String = { _ in "" }
+        publication: OpenDataPublication, inboxPath: @escaping @Sendable (_ procedure: String?) -> String = { _ in "" },
+        payments: any PaymentFigures = NoPaymentFigures()
     ) {
+        self.payments = payments
         let catalog = CatalogRepository(database: database.db)
         self.renderer = renderer
         self.inboxPath = inboxPath
@@ -33,7 +36,7 @@ package struct InsightsModule: Sendable {
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) throws {
-        ResultsPagesController(renderer: renderer, service: performance, inboxPath: inboxPath).addRoutes(to: router)
+        ResultsPagesController(renderer: renderer, service: performance, inboxPath: inboxPath, payments: payments).addRoutes(to: router)
         OpenDataController(renderer: renderer, service: openData).addRoutes(to: router)
         govStack.addRoutes(to: router)
         govStackOperator.addRoutes(to: router)

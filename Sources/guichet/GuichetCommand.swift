@@ -81,6 +81,11 @@ struct Serve: AsyncParsableCommand {
         if let hours = environment["GUICHET_SESSION_HOURS"].flatMap(Double.init), hours > 0 { configuration.sessionAbsoluteTimeout = hours * 3600 }
         configuration.applyFileSettings(environment)
         try configuration.applySiteSettings(environment)
+        let simulator = DemoOperator.start(&configuration)
+        defer { simulator?.terminate() }
+        if let url = configuration.payments.url, simulator != nil {
+            logger.info("demo payments go to the simulated operator", metadata: ["url": "\(url)"])
+        }
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
         printDemoCredentials(components.demoCredentials)
         let app = try GuichetApplication.buildApplication(components, logger: logger)

@@ -12,7 +12,10 @@ The journeys (each in both languages, each in a fresh browser):
   2. home → centres → a centre → remote ticket → ticket page; a centre agent (signed in through the form, in another
      browser) calls and serves that ticket; the ticket page then offers feedback, which is given;
   3. home → verify a document (an unknown code is told so, in the person's language);
-  4. home → our commitments, our results: figures are shown, marked as simulated in the demo.
+  4. home → our commitments, our results: figures are shown, marked as simulated in the demo;
+  5. home → the criminal-record extract → apply → its 200 FCFA stamp on the check page → confirmation → pay by
+     (simulated) mobile money → the page that waits for the handset's approval reloads itself → paid → the receipt,
+     which verifies.
 
 The centres must be open when it runs: `.ci/run` serves the demo with `GUICHET_DEMO_CLOCK` set to a weekday morning.
 Exit code 0 when every journey passes, 1 otherwise.
@@ -264,6 +267,75 @@ def serve_ticket(journey, credentials, label):
         agent.quit()
 
 
+PAID_PROCEDURE = "sn-casier-judiciaire"
+PAID_QUERY = {"fr": "casier judiciaire", "en": "criminal record"}
+PAID_ANSWERS = {
+    "person": [("last_name", "NAVIGATEUR"), ("first_names", "Awa"), ("birth_date", "1990-05-17"), ("birth_place", "Dakar"),
+               ("father_name", "Pere Navigateur"), ("mother_name", "Mere Navigateur"), ("id_number", "1234567890123"),
+               ("phone", "77 000 00 01")],
+    "documents": [("file", "identity")],
+}
+
+
+def apply_and_pay(journey):
+    journey.name = "pay"
+    driver = journey.driver
+    journey.home()
+    journey.choose_country("SN")
+    driver.find_element(By.ID, "q").send_keys(PAID_QUERY[journey.lang])
+    journey.submit("form[role=search] button[type=submit]")
+    journey.click(f"a[href^='/procedures/{PAID_PROCEDURE}']")
+    journey.check("procedure with a fee")
+    journey.click(f"a[href^='/procedures/{PAID_PROCEDURE}/apply']")
+    journey.check("apply start with a fee")
+    if "200" not in driver.find_element(By.TAG_NAME, "main").text:
+        journey.fail("the start page does not announce the 200 FCFA stamp")
+    journey.submit()
+    upload = os.path.join(os.environ.get("TMPDIR", "/tmp"), "guichet-journey-pay.pdf")
+    with open(upload, "wb") as file:
+        file.write(b"%PDF-1.4\n% journey\n%%EOF\n")
+    for page, answers in PAID_ANSWERS.items():
+        if f"/pages/{page}" not in driver.current_url:
+            journey.fail(f"expected the question page '{page}', got {driver.current_url}")
+            return
+        for field, value in answers:
+            if field == "file":
+                driver.find_element(By.ID, value).send_keys(upload)
+                continue
+            element = driver.find_element(By.ID, field)
+            element.clear()
+            if element.get_attribute("type") == "date":
+                driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            else:
+                element.send_keys(value)
+        journey.submit()
+    if "/check" not in driver.current_url:
+        journey.fail(f"expected the check-your-answers page, got {driver.current_url}")
+        return
+    journey.check("check with a fee")
+    journey.click("a.button")
+    driver.find_element(By.ID, "confirm").click()
+    journey.submit()
+    journey.check("confirmation with a fee")
+    journey.click("a[href^='/pay/']")
+    journey.check("pay")
+    driver.find_element(By.ID, "phone").send_keys("77 123 45 67")
+    journey.submit()
+    # The page reloads itself (a Refresh header) until the simulated handset approves, about three seconds later.
+    paid = {"fr": "Paiement reçu", "en": "Payment received"}[journey.lang]
+    try:
+        WebDriverWait(driver, 60).until(lambda d: paid in d.find_element(By.TAG_NAME, "h1").text)
+    except WebDriverException:
+        journey.fail(f"the payment page never said '{paid}': {driver.find_element(By.TAG_NAME, 'main').text[:300]!r}")
+        return
+    journey.check("paid")
+    journey.click("a[href^='/verify/']")
+    journey.check("receipt")
+    title = {"fr": "Reçu de paiement", "en": "Payment receipt"}[journey.lang]
+    if title not in driver.page_source or "200" not in driver.find_element(By.TAG_NAME, "main").text:
+        journey.fail("the receipt's verification page does not show the receipt")
+
+
 def verify(journey):
     journey.name = "verify"
     driver = journey.driver
@@ -307,7 +379,7 @@ def main():
     report = Report()
     stylesheet_sizes, versions = {}, set()
     axe_path = axe_script()
-    journeys = [apply_and_track, lambda j: ticket_and_feedback(j, credentials), verify, results]
+    journeys = [apply_and_track, lambda j: ticket_and_feedback(j, credentials), verify, results, apply_and_pay]
     for lang in ("fr", "en"):
         for run in journeys:
             journey = Journey(base, lang, axe_path, report, stylesheet_sizes, versions)

@@ -22,6 +22,10 @@ package enum DemoUsers {
         (.centreAgent, "guichet@guichet.example", "Kossi Mensah (démo)", [], DemoUsers.demoCentres),
         (.centreManager, "responsable@guichet.example", "Aminata Fall (démo)", [], DemoUsers.demoCentres),
         (.analyst, "analyse@guichet.example", "Koffi Agbeko (démo)", [], []),
+        (
+            .finance, "finances@guichet.example", "Mariama Ba (démo)",
+            ["sn-centre-etat-civil", "sn-daf", "sn-tribunal-grande-instance", "tg-centres-etat-civil", "cg-centres-etat-civil"], []
+        ),
     ]
 
     /// Centres the demo centre roles act for (the service-centre demo data names them).

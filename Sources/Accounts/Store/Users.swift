@@ -14,7 +14,7 @@ package struct Users: Sendable {
     let catalog: any CatalogLookup
     let clock: any WallClock
 
-    /// Institutions must exist in the catalogue; editors and back-office agents need at least one.
+    /// Institutions must exist in the catalogue; editors, back-office agents and the finance role need at least one.
     func checkScopes(role: Role, institutions: [String]) async throws {
         if !institutions.isEmpty {
             let known = try await catalog.existingInstitutions(Set(institutions))
@@ -22,7 +22,7 @@ package struct Users: Sendable {
                 throw AppError.validation(field: "institutions", code: "accounts.unknown_institution")
             }
         }
-        if role == .catalogEditor || role == .backOfficeAgent, institutions.isEmpty {
+        if role == .catalogEditor || role == .backOfficeAgent || role == .finance, institutions.isEmpty {
             throw AppError.validation(field: "institutions", code: "accounts.scope_required")
         }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Catalog
 import Foundation
+import GuichetCore
 
 /// The e-form of a procedure: question pages, then the documents to upload, and what the issued document prints.
 /// Stored as JSON, one immutable row per version; an application keeps the version it was filed with.
@@ -8,10 +9,13 @@ package struct FormDefinition: Codable, Equatable, Sendable {
     package var pages: [FormPage]
     /// The document issued on approval.
     package var document: IssuedDocumentSpec
+    /// The procedure's costs charged online, and when (none: nothing is charged through Guichet).
+    package var fees: [FormFee]?
 
-    package init(pages: [FormPage], document: IssuedDocumentSpec) {
+    package init(pages: [FormPage], document: IssuedDocumentSpec, fees: [FormFee]? = nil) {
         self.pages = pages
         self.document = document
+        self.fees = fees
     }
 
     package var fields: [FormField] { pages.flatMap(\.fields) }
@@ -67,6 +71,20 @@ package struct FormField: Codable, Equatable, Sendable {
     package var isRequired: Bool { required ?? true }
 }
 
+/// A cost of the procedure that the form charges: which one, when, and by what simple rule.
+package struct FormFee: Codable, Equatable, Sendable {
+    /// Unique within the form (`stamp`, `delivery`).
+    package var key: String
+    /// The catalogue's cost it charges: its position among the procedure's costs, from 1, in the order of the steps.
+    /// Only a stated amount in XOF or XAF can be charged; a cost the catalogue leaves "non renseigné" cannot.
+    package var cost: Int
+    package var due: FeeStage
+    /// Charged once per unit of this number answer (copies, pages).
+    package var perField: String?
+    /// Charged only for this answer (a category, a reason).
+    package var when: FieldCondition?
+}
+
 /// What the issued document shows: its title and the answers printed on it (only those are signed and verifiable).
 package struct IssuedDocumentSpec: Codable, Equatable, Sendable {
     package var title: LocalizedText
@@ -102,8 +120,8 @@ extension FormDefinition {
         keyShape.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
-    /// Everything wrong with a definition, before it is stored.
-    package func problems() -> [DefinitionProblem] {
+    /// Everything wrong with a definition, before it is stored (its fees checked against the procedure's costs).
+    package func problems(procedure: Procedure? = nil) -> [DefinitionProblem] {
         var problems: [DefinitionProblem] = []
         var keys = Set<String>()
         var pageKeys = Set<String>()
@@ -158,6 +176,31 @@ extension FormDefinition {
                 continue
             }
             if field.kind == .file { problems.append(.init(path: "document.fields[\(index)]", reason: "file_on_document", value: key)) }
+        }
+        return problems + feeProblems(procedure: procedure)
+    }
+
+    func feeProblems(procedure: Procedure?) -> [DefinitionProblem] {
+        var problems: [DefinitionProblem] = []
+        var keys = Set<String>()
+        let costs = procedure.map(FeeRules.costs) ?? []
+        for (index, fee) in (fees ?? []).enumerated() {
+            let path = "fees[\(index)]"
+            if !Self.isKey(fee.key) { problems.append(.init(path: "\(path).key", reason: "bad_key", value: fee.key)) }
+            if !keys.insert(fee.key).inserted { problems.append(.init(path: "\(path).key", reason: "duplicate", value: fee.key)) }
+            if let procedure {
+                if fee.cost < 1 || fee.cost > costs.count {
+                    problems.append(.init(path: "\(path).cost", reason: "unknown_cost", value: "\(fee.cost)"))
+                } else if FeeRules.chargeable(costs[fee.cost - 1]) == nil {
+                    problems.append(.init(path: "\(path).cost", reason: "cost_not_chargeable", value: "\(fee.cost) (\(procedure.id))"))
+                }
+            }
+            if let key = fee.perField, field(key)?.kind != .number {
+                problems.append(.init(path: "\(path).perField", reason: "not_a_number", value: key))
+            }
+            if let condition = fee.when, field(condition.field) == nil {
+                problems.append(.init(path: "\(path).when.field", reason: "unknown_field", value: condition.field))
+            }
         }
         return problems
     }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Audit
+import Catalog
+import FluentKit
 import Foundation
 import GuichetCore
 import SQLKit
@@ -17,6 +19,10 @@ package struct Casework: Sendable {
     let clock: any WallClock
     /// Where the applicant is told by SMS that a correction is asked, or of the decision and the document.
     let notifier: any Notifier
+    /// The payments' books: no decision while a fee due with the application is unpaid; fees due on approval are put on
+    /// them by the approval, and the document waits for their payment.
+    let fees: any FeeLedger
+    let catalog: CatalogRepository
 
     /// Records that an agent opened the person's data.
     package func recordOpening(_ record: ApplicationRecord, origin: ActionOrigin, what: String = "answers and files") async throws {
@@ -42,6 +48,8 @@ package struct Casework: Sendable {
         var assignee: String?
         var requested: ChangeRequest?
         var document: SignedDocument?
+        /// Fees the approval makes due; the document is issued once they are paid.
+        var fees: [FeeLine] = []
     }
 
     /// An agent's action, applied only if nobody acted since the agent loaded the application (its revision).
@@ -84,8 +92,18 @@ package struct Casework: Sendable {
             guard !note.isEmpty else { throw AppError.validation(field: "note", code: "reason_required") }
             change.status = .rejected
         case .approve:
-            change.status = .documentIssued
-            change.document = try await documents.issue(record, form: form.definition, at: now)
+            if let summary = try await fees.summary(application: record.id), !summary.isSettled(stage: .submission) {
+                throw AppError.conflict("fee_unpaid")
+            }
+            let procedure = try await catalog.procedures(ids: [record.procedureId]).first
+            let due = procedure.map { FeeRules.lines(form.definition, procedure: $0, answers: record.answers, stage: .approval) } ?? []
+            if due.isEmpty {
+                change.status = .documentIssued
+                change.document = try await documents.issue(record, form: form.definition, at: now)
+            } else {
+                change.status = .approved
+                change.fees = due
+            }
         case .revokeDocument:
             guard !note.isEmpty else { throw AppError.validation(field: "note", code: "reason_required") }
         }
@@ -128,6 +146,11 @@ package struct Casework: Sendable {
                     try await ApplicationHistory.insertEvent(
                         sql, application: record.id, actor: actor, action: "document_issued", from: .approved, to: .documentIssued, at: stamp)
                 }
+            case .reject:
+                try await ApplicationHistory.insertEvent(
+                    sql, application: record.id, actor: actor, action: action.rawValue, from: record.status, to: change.status,
+                    note: note.isEmpty ? nil : note, at: stamp)
+                try await fees.cancel(application: record.id, actor: actor, on: db)
             case .revokeDocument:
                 try await documents.revoke(application: record.id, reason: note, at: stamp, on: sql)
                 try await ApplicationHistory.insertEvent(
@@ -142,6 +165,13 @@ package struct Casework: Sendable {
             if let assignee = change.assignee, assignee != record.assignedTo { summary += ", assigned to user:\(assignee)" }
             if let requested = change.requested { summary += ", fields " + requested.fields.joined(separator: ",") }
             if let document = change.document { summary += ", document \(document.code) signed by key \(documents.keys.keyId)" }
+            if !change.fees.isEmpty {
+                summary += ", fees due " + change.fees.map { "\($0.key) \($0.amount) \($0.currency)" }.joined(separator: ",")
+                let subject = FeeSubject(
+                    applicationId: record.id, reference: record.reference ?? record.id, procedureId: record.procedureId,
+                    institutionId: record.institutionId, country: record.country)
+                try await fees.charge(subject, lines: change.fees, actor: actor, on: db)
+            }
             try await AuditLog.append(origin.entry("application.\(action.rawValue)", entity: "application", id: record.id, summary: summary), on: db)
             if let event = Self.noticeEvent(action, issued: change.document != nil) {
                 let subject = "application:\(record.id)"
@@ -159,4 +189,50 @@ package struct Casework: Sendable {
             return result
         }
     }
+
+    /// The document an approved application will get once its fees are paid, signed now, before the transaction
+    /// that records the payment (which reads nothing outside itself); nil for an application in any other state.
+    package func prepareDocument(application id: String) async throws -> PreparedDocument? {
+        guard let record = try await store.application(id: id), record.status == .approved, let form = try await forms.form(id: record.formId)
+        else { return nil }
+        return PreparedDocument(applicationId: id, document: try await documents.issue(record, form: form.definition, at: clock.now))
+    }
+
+    /// Issues the prepared document of an approved application whose fees are now all paid (in the caller's
+    /// transaction: the payment that settles them). Nothing happens to an application in any other state, or with a fee
+    /// still unpaid.
+    package func issuePaidDocument(_ prepared: PreparedDocument, actor: String, on db: any Database) async throws {
+        let sql = db.sql
+        let id = prepared.applicationId
+        guard let record = try await store.application(id: id, on: sql), record.status == .approved,
+            let summary = try await fees.summary(application: id, on: db), summary.isSettled
+        else { return }
+        let stamp = AuditLog.timestamp(clock.now)
+        let document = prepared.document
+        let updated = try await sql.raw(
+            """
+            UPDATE applications SET status = \(bind: ApplicationStatus.documentIssued.rawValue), revision = revision + 1, updated_at = \(bind: stamp)
+            WHERE id = \(bind: id) AND status = \(bind: ApplicationStatus.approved.rawValue) RETURNING id
+            """
+        ).all()
+        guard !updated.isEmpty else { return }
+        try await documents.store(document, application: id, at: stamp, on: sql)
+        try await ApplicationHistory.insertEvent(
+            sql, application: id, actor: actor, action: "document_issued", from: .approved, to: .documentIssued, at: stamp)
+        try await AuditLog.append(
+            AuditEntry(
+                actor: actor, action: "application.document_issued", entity: "application", entityId: id,
+                summary: "\(record.reference ?? id): fees paid, document \(document.code) signed by key \(documents.keys.keyId)"), on: db)
+        let subject = "application:\(id)"
+        try await notifier.notify(
+            Notice(
+                subject: subject, event: .documentIssued, values: ["reference": record.reference ?? "", "code": document.code],
+                key: "\(subject):\(NoticeEvent.documentIssued.rawValue):\(record.revision)"), on: db)
+    }
+}
+
+/// A document signed ahead of the payment that will issue it.
+package struct PreparedDocument: Sendable {
+    package let applicationId: String
+    let document: SignedDocument
 }

@@ -41,6 +41,17 @@ package enum DocumentSigner {
         return (.valid(payload), signed)
     }
 
+    /// Whether `signature` (base64) is the signature of `text` by the key `keyId`, current or retired: for whatever else
+    /// Guichet signs with the documents' keys (payment receipts).
+    package static func isSigned(_ text: String, signature: String, keyId: String, on sql: any SQLDatabase) async throws -> Bool {
+        guard let signature = Data(base64Encoded: signature),
+            let keyRow = try await sql.select().column("public_key").from("document_keys").where("key_id", .equal, keyId).first(),
+            let raw = Data(base64Encoded: try keyRow.decode(column: "public_key", as: String.self)),
+            let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else { return false }
+        return publicKey.isValidSignature(signature, for: Data(text.utf8))
+    }
+
     /// Every public key, current and retired, for verifying documents offline.
     package static func publicKeys(on sql: any SQLDatabase) async throws -> [[String: String?]] {
         try await sql.select().columns("key_id", "public_key", "created_at", "retired_at").from("document_keys").orderBy("created_at").all().map {

@@ -62,7 +62,7 @@ package struct FormStore: Sendable {
     /// Validates and stores a new version. Unchanged definitions are not stored again (a retried save is harmless).
     @discardableResult
     package func save(procedure: Procedure, definition: FormDefinition, origin: ActionOrigin) async throws -> StoredForm {
-        let problems = definition.problems()
+        let problems = definition.problems(procedure: procedure)
         if let first = problems.first {
             throw AppError(
                 .unprocessableContent, code: "form_invalid", field: first.path,

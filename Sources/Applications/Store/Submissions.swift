@@ -18,6 +18,8 @@ package struct Submissions: Sendable {
     let clock: any WallClock
     /// Where the applicant who gave a phone number is told of each step by SMS.
     let notifier: any Notifier
+    /// Where the fees due with the application go on the books, in its transaction.
+    let fees: any FeeLedger
 
     /// The one-time token of the declaration form: valid for this application at this revision only.
     package func submitToken(_ record: ApplicationRecord) -> String {
@@ -52,7 +54,9 @@ package struct Submissions: Sendable {
         let attached = Set(try await store.files(record.id).map(\.field))
         let missing = AnswerValidator.missing(form.definition, answers: record.answers, files: attached, today: clock.now)
         guard missing.isEmpty else { return .incomplete(missing) }
-        let dueDays = try await dueDays(record.procedureId)
+        let procedure = try await catalog.procedures(ids: [record.procedureId]).first
+        let dueDays = procedure.map(ApplicationRules.dueDays) ?? 30
+        let feeLines = procedure.map { FeeRules.lines(form.definition, procedure: $0, answers: record.answers, stage: .submission) } ?? []
         let outcome: ApplicationRecord? = try await database.writeTransaction { db in
             let sql = db.sql
             let now = clock.now
@@ -86,6 +90,12 @@ package struct Submissions: Sendable {
                 facts: ApplicationEventFacts(
                     reference: reference, procedureId: record.procedureId, institutionId: record.institutionId, status: next.rawValue, at: stamp),
                 origin: origin, on: db)
+            if !feeLines.isEmpty {
+                let subject = FeeSubject(
+                    applicationId: record.id, reference: reference, procedureId: record.procedureId, institutionId: record.institutionId,
+                    country: record.country)
+                try await fees.charge(subject, lines: feeLines, actor: origin.actor, on: db)
+            }
             return try await store.application(id: record.id, on: sql)
         }
         if let outcome { return .submitted(outcome) }
@@ -122,12 +132,6 @@ package struct Submissions: Sendable {
             if try await sql.select().column("id").from("applications").where("reference", .equal, candidate).first() == nil { return candidate }
         }
         throw AppError(.serviceUnavailable, code: "reference_exhausted")
-    }
-
-    /// Days the procedure declares (the longest total), or 30 when it declares none.
-    func dueDays(_ procedureId: String) async throws -> Int {
-        guard let procedure = try await catalog.procedures(ids: [procedureId]).first else { return 30 }
-        return ApplicationRules.dueDays(procedure)
     }
 
     // MARK: API filing
@@ -189,6 +193,13 @@ package struct Submissions: Sendable {
                             reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
                             status: status.rawValue, at: stamp),
                         origin: origin, on: db)
+                    let lines = FeeRules.lines(input.form.definition, procedure: input.procedure, answers: answers, stage: .submission)
+                    if !lines.isEmpty {
+                        let subject = FeeSubject(
+                            applicationId: id, reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
+                            country: input.procedure.country)
+                        try await fees.charge(subject, lines: lines, actor: origin.actor, on: db)
+                    }
                 }
             }
         } catch let error as AppError {

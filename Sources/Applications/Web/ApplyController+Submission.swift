@@ -26,6 +26,7 @@ extension ApplyController {
         let incomplete: Bool
         let proceed: String
         let stale: Bool
+        let fees: FeesView?
     }
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,7 +57,7 @@ extension ApplyController {
         let model = CheckPage(
             procedure: v.text(procedure.title), sections: sections, incomplete: !missing.isEmpty,
             proceed: v.link(ApplicationsRoute.declaration.path(record.id)),
-            stale: stale)
+            stale: stale, fees: v.fees(lines: FeeRules.lines(form.definition, procedure: procedure, answers: record.answers)))
         var response = try renderer.page(
             "applications-check", title: v.t("check.title"), page: model, request: request, context: context, status: status)
         response.headers[.cacheControl] = "no-store"
@@ -117,6 +118,7 @@ extension ApplyController {
         let documentHref: String?
         let assisted: Bool
         let resubmitted: Bool
+        let fees: FeesView?
     }
 
     @Sendable func confirmation(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -131,7 +133,8 @@ extension ApplyController {
             due: record.dueAt.map { v.day($0) }, trackHref: v.link(ApplicationsRoute.track.path(), [("reference", reference)]),
             documentHref: record.status == .documentIssued ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
             assisted: record.channel == .assisted,
-            resubmitted: try await store.events(record.id).contains { $0.action == "resubmitted" })
+            resubmitted: try await store.events(record.id).contains { $0.action == "resubmitted" },
+            fees: v.fees(summary: try await fees.summary(application: record.id)) { v.link(ApplicationsRoute.verify.path($0)) })
         var response = try renderer.page(
             "applications-confirmation", title: v.t("confirmation.title"), page: model, request: request, context: context)
         response.headers[.cacheControl] = "no-store"

@@ -20,6 +20,7 @@ package struct ApplyController: Sendable {
     let catalog: CatalogRepository
     let renderer: Renderer
     let secureCookies: Bool
+    let fees: any FeeLedger
 
     init(module: ApplicationsModule) {
         store = module.store
@@ -30,6 +31,7 @@ package struct ApplyController: Sendable {
         catalog = module.catalog
         renderer = module.renderer
         secureCookies = module.settings.secureCookies
+        fees = module.fees
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -69,6 +71,7 @@ package struct ApplyController: Sendable {
         let procedureHref: String
         let days: String?
         let trackHref: String
+        let fees: FeesView?
     }
 
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -89,7 +92,8 @@ package struct ApplyController: Sendable {
             pages: form.definition.pages.map { v.text($0.title) }, resume: resume, assisted: assisted,
             ticket: request.uri.queryParameters.get("ticket").flatMap { $0.count <= 64 ? $0 : nil },
             procedureHref: v.link(CatalogRoute.procedure, procedure.id),
-            days: days, trackHref: v.link(ApplicationsRoute.track.path()))
+            days: days, trackHref: v.link(ApplicationsRoute.track.path()),
+            fees: v.fees(announced: FeeRules.announced(form.definition, procedure: procedure)))
         return try renderer.page(
             "applications-start", title: v.t("start.title", ["procedure": v.text(procedure.title)]), page: page, request: request, context: context)
     }

@@ -120,7 +120,7 @@ package struct FormEditorController: Sendable {
                 request, context, procedure: procedure, text: text, errors: [v.t("forms.yaml_error", ["detail": Self.describe(error)])], saved: false,
                 status: .unprocessableContent)
         }
-        let problems = definition.problems()
+        let problems = definition.problems(procedure: procedure)
         guard problems.isEmpty else {
             let errors = problems.map { "\($0.path): " + v.t("forms.problem.\($0.reason)", ["value": $0.value]) }
             return try await render(request, context, procedure: procedure, text: text, errors: errors, saved: false, status: .unprocessableContent)

@@ -18,6 +18,7 @@ package struct InboxController: Sendable {
     let catalog: CatalogRepository
     let renderer: Renderer
     let track: TrackController
+    let fees: any FeeLedger
 
     init(module: ApplicationsModule, track: TrackController) {
         store = module.store
@@ -27,6 +28,7 @@ package struct InboxController: Sendable {
         catalog = module.catalog
         renderer = module.renderer
         self.track = track
+        fees = module.fees
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -188,6 +190,7 @@ package struct InboxController: Sendable {
         let documentHref: String?
         let verifyHref: String?
         let inboxHref: String
+        let fees: FeesView?
     }
 
     struct HistoryRow {
@@ -250,7 +253,10 @@ package struct InboxController: Sendable {
             fields: form.definition.fields.map { FieldOption(key: $0.key, label: v.text($0.label), checked: chosen.contains($0.key)) }, note: note,
             keptNote: note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : note, conflict: conflict, error: error,
             documentHref: document.map { _ in ApplicationsRoute.agentDocument.path(record.id) },
-            verifyHref: document.map { ApplicationsRoute.verify.path($0.code) }, inboxHref: ApplicationsRoute.inbox.path())
+            verifyHref: document.map { ApplicationsRoute.verify.path($0.code) }, inboxHref: ApplicationsRoute.inbox.path(),
+            fees: v.fees(summary: try await fees.summary(application: record.id).map { FeeSummary(lines: $0.lines, payHref: nil) }) {
+                ApplicationsRoute.verify.path($0)
+            })
         var response = try renderer.page(
             "applications-item", title: v.t("item.title", ["reference": record.reference ?? ""]), page: model, request: request, context: context,
             status: status)

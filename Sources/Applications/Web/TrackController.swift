@@ -16,6 +16,9 @@ package struct TrackController: Sendable {
     let catalog: CatalogRepository
     let renderer: Renderer
     let apply: ApplyController
+    let fees: any FeeLedger
+    /// Other features' signed records (payment receipts), for codes no document has.
+    var verifiers: [any RecordVerifier] = []
     /// The site's address as people type it (`GUICHET_PUBLIC_URL`), printed on documents; never the request's `Host`.
     let publicURL: String
 
@@ -27,6 +30,7 @@ package struct TrackController: Sendable {
         catalog = module.catalog
         renderer = module.renderer
         self.apply = apply ?? ApplyController(module: module)
+        fees = module.fees
         self.publicURL = publicURL ?? module.settings.publicURL
     }
 
@@ -91,6 +95,7 @@ package struct TrackController: Sendable {
         let documentAction: String?
         let verifyHref: String?
         let verifyCode: String?
+        let fees: FeesView?
     }
 
     @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -136,7 +141,8 @@ package struct TrackController: Sendable {
             correctAction: v.link(ApplicationsRoute.trackCorrect.path()), pin: pin,
             documentHref: documentCode != nil ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
             documentAction: documentCode != nil ? v.link(ApplicationsRoute.document.path(record.id)) : nil,
-            verifyHref: documentCode.map { v.link(ApplicationsRoute.verify.path($0)) }, verifyCode: documentCode)
+            verifyHref: documentCode.map { v.link(ApplicationsRoute.verify.path($0)) }, verifyCode: documentCode,
+            fees: v.fees(summary: try await fees.summary(application: record.id)) { v.link(ApplicationsRoute.verify.path($0)) })
     }
 
     /// Reference and PIN again, then this browser becomes the application's owner and goes to the first page to fix.
@@ -253,6 +259,22 @@ package struct TrackController: Sendable {
         let v = PageContext(applications: context, renderer.localizer)
         let code = String(try context.pathValue("code").prefix(20))
         let result = try await documents.verify(code: code)
+        if result == .unknown {
+            for verifier in verifiers {
+                guard let record = try await verifier.verify(code: code, language: v.language.rawValue) else { continue }
+                let state = record.valid ? "valid" : "invalid"
+                let model = VerifyPage(
+                    action: v.link(ApplicationsRoute.verifyForm.path()), code: code, state: v.t("verify.state.\(state)"), valid: record.valid,
+                    revoked: false, invalid: !record.valid, unknown: false, revokedAt: nil, documentTitle: record.valid ? record.title : nil,
+                    issuer: record.issuer, reference: record.reference, issued: v.day(record.issuedAt), validUntil: nil,
+                    fields: record.rows.map { PrintedRow(label: $0.label, value: $0.value) }, keysHref: ApplicationsRoute.apiKeys.path())
+                var response = try renderer.page(
+                    "applications-verify", title: v.t("verify.state.\(state)"), page: model, request: request, context: context)
+                response.headers[.cacheControl] = "no-store"
+                response.headers[.xRobotsTag] = "noindex"
+                return response
+            }
+        }
         var response = try renderer.page(
             "applications-verify", title: v.t("verify.state.\(result.status)"), page: verifyModel(v, code: code, result: result), request: request,
             context: context, status: result == .unknown ? .notFound : .ok)

@@ -94,7 +94,32 @@ package struct Delivery: Sendable {
             let outcome = await transport.send(message)
             try await record(outcome, for: message)
         }
+        try await applyEarlyReports()
         return batch.count
+    }
+
+    /// Early reports whose message is now recorded: on PostgreSQL a report and the write of its id can commit side by
+    /// side, each before seeing the other; this later pass closes what they left.
+    func applyEarlyReports() async throws {
+        let waiting = try await database.sql.raw(
+            "SELECT provider_id, status, reason FROM channel_early_reports ORDER BY received_at LIMIT 50"
+        ).all(decoding: WaitingReport.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard !waiting.isEmpty else { return }
+        let stamp = AuditLog.timestamp(clock.now)
+        try await database.writeTransaction { db in
+            for report in waiting {
+                _ = try await Self.close(providerId: report.providerId, final: report.status, reason: report.reason, stamp: stamp, on: db.sql)
+                if try await db.sql.select().column("id").from("channel_outbox").where("provider_id", .equal, report.providerId).first() != nil {
+                    try await db.sql.raw("DELETE FROM channel_early_reports WHERE provider_id = \(bind: report.providerId)").run()
+                }
+            }
+        }
+    }
+
+    struct WaitingReport: Decodable {
+        let providerId: String
+        let status: String
+        let reason: String?
     }
 
     /// Seconds before try `attempt + 1`: 5, 10, 20… up to an hour.
@@ -139,27 +164,41 @@ package struct Delivery: Sendable {
     }
 
     /// A delivery report from the gateway (`Success`, `Failed`, `Rejected`…). The number is erased either way once the
-    /// report is final. Unknown ids change nothing; a repeated report changes nothing more.
-    package func report(providerId: String, status: String, reason: String?) async throws -> Bool {
+    /// report is final. A repeated report changes nothing more; one for an id not recorded yet waits for it.
+    package func report(providerId: String, status: String, reason: String?) async throws {
         let final: String
         switch status.lowercased() {
         case "success", "delivered": final = Outbox.Status.delivered.rawValue
         case "failed", "rejected", "undelivered", "expired": final = Outbox.Status.failed.rawValue
         // Intermediate states (`Sent`, `Submitted`, `Buffered`) are the gateway's; the message stays sent.
-        default: return true
+        default: return
         }
         let stamp = AuditLog.timestamp(clock.now)
-        return try await database.writeTransaction { db in
-            let updated = try await db.sql.raw(
+        let reason = reason.map { String($0.prefix(300)) }
+        try await database.writeTransaction { db in
+            if try await Self.close(providerId: providerId, final: final, reason: reason, stamp: stamp, on: db.sql) { return }
+            if try await db.sql.select().column("id").from("channel_outbox").where("provider_id", .equal, providerId).first() != nil {
+                return
+            }
+            // Not known yet: the gateway can report before the write recording its id commits (a busy server, a report
+            // sent at once). The report waits for that write (`applyEarlyReports`); one nobody claims within a day is dropped.
+            try await db.sql.raw(
                 """
-                UPDATE channel_outbox SET status = \(bind: final), phone = NULL, reported_at = \(bind: stamp), \
-                last_error = \(bind: reason.map { String($0.prefix(300)) }) WHERE provider_id = \(bind: providerId) AND status IN ('sent', 'sending') \
-                RETURNING id
+                INSERT INTO channel_early_reports (provider_id, status, reason, received_at) \
+                VALUES (\(bind: providerId), \(bind: final), \(bind: reason), \(bind: stamp)) ON CONFLICT DO NOTHING
                 """
-            ).all()
-            if !updated.isEmpty { return true }
-            return try await db.sql.select().column("id").from("channel_outbox").where("provider_id", .equal, providerId).first() != nil
+            ).run()
         }
+    }
+
+    /// Closes a sent message with its final status; false when no message sent under that id is open.
+    static func close(providerId: String, final: String, reason: String?, stamp: String, on sql: any SQLDatabase) async throws -> Bool {
+        try await !sql.raw(
+            """
+            UPDATE channel_outbox SET status = \(bind: final), phone = NULL, reported_at = \(bind: stamp), \
+            last_error = \(bind: reason) WHERE provider_id = \(bind: providerId) AND status IN ('sent', 'sending') RETURNING id
+            """
+        ).all().isEmpty
     }
 
     /// Numbers of messages sent two days ago and never reported on are erased all the same.
@@ -168,6 +207,8 @@ package struct Delivery: Sendable {
         try await database.writeTransaction { db in
             try await db.sql.raw("UPDATE channel_outbox SET phone = NULL WHERE status = 'sent' AND phone IS NOT NULL AND sent_at < \(bind: cutoff)")
                 .run()
+            let dayAgo = AuditLog.timestamp(clock.now.addingTimeInterval(-86_400))
+            try await db.sql.raw("DELETE FROM channel_early_reports WHERE received_at < \(bind: dayAgo)").run()
         }
     }
 }

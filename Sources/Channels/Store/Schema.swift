@@ -76,3 +76,22 @@ struct CreateChannelsTables: AsyncMigration {
         }
     }
 }
+
+/// Delivery reports that came before the write recording their message's provider id (`Delivery.report`); each waits
+/// until that write closes its message, a day at most.
+struct CreateChannelEarlyReports: AsyncMigration {
+    var name: String { "2026-12-06-02-CreateChannelEarlyReports" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("channel_early_reports")
+            .field("provider_id", .string, .identifier(auto: false))
+            .field("status", .string, .required)
+            .field("reason", .string)
+            .field("received_at", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("channel_early_reports").delete()
+    }
+}

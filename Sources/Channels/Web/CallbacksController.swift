@@ -171,9 +171,7 @@ struct CallbacksController: Sendable {
         guard let status = form["status"], !status.isEmpty, status.utf8.count <= 40 else {
             throw AppError(.badRequest, code: "callback_field", field: "status")
         }
-        guard try await delivery.report(providerId: id, status: status, reason: form["failureReason"].flatMap { $0.isEmpty ? nil : $0 }) else {
-            throw AppError.notFound("message_not_found")
-        }
+        try await delivery.report(providerId: id, status: status, reason: form["failureReason"].flatMap { $0.isEmpty ? nil : $0 })
         return Self.plain("OK")
     }
 }

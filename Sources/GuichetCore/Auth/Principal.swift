@@ -10,6 +10,8 @@ package enum Role: String, Codable, Sendable, CaseIterable {
     case centreAgent = "centre_agent"
     case centreManager = "centre_manager"
     case analyst
+    /// The books of their institutions' fees: payments, reconciliation with the operators' statements.
+    case finance
 }
 
 /// Who is making the request: a user through a session cookie, or a machine client through a bearer token.

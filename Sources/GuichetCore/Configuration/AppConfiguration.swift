@@ -50,6 +50,8 @@ package struct AppConfiguration: Sendable {
     package var demoClock: Date?
     /// SMS gateway, callbacks and the outbox worker (`GUICHET_SMS_…`, `GUICHET_CHANNELS_…`).
     package var channels = ChannelSettings()
+    /// Mobile-money collection, callbacks and the payments worker (`GUICHET_PAY_…`).
+    package var payments = PaymentSettings()
     /// The open data's licence, as the IRI of its text (`GUICHET_OPENDATA_LICENSE`, e.g. Etalab 2.0's); CC BY 4.0 by default.
     package var openDataLicense = "https://creativecommons.org/licenses/by/4.0/"
 
@@ -122,6 +124,7 @@ package struct AppConfiguration: Sendable {
         }
         try limits.apply(environment)
         try channels.apply(environment)
+        try payments.apply(environment)
     }
 
     /// `GUICHET_DATA_DIR`, `GUICHET_MAX_FILE_MB` and `GUICHET_MAX_APPLICATION_MB`.

@@ -13,7 +13,7 @@ import Hummingbird
 ///
 /// Form bodies (`application/x-www-form-urlencoded`) are read here once and handed on as `context.postForm`;
 /// `multipart/form-data` bodies only on the routes that take files (`UploadRoutes`), parsed by MultipartKit.
-/// The JSON API is exempt: its writes take a bearer token, never a cookie; so are the gateways' callbacks (`/channels/`),
+/// The JSON API is exempt: its writes take a bearer token, never a cookie; so are the gateways' callbacks (`/channels/`, `/payments/callback`),
 /// which carry the deployment's callback secret.
 package struct CSRFMiddleware: RouterMiddleware {
     package static let cookieName = "guichet_csrf"
@@ -43,7 +43,9 @@ package struct CSRFMiddleware: RouterMiddleware {
     package func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        if request.uri.path.hasPrefix(CorePaths.apiPrefix) || request.uri.path.hasPrefix(CorePaths.callbackPrefix) {
+        if request.uri.path.hasPrefix(CorePaths.apiPrefix) || request.uri.path.hasPrefix(CorePaths.callbackPrefix)
+            || request.uri.path.hasPrefix(CorePaths.paymentCallbackPrefix)
+        {
             return try await next(request, context)
         }
         var context = context

@@ -11,6 +11,8 @@ struct ResultsPagesController: Sendable {
     let service: PerformanceService
     /// The back office's applications (of one procedure): a signed-in agent of the institution drills down to them.
     let inboxPath: @Sendable (String?) -> String
+    /// What the procedure's fees brought in, month by month.
+    let payments: any PaymentFigures
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(InsightsRoute.results, use: overview)
@@ -88,11 +90,20 @@ struct ResultsPagesController: Sendable {
         let months = service.months()
         let facts = try await service.facts(months: months).filter { $0.procedureId == id }
         let name = procedure.title.text(for: page.language.rawValue).text
-        let model = ScopePage(
+        var model = ScopePage(
             page, heading: name, kind: page.t("scope.procedure"), facts: facts, months: months,
             declared: .some(PerformanceService.declaredDays(procedure)),
             children: [], childHeading: "", catalogLink: page.link(CatalogRoute.procedure, id), centres: nil,
             drillDown: drillDown(context, institution: procedure.institution, procedure: id))
+        let start = Months.start(months.first ?? "") ?? service.clock.now.addingTimeInterval(-366 * 86_400)
+        let revenue = try await payments.revenue(procedure: id, from: start, until: service.clock.now)
+        // A month with fewer than five payments is not shown, like every small group of the results.
+        model.revenue = revenue.map { month in
+            let count = page.published(month.payments)
+            return RevenueRow(
+                month: month.month, payments: count,
+                amount: Disclosure.count(month.payments) == nil ? page.t("suppressed") : page.number(month.amount) + " " + month.currency)
+        }
         return try renderer.page(
             "insights-scope", title: page.t("title_of", ["name": name]), page: model, request: request, context: context, figures: true)
     }

@@ -50,6 +50,13 @@ struct DecidedRow {
     let within: String
 }
 
+/// One month of a procedure's revenue: orders paid and their total, "< 5" and no amount for a small month.
+struct RevenueRow {
+    let month: String
+    let payments: String
+    let amount: String
+}
+
 struct ScopePage {
     let heading: String
     let kind: String
@@ -71,6 +78,8 @@ struct ScopePage {
     let centres: CentreSection?
     /// The back office's list of the same applications, for a signed-in agent of the institution.
     let drillDown: String?
+    /// What a procedure's fees brought in, month by month (a procedure's page only).
+    var revenue: [RevenueRow] = []
 
     /// The channels shown as columns: those people file by, in this order, then any other under "other".
     static let channels = ["online", "assisted", "ussd", "api"]
