@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+// SPDX-License-Identifier: MPL-2.0 (https://mozilla.org/MPL/2.0/)
 import PackageDescription
 
 let package = Package(

@@ -6,9 +6,11 @@ the public tracking form (orders.py). Then CLIENTS threads pay them as a person 
 (its one-time key and CSRF token), `POST /pay/{order}` with an operator and a number, the same POST (same key) retried
 until it is acknowledged by a 303 to `/pay/{order}/requests/{id}`. When KILL_AT of the orders are acknowledged — most of
 them are then between the request to pay and the callback, and some POSTs are in flight — the server is killed with
-SIGKILL and started again DOWN_SECONDS later: callbacks that meet the dead server are retried by the simulator for about 15 s, and the
-restarted server's worker polls the operator about the rest (GUICHET_PAY_POLL_SECONDS=1). The script waits (at most
-WAIT_SECONDS) until the simulator has nothing pending and no payment page shows a payment under way, then compares:
+SIGKILL and started again DOWN_SECONDS (2) later: callbacks that meet the dead server are retried by the simulator for
+about 15 s (DOWN_SECONDS=20: they are all given up), and the restarted server's worker polls the operator about the rest
+(GUICHET_PAY_POLL_SECONDS=1). A request written before the kill but never sent is failed NOT_RECEIVED by the worker a
+minute after it was made. The script waits (at most WAIT_SECONDS) until the simulator has nothing pending and no
+payment page shows a payment under way, then compares:
 
     paid           orders the simulator charged (SUCCESSFUL transactions, mapped to orders by the request ids of the
                    redirects the clients were given)
@@ -223,7 +225,8 @@ def database_check(order_ids):
     """Requests and orders as the database has them (a cross-check, read after the server stopped)."""
     ids = ",".join("'" + i.replace("'", "") + "'" for i in order_ids)
     queries = {
-        "requests": f"SELECT status || COALESCE(' ' || reason, '') || CASE WHEN refund THEN ' (refund)' ELSE '' END, COUNT(*) FROM payment_requests "
+        "requests": f"SELECT status || COALESCE(' ' || reason, '') || CASE WHEN refund THEN ' (refund)' ELSE '' END, COUNT(*) "
+                    f"FROM payment_requests "
                     f"WHERE order_id IN ({ids}) GROUP BY 1 ORDER BY 1",
         "orders": f"SELECT status, COUNT(*) FROM payment_orders WHERE id IN ({ids}) GROUP BY 1 ORDER BY 1",
         "successful twice": f"SELECT COUNT(*) FROM (SELECT order_id FROM payment_requests WHERE order_id IN ({ids}) "

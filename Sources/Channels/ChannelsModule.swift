@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Applications
 import Catalog
 import Centres
@@ -21,13 +22,17 @@ package struct ChannelsModule: Sendable {
     let renderer: Renderer
     let database: DatabaseService
     let directory: DirectoryRepository
+    let webhooks: Webhooks
+    let catalog: CatalogRepository
     let clock: any WallClock
 
     package init(
-        settings: ChannelSettings, outbox: Outbox, transport: any SMSTransport, database: DatabaseService, renderer: Renderer,
+        settings: ChannelSettings, outbox: Outbox, webhooks: Webhooks, transport: any SMSTransport, database: DatabaseService, renderer: Renderer,
         applications: ApplicationsModule, centres: CentresModule, catalog: CatalogRepository, clock: any WallClock
     ) {
         self.settings = settings
+        self.webhooks = webhooks
+        self.catalog = catalog
         self.outbox = outbox
         self.delivery = Delivery(database: database, transport: transport, settings: settings, clock: clock)
         let actions = ChannelActions(
@@ -48,6 +53,11 @@ package struct ChannelsModule: Sendable {
         Outbox(database: database, localizer: localizer, hasher: PhoneHasher(key: siteSecret), nearDefault: settings.nearThreshold, clock: clock)
     }
 
+    /// The institutions' webhooks, a second `Notifier` written in the same transactions as the outbox.
+    package static func webhooks(database: DatabaseService, siteSecret: SymmetricKey, clock: any WallClock) -> Webhooks {
+        Webhooks(database: database, siteSecret: siteSecret, clock: clock)
+    }
+
     /// The transport the configuration names.
     package static func transport(_ settings: ChannelSettings, logger: Logger) -> any SMSTransport {
         settings.transport == .log ? LogTransport(logger: logger) : HTTPTransport(settings: settings, logger: logger)
@@ -58,6 +68,7 @@ package struct ChannelsModule: Sendable {
             settings: settings, outbox: outbox, delivery: delivery, actions: actions, menu: menu, database: database, clock: clock
         ).addRoutes(to: router)
         MessagesController(renderer: renderer, database: database, directory: directory, outbox: outbox, clock: clock).addRoutes(to: router)
+        WebhooksController(renderer: renderer, webhooks: webhooks, catalog: catalog).addRoutes(to: router)
     }
 
     /// The delivery worker of a server process (none when the configuration leaves sending to other processes).
@@ -68,16 +79,27 @@ package struct ChannelsModule: Sendable {
         return DeliveryWorker(delivery: Delivery(database: database, transport: transport, settings: settings, clock: clock), logger: logger)
     }
 
+    /// The webhooks' worker of a server process (none when the configuration leaves sending to other processes).
+    package static func webhookWorker(
+        database: DatabaseService, settings: ChannelSettings, webhooks: Webhooks, clock: any WallClock, logger: Logger
+    ) -> WebhookWorker? {
+        guard settings.worker else { return nil }
+        return WebhookWorker(delivery: WebhookDelivery(database: database, webhooks: webhooks, settings: settings, clock: clock), logger: logger)
+    }
+
     /// Sends what is due now, once (tests and the command line).
     package func deliverDue() async throws -> Int { try await delivery.runOnce() }
 
-    package static var migrations: [any Migration] { [CreateChannelsTables(), CreateChannelEarlyReports()] }
+    package static var migrations: [any Migration] { [CreateChannelsTables(), CreateChannelEarlyReports(), CreateWebhookTables()] }
 
     package static var menu: [MenuEntry] {
         [
             MenuEntry(
                 path: ChannelsRoute.messages.path(), label: "channels.menu.messages", description: "channels.menu.messages_description",
-                roles: [.administrator, .centreManager])
+                roles: [.administrator, .centreManager]),
+            MenuEntry(
+                path: ChannelsRoute.webhooks.path(), label: "channels.menu.webhooks", description: "channels.menu.webhooks_description",
+                roles: [.administrator]),
         ]
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Accounts
 import Applications
 import Audit
@@ -31,6 +32,8 @@ package struct AppComponents: Sendable {
     package let applications: ApplicationsModule
     /// The notifications outbox every feature writes its messages to.
     package let outbox: Outbox
+    /// The institutions' webhooks, told of applications' events in the same transactions as the outbox.
+    package let webhooks: Webhooks
     /// The payments' books the applications write their fees to.
     package let fees: PaymentBooks
     /// Binds visitors' CSRF tokens to this site.
@@ -107,6 +110,7 @@ package enum GuichetApplication {
             let generation = ContentGeneration()
             let outbox = ChannelsModule.outbox(
                 database: database, localizer: localizer, siteSecret: siteSecret, settings: configuration.channels, clock: clock)
+            let webhooks = ChannelsModule.webhooks(database: database, siteSecret: siteSecret, clock: clock)
             let fees = PaymentsModule.books(database: database, clock: clock)
             let applications = ApplicationsModule(
                 database: database, keys: keys, renderer: renderer, users: AccountsUserDirectory(database: database.db),
@@ -114,7 +118,8 @@ package enum GuichetApplication {
                     dataDirectory: configuration.dataDirectory, maxFileBytes: configuration.maxFileBytes,
                     maxApplicationBytes: configuration.maxApplicationBytes,
                     secureCookies: configuration.secureCookies, publicURL: configuration.publicURL),
-                contentChanges: CatalogContentChanges(database: database, generation: generation), notifier: outbox, fees: fees)
+                contentChanges: CatalogContentChanges(database: database, generation: generation),
+                notifier: Notifiers([outbox, webhooks]), fees: fees)
             if configuration.demo {
                 try await ApplicationsDemo.seed(service: applications)
                 let started = Date()
@@ -130,7 +135,7 @@ package enum GuichetApplication {
                 configuration: configuration, database: database, renderer: renderer, views: ViewCounter(database: database), metrics: metrics,
                 stylesheet: stylesheet, adminStylesheet: adminStylesheet,
                 cache: ResponseCache(generation: generation, enabled: configuration.pageCache), accounts: accounts,
-                applications: applications, outbox: outbox, fees: fees, siteSecret: siteSecret, demoCredentials: demoCredentials)
+                applications: applications, outbox: outbox, webhooks: webhooks, fees: fees, siteSecret: siteSecret, demoCredentials: demoCredentials)
             components.clock = clock
             return components
         } catch {
@@ -207,7 +212,7 @@ package enum GuichetApplication {
         payments.addRoutes(to: router)
         try components.applications.addRoutes(to: router, verifiers: [payments.verifier])
         ChannelsModule(
-            settings: components.configuration.channels, outbox: components.outbox,
+            settings: components.configuration.channels, outbox: components.outbox, webhooks: components.webhooks,
             transport: ChannelsModule.transport(components.configuration.channels, logger: Logger(label: "guichet.channels")),
             database: components.database,
             renderer: components.renderer, applications: components.applications, centres: centres,
@@ -252,10 +257,12 @@ package enum GuichetApplication {
         let worker = ChannelsModule.worker(
             database: components.database, settings: components.configuration.channels,
             transport: ChannelsModule.transport(components.configuration.channels, logger: logger), clock: components.clock, logger: logger)
+        let webhookWorker = ChannelsModule.webhookWorker(
+            database: components.database, settings: components.configuration.channels, webhooks: components.webhooks, clock: components.clock,
+            logger: logger)
         let paymentsWorker = payments(components).worker
-        let services: [any Service] =
-            [components.views, watcher] + (worker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? [])
-            + (ownsDatabase ? [components.database] : [])
+        let workers: [any Service] = (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? [])
+        let services: [any Service] = [components.views, watcher] + workers + (ownsDatabase ? [components.database] : [])
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 extension BinaryFloatingPoint {
     /// The value rounded by `rule`, as an `Int` clamped to `Int`'s range (0 for NaN). `Int(_:)` on a floating value traps
     /// on NaN, an infinity or a value out of range: this never does.

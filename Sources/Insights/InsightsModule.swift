@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Catalog
 import FluentKit
 import Foundation
@@ -43,7 +44,11 @@ package struct InsightsModule: Sendable {
     }
 
     /// The GovStack API's routes as the OpenAPI document writes them.
-    package static var apiRoutes: [(method: String, path: String)] { GovStackController.routes + GovStackOperatorController.routes }
+    package static var apiRoutes: [(method: String, path: String)] {
+        GovStackController.routes + GovStackOperatorController.routes + [
+            ("GET", InsightsRoute.catalogJSONLD.pattern), ("GET", InsightsRoute.file.pattern.replacingOccurrences(of: ":name", with: "{name}")),
+        ]
+    }
     /// The GovStack reads that need a back-office token (answers 401 without one).
     package static var tokenReads: [String] { GovStackOperatorController.tokenReads }
     /// The GovStack API's part of the OpenAPI document, merged into `/api/v1/openapi.json`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Accounts
 import Catalog
 import Foundation
@@ -71,6 +72,14 @@ import Testing
             Route(method: .post, path: "/admin/tokens", form: [("name", ""), ("role", "analyst")], rule: .admin, allowed: .unprocessableContent),
             Route(method: .post, path: "/admin/tokens/\(tokenId)x/revoke", form: [], rule: .admin, allowed: .notFound),
             Route(method: .get, path: "/admin/audit", form: [], rule: .admin, allowed: .ok),
+            Route(method: .get, path: "/admin/webhooks", form: [], rule: .admin, allowed: .ok),
+            Route(
+                method: .post, path: "/admin/webhooks", form: [("institution", "sn-centre-etat-civil"), ("url", "")], rule: .admin,
+                allowed: .unprocessableContent),
+            Route(method: .post, path: "/admin/webhooks/none/state", form: [("active", "0")], rule: .admin, allowed: .notFound),
+            Route(method: .post, path: "/admin/webhooks/none/secret", form: [], rule: .admin, allowed: .notFound),
+            Route(method: .post, path: "/admin/webhooks/none/delete", form: [], rule: .admin, allowed: .notFound),
+            Route(method: .post, path: "/admin/webhooks/deliveries/none/retry", form: [], rule: .admin, allowed: .notFound),
             Route(method: .get, path: "/admin/audit/export.jsonl", form: [], rule: .admin, allowed: .ok),
             Route(method: .get, path: "/admin/catalog/institutions", form: [], rule: .admin, allowed: .ok),
             Route(method: .get, path: "/admin/catalog/institutions/sn-mairie", form: [], rule: .admin, allowed: .ok),

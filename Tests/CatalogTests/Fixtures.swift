@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 @testable import Catalog
 
 /// A small catalogue built in code: one country, two institutions, one procedure with every kind of block.

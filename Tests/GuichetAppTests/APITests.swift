@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Applications
 import Catalog
 import Foundation
@@ -82,6 +83,44 @@ import Testing
             try await client.execute(uri: "/api/v1/procedures/nope", method: .get, headers: [.acceptLanguage: "en"]) { response in
                 let error = try #require(try json(response)["error"] as? [String: Any])
                 #expect(error["message"] as? String == "This procedure does not exist or is not published.")
+            }
+        }
+    }
+
+    /// The document says what the server checks: the public GeoJSON and open data are in it, every operation declares
+    /// its 400, the `country` filters name the catalogue's countries (any case), and the other constraints the server
+    /// enforces (reference, PIN, `Idempotency-Key`, `If-Match`) are declared.
+    @Test func openAPIDeclaresWhatTheServerChecks() async throws {
+        try await TestApp.withClient(seed: .demo) { client, _ in
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { try json($0) }
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            for path in ["/centres.geojson", "/opendata/catalog.jsonld", "/opendata/files/{name}"] { #expect(paths[path]?["get"] != nil, "\(path)") }
+            for (path, operations) in paths {
+                for (method, operation) in operations {
+                    let responses = (operation as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                    #expect(responses["400"] != nil, "\(method) \(path) declares no 400")
+                }
+            }
+            func parameter(_ path: String, _ method: String, _ name: String) -> [String: Any]? {
+                let operation = paths[path]?[method] as? [String: Any]
+                return (operation?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == name }?["schema"] as? [String: Any]
+            }
+            let country = try #require(parameter("/api/v1/procedures", "get", "country")?["pattern"] as? String)
+            let regex = try Regex(country)
+            for accepted in ["SN", "sn", "Tg", "CG", ""] { #expect(accepted.wholeMatch(of: regex) != nil, "\(accepted)") }
+            for refused in ["AA", "SNN", "00"] { #expect(refused.wholeMatch(of: regex) == nil, "\(refused)") }
+            #expect(try await client.execute(uri: "/api/v1/procedures?country=sn&per_page=1", method: .get) { $0.status } == .ok)
+            #expect(try await client.execute(uri: "/api/v1/procedures?country=AA", method: .get) { $0.status } == .badRequest)
+            #expect(parameter("/api/v1/applications/{reference}/submit", "post", "reference")?["pattern"] != nil)
+            #expect(parameter("/api/v1/applications/{reference}/submit", "post", "X-Tracking-Pin")?["pattern"] as? String == "^[0-9]{6}$")
+            #expect(parameter("/api/v1/applications", "post", "Idempotency-Key")?["minLength"] as? Int == 16)
+            #expect(parameter("/api/v1/procedures/{id}/publish", "post", "If-Match")?["pattern"] != nil)
+            // A missing PIN is a 400 before any try is counted; a 405 names the methods allowed.
+            let noPin = try await client.execute(uri: "/api/v1/applications/SN-26-7H3K-9Q/submit", method: .post) { $0.status }
+            #expect(noPin == .badRequest)
+            try await client.execute(uri: "/centres.geojson", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow]?.contains("GET") == true)
             }
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import AsyncHTTPClient
 import Audit
 import Catalog
@@ -268,6 +269,17 @@ import Testing
                     _ = try await payments.collections.startMobile(
                         order: fourth.id, operator: "wave", phone: "+221771234567", key: "attempt-6", actor: "test")
                 }
+                // 11. A request the operator never took (a 500 before it recorded anything, as if the process had stopped
+                // between writing and sending): the worker sends it again under the same reference id, and it is paid once.
+                let fifth = try await order(of: try await Self.fileCasier(components.applications, key: "fifth"), components)
+                _ = try await simulator.post("/control", json: ["error_next": 1])
+                let unsent = try await payments.collections.startMobile(
+                    order: fifth.id, operator: "wave", phone: "+221771234568", key: "unsent", actor: "test")
+                #expect(try await components.fees.request(id: unsent.id)?.sentAt == nil)
+                try await Task.sleep(for: .milliseconds(2100))
+                try await payments.collections.sweep()
+                try await waitForStatus(payments, unsent.id, not: "pending")
+                #expect(try await components.fees.order(id: fifth.id)?.status == "paid")
                 // Every change is in the audit chain, which still verifies.
                 #expect(try await count(sql, "SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'payment.%'") >= 10)
             }

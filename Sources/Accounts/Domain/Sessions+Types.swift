@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// What a sign-in attempt comes to.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Every path of accounts and the back office's own pages, named once.

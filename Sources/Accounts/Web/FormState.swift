@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// What a form page shows again after a failed submission: the values sent and one message per field,

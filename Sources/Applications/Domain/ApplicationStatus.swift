@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// Where an application stands. `draft` is never seen by an agent; `document_issued` follows `approved` at once.
 package enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
     case draft

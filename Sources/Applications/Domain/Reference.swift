@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Application references such as `SN-26-7H3K-9Q`: country, two-digit year, four characters, then a fifth and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Audit
 import Catalog
 import FluentKit
@@ -176,8 +177,13 @@ package struct Casework: Sendable {
                 let subject = "application:\(record.id)"
                 var values = ["reference": record.reference ?? ""]
                 if let document = change.document { values["code"] = document.code }
+                let facts = ApplicationEventFacts(
+                    reference: record.reference ?? "", procedureId: record.procedureId, institutionId: record.institutionId,
+                    status: change.status.rawValue, at: stamp)
                 try await notifier.notify(
-                    Notice(subject: subject, event: event, values: values, key: "\(subject):\(event.rawValue):\(record.revision)"), on: db)
+                    Notice(
+                        subject: subject, event: event, values: values, key: "\(subject):\(event.rawValue):\(record.revision)",
+                        application: facts), on: db)
             }
             guard let result = try await store.application(id: record.id, on: sql) else { throw AppError(.internalServerError, code: "internal") }
             return result
@@ -221,7 +227,10 @@ package struct Casework: Sendable {
         try await notifier.notify(
             Notice(
                 subject: subject, event: .documentIssued, values: ["reference": record.reference ?? "", "code": document.code],
-                key: "\(subject):\(NoticeEvent.documentIssued.rawValue):\(record.revision)"), on: db)
+                key: "\(subject):\(NoticeEvent.documentIssued.rawValue):\(record.revision)",
+                application: ApplicationEventFacts(
+                    reference: record.reference ?? "", procedureId: record.procedureId, institutionId: record.institutionId,
+                    status: ApplicationStatus.documentIssued.rawValue, at: stamp)), on: db)
     }
 }
 

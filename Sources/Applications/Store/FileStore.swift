@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Uploaded files, outside every served folder: `<data>/uploads/ab/<sha256>`. Content-addressed, so storing the same

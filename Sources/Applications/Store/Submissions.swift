@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Audit
 import Catalog
 import FluentKit
@@ -85,8 +86,10 @@ package struct Submissions: Sendable {
                     resubmission ? "application.resubmitted" : "application.submitted", entity: "application", id: record.id,
                     summary: "\(reference) \(record.procedureId) → \(next.rawValue)"), on: db)
             try await announceSubmission(
-                id: record.id, reference: reference, revision: record.revision, country: record.country,
-                phone: Self.phone(form.definition, answers: record.answers), origin: origin, on: db)
+                id: record.id, revision: record.revision, country: record.country, phone: Self.phone(form.definition, answers: record.answers),
+                facts: ApplicationEventFacts(
+                    reference: reference, procedureId: record.procedureId, institutionId: record.institutionId, status: next.rawValue, at: stamp),
+                origin: origin, on: db)
             if !feeLines.isEmpty {
                 let subject = FeeSubject(
                     applicationId: record.id, reference: reference, procedureId: record.procedureId, institutionId: record.institutionId,
@@ -106,17 +109,19 @@ package struct Submissions: Sendable {
         definition.fields.lazy.filter { $0.kind == .phone }.compactMap { answers[$0.key] }.first { !$0.isEmpty }
     }
 
-    /// In the submission's transaction: the applicant who gave a number is told their reference by SMS.
+    /// In the submission's transaction: the applicant who gave a number is told their reference by SMS, the institution's
+    /// systems that asked for it are told of the submission.
     func announceSubmission(
-        id: String, reference: String, revision: Int, country: String, phone: String?, origin: ActionOrigin, on db: any Database
+        id: String, revision: Int, country: String, phone: String?, facts: ApplicationEventFacts, origin: ActionOrigin, on db: any Database
     ) async throws {
         let subject = "application:\(id)"
         if let phone {
             try await notifier.subscribe(subject: subject, phone: phone, language: origin.language ?? "fr", country: country, on: db)
         }
         try await notifier.notify(
-            Notice(subject: subject, event: .applicationSubmitted, values: ["reference": reference], key: "\(subject):submitted:\(revision)"),
-            on: db)
+            Notice(
+                subject: subject, event: .applicationSubmitted, values: ["reference": facts.reference], key: "\(subject):submitted:\(revision)",
+                application: facts), on: db)
     }
 
     /// A reference nobody holds yet (the unique index is the last word; a clash among 20 million codes a year is rare).
@@ -183,8 +188,11 @@ package struct Submissions: Sendable {
                         summary: "\(reference) \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
                 if input.submit {
                     try await announceSubmission(
-                        id: id, reference: reference, revision: 0, country: input.procedure.country,
-                        phone: Self.phone(input.form.definition, answers: answers), origin: origin, on: db)
+                        id: id, revision: 0, country: input.procedure.country, phone: Self.phone(input.form.definition, answers: answers),
+                        facts: ApplicationEventFacts(
+                            reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
+                            status: status.rawValue, at: stamp),
+                        origin: origin, on: db)
                     let lines = FeeRules.lines(input.form.definition, procedure: input.procedure, answers: answers, stage: .submission)
                     if !lines.isEmpty {
                         let subject = FeeSubject(

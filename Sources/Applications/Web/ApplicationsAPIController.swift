@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Audit
 import Catalog
 import Crypto
@@ -113,7 +114,12 @@ package struct ApplicationsAPIController: Sendable {
     /// The application named by the address's reference, if the request proves it owns it with the PIN.
     func owned(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationRecord {
         let reference = try context.pathValue("reference")
-        return try await tracking.track(reference: reference, pin: request.headers[.xTrackingPin] ?? "", address: context.clientAddress)
+        // A missing or malformed PIN cannot be right: a 400 before any try is counted (the OpenAPI document requires it).
+        let pin = request.headers[.xTrackingPin] ?? ""
+        guard pin.utf8.count == 6, pin.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw AppError.badParameter(HTTPField.Name.xTrackingPin.rawName, value: pin)
+        }
+        return try await tracking.track(reference: reference, pin: pin, address: context.clientAddress)
     }
 
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -171,7 +177,11 @@ package struct ApplicationsAPIController: Sendable {
             guard let value = ApplicationStatus(rawValue: status) else { throw AppError.badParameter("status", value: status) }
             filter.status = value
         }
-        filter.overdueOnly = query.get("overdue") == "true"
+        switch query.get("overdue") {
+        case nil, "false": filter.overdueOnly = false
+        case "true": filter.overdueOnly = true
+        case let other: throw AppError.badParameter("overdue", value: other ?? "")
+        }
         let limit = try request.form.integer("limit", in: 1...100) ?? 50
         let offset = try request.form.integer("offset", in: 0...InboxController.maxOffset) ?? 0
         let (items, total) = try await store.inbox(filter, limit: limit, offset: offset)

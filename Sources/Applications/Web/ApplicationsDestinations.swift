@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Where the home page leads for this feature: following an application and verifying a document.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Every address of the applications feature, named once: routes register with them, pages link and redirect with

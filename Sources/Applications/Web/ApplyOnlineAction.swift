@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// What the procedure page offers from this feature once an e-form is published for the procedure: apply online

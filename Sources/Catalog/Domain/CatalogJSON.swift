@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// How catalogue values are stored as JSON: sorted keys, so that an unchanged value is the same text (imports compare

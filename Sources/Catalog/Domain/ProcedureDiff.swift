@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Two versions of a procedure side by side: every field is flattened to a readable path

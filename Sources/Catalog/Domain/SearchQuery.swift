@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// What a person typed, as the index is asked: each term with the other ways of saying it (abbreviations, everyday

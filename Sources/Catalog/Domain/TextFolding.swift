@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Search text as both indexes see it: lower case, no accents, no punctuation, French and English plurals

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A procedure's totals, computed the way eRegulations does: steps, institutions, documents, cost and time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Every path of the catalogue — public pages, the API and the editor's back office — named once: routes, links,

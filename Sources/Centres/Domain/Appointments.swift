@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A booking: no name, no phone; its code cancels it or checks the person in at the kiosk.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A published service-quality commitment of the network ("Nos engagements"): a target share of visitors called within

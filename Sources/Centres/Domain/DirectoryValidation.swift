@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// An entry of a directory file that cannot be imported: which centre, which field, why. Nothing is written.

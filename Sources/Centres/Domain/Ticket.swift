@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Who goes first. Priority tickets rank as if issued `QueueRules.priorityHeadStart` earlier: they pass people who

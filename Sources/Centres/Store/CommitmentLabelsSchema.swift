@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import FluentKit
 
 /// A French and an English label for each commitment, written in the back office's form (or the directory file).

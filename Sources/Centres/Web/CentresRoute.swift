@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Every path of the service centres, named once: routes, links, redirects and tests use these
@@ -28,8 +29,10 @@ package enum CentresRoute {
     package static let apiTickets = Route("/api/v1/centres/:id/tickets")
     package static let apiTicket = Route("/api/v1/tickets/:code")
 
-    /// The API's routes with their methods, as registered.
-    static let api: [(method: String, route: Route)] = [("GET", apiCentres), ("GET", apiCentre), ("POST", apiTickets), ("GET", apiTicket)]
+    /// The API's routes with their methods, as registered, and the public GeoJSON (also in the OpenAPI document).
+    static let api: [(method: String, route: Route)] = [
+        ("GET", apiCentres), ("GET", apiCentre), ("POST", apiTickets), ("GET", apiTicket), ("GET", geoJSON),
+    ]
 
     /// (method, path as the OpenAPI document writes it: `/api/v1/centres/{id}`).
     package static var apiRoutes: [(method: String, path: String)] {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Country outlines and first-level region boundaries drawn under the centres' map: our simplified derivative of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// View models of the centres' pages: built by the controllers, only rendered by the templates.
 struct Filter {
     let href: String

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// The text of an SMS as the network carries it: the GSM 03.38 alphabet (7 bits, 160 characters a message, 153 a part

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Catalog
 import Foundation
 import GuichetCore
@@ -32,7 +33,7 @@ package struct ActorControllers: Sendable {
 
     static func country(_ code: String) -> String? {
         let trimmed = code.trimmingCharacters(in: .whitespaces).uppercased()
-        guard trimmed.count == 2, trimmed.allSatisfy(\.isLetter) else { return nil }
+        guard trimmed.utf8.count == 2, trimmed.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
         return trimmed
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Where the home page leads for this feature: the map of the digital ecosystem.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Every path of the ecosystem module, named once: routes, links, redirects and tests use these.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// The ecosystem's contribution to every procedure page: an analyst may start a need from it (the form is filled in

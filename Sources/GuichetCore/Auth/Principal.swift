@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Hummingbird
 
 /// What a signed-in user (or an API token) may do. Each role is scoped to the institutions or centres it belongs to,

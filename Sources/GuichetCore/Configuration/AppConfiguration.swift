@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Every setting of a Guichet process, read once at start from CLI flags and the environment.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// How messages leave and come in (`GUICHET_SMS_…`, `GUICHET_CHANNELS_…`).
 package struct ChannelSettings: Sendable {
     package enum Transport: String, Sendable {
@@ -37,6 +38,9 @@ package struct ChannelSettings: Sendable {
     /// Seconds a worker's claim on a message holds before another worker may take it (a worker killed mid-send)
     /// (`GUICHET_SMS_CLAIM_SECONDS`).
     package var claimSeconds: Double = 60
+    /// Tries of a webhook delivery before it goes to the dead letters (`GUICHET_WEBHOOK_MAX_ATTEMPTS`); the same worker
+    /// switch, poll, claim and retry delays as the messages.
+    package var webhookMaxAttempts = 8
 
     package init() {}
 
@@ -57,6 +61,10 @@ package struct ChannelSettings: Sendable {
         if let value = text("GUICHET_SMS_MAX_ATTEMPTS") {
             guard let number = Int(value), (1...50).contains(number) else { throw ConfigurationError.invalid("GUICHET_SMS_MAX_ATTEMPTS", value) }
             maxAttempts = number
+        }
+        if let value = text("GUICHET_WEBHOOK_MAX_ATTEMPTS") {
+            guard let number = Int(value), (1...50).contains(number) else { throw ConfigurationError.invalid("GUICHET_WEBHOOK_MAX_ATTEMPTS", value) }
+            webhookMaxAttempts = number
         }
         if let value = text("GUICHET_SMS_NEAR") {
             guard let number = Int(value), (1...50).contains(number) else { throw ConfigurationError.invalid("GUICHET_SMS_NEAR", value) }

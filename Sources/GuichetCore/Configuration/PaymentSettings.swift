@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// How fees are paid online (`GUICHET_PAY_…`): one mobile-money collection API in the shape of MTN MoMo's "request to
 /// pay", reached directly or through an aggregator, offering the operators each country lists.
 package struct PaymentSettings: Sendable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// How much one device or one address may ask of the public forms that need no account. A real kiosk, tablet or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Hummingbird
 
 /// The one error type features throw. The error middleware keeps the status and renders an HTML page

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Hummingbird
 
 /// The request context of every route: the negotiated language travels with the request.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import HTTPTypes
 
 /// The header names Guichet reads or writes that HTTPTypes does not name. `HTTPField.Name(_:)` is nil only for a name

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// Paths shared by every feature. Each feature names its own in its `…Paths` type.
 package enum CorePaths {
     package static let stylesheet = "/static/guichet.css"

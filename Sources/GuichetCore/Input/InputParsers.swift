@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// The one set of parsers for numbers and dates that arrive from outside (form fields, query strings, headers, JSON

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// A mobile or fixed number of a country Guichet serves, in E.164 (`+221771234567`). Numbers of other countries are
 /// refused with a reason: the gateways of a deployment reach its own networks only.
 package struct PhoneNumber: Sendable, Hashable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// What one feature measured about a procedure over a period: how many times it was used (tickets served for it,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// What the catalogue tells features that do not depend on it (Accounts checks scopes, Centres checks the services
 /// its directory names). Implemented by Catalog, wired by the composition root; no other feature reads its tables.
 package protocol CatalogLookup: Sendable {

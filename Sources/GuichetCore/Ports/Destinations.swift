@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// A public place the home page leads to (follow an application, find a centre, verify a document…), offered by the
 /// feature that serves it. The home page renders what it is given and knows no other feature's paths.
 package struct Destination: Sendable, Equatable {

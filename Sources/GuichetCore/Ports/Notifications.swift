@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import FluentKit
 import Foundation
 
@@ -33,13 +34,39 @@ package struct Notice: Sendable {
     package var key: String
     /// Not sent before this instant (reminders); nil: at once.
     package var notBefore: Date?
+    /// For an application's events: what an institution's systems are told about it (webhooks), whether or not the
+    /// applicant left a number.
+    package var application: ApplicationEventFacts?
 
-    package init(subject: String, event: NoticeEvent, values: [String: String] = [:], key: String, notBefore: Date? = nil) {
+    package init(
+        subject: String, event: NoticeEvent, values: [String: String] = [:], key: String, notBefore: Date? = nil,
+        application: ApplicationEventFacts? = nil
+    ) {
         self.subject = subject
         self.event = event
         self.values = values
         self.key = key
         self.notBefore = notBefore
+        self.application = application
+    }
+}
+
+/// An application's change as other systems may learn it: no answer, no name, no number — the reference, the procedure,
+/// the institution it is filed with (which decides where it goes), its status after the change and when it happened.
+package struct ApplicationEventFacts: Sendable, Equatable {
+    package var reference: String
+    package var procedureId: String
+    package var institutionId: String
+    package var status: String
+    /// UTC, ISO 8601 (the audit log's form).
+    package var at: String
+
+    package init(reference: String, procedureId: String, institutionId: String, status: String, at: String) {
+        self.reference = reference
+        self.procedureId = procedureId
+        self.institutionId = institutionId
+        self.status = status
+        self.at = at
     }
 }
 
@@ -58,6 +85,37 @@ package protocol Notifier: Sendable {
     func forget(subject: String, on database: any Database) async throws
     /// How many people ahead make "your turn is near" at this centre; nil when the centre switched it off.
     func nearThreshold(centre: String, on database: any Database) async throws -> Int?
+}
+
+/// Several notifiers in one: each call goes to every one, in order, in the caller's transaction (the SMS outbox and the
+/// institutions' webhooks). The "turn near" threshold is the first one's.
+package struct Notifiers: Notifier {
+    let all: [any Notifier]
+
+    package init(_ all: [any Notifier]) {
+        self.all = all
+    }
+
+    package func subscribe(subject: String, phone: String, language: String, country: String?, on database: any Database) async throws {
+        for notifier in all { try await notifier.subscribe(subject: subject, phone: phone, language: language, country: country, on: database) }
+    }
+
+    package func notify(_ notice: Notice, on database: any Database) async throws {
+        for notifier in all { try await notifier.notify(notice, on: database) }
+    }
+
+    package func withdraw(subject: String, events: [NoticeEvent], on database: any Database) async throws {
+        for notifier in all { try await notifier.withdraw(subject: subject, events: events, on: database) }
+    }
+
+    package func forget(subject: String, on database: any Database) async throws {
+        for notifier in all { try await notifier.forget(subject: subject, on: database) }
+    }
+
+    package func nearThreshold(centre: String, on database: any Database) async throws -> Int? {
+        guard let first = all.first else { return nil }
+        return try await first.nearThreshold(centre: centre, on: database)
+    }
 }
 
 /// For a module built without channels (tests of one feature): nobody is told anything.

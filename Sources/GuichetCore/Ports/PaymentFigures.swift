@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// What a procedure's fees brought in one month (UTC), for the published results: orders paid and their total, by

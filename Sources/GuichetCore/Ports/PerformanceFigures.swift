@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// What the published results and the open data know of one application: where it belongs, how it was filed and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Something a person can do about a procedure, offered by the feature that does it (apply online, go to a centre,

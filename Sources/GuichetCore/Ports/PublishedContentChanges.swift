@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import FluentKit
 
 /// Told when content that the cached public pages show changes outside the catalogue (a form published, a centre's

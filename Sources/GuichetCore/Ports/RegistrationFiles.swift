@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A submitted application as the GovStack Registration API shows it to an operator of its institution: its answers

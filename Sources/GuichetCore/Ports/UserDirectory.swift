@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// What Accounts tells other features about back-office users (Applications assigns work to agents). Implemented by
 /// Accounts, wired by the composition root; no other feature reads the users' tables.
 package protocol UserDirectory: Sendable {

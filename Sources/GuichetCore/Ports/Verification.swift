@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// Something else Guichet signs with the documents' keys (a payment receipt), as the public verification page shows it.
 package struct VerifiedRecord: Sendable, Equatable {
     package struct Row: Sendable, Equatable {

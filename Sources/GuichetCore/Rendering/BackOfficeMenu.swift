@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// One link of the back office's menu and of its home page: each feature adds its own, with the roles that see it.
 package struct MenuEntry: Sendable {
     package var path: String

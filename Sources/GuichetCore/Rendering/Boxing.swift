@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// Turns a view model into nested `[String: Any]` dictionaries once, before rendering.
 /// swift-mustache looks names up with `Mirror` on structs — at every tag and for every level of the context
 /// stack — but reads dictionaries directly; reflecting each value once made the procedure page several times faster.

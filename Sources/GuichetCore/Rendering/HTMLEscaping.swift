@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Mustache
 
 /// The same escaping as swift-mustache's HTML content type (`< > & " '`), done on UTF-8 bytes: most texts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import SQLKit
 
 /// Whether figures count the rows the demo's simulations wrote (flagged `simulated`): only in the demo, so that nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// The demo simulations' random numbers: SplitMix64, so that one seed gives the same history on every machine and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Stored times are ISO 8601 strings in UTC (`AuditLog.timestamp`); pages read them back as `Date`s and format them,

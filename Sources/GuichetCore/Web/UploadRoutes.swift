@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// The routes that take files, each with the largest body it reads. A `multipart/form-data` body is read only on
 /// these (within their limit); on any other route it is refused with a 415 before a byte of it is read.
 package struct UploadRoutes: Sendable {

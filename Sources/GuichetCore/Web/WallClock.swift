@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// The time, injected where it matters (queues, appointments, opening hours, expiry) so that tests set it instead of

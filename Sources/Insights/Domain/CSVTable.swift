@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A table written as CSV (RFC 4180: comma-separated, a header line, fields quoted when they hold a comma, a quote or

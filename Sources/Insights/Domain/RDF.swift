@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A small RDF graph written once and read two ways: Turtle and JSON-LD (a flat `@graph` with compact IRIs). No blank

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// Bar charts drawn on the server as inline SVG (no script, no extra request). Every chart stands beside a table that

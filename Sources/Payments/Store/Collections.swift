@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Applications
 import Audit
 import Crypto
@@ -42,9 +43,9 @@ package struct Collections: Sendable {
 
     /// Starts a request to pay (or finds the one this key, or another tab, already started) and sends it.
     package func startMobile(order id: String, operator name: String, phone raw: String, key: String, actor: String) async throws -> PaymentRequest {
-        guard let provider else { throw AppError(.conflict, code: "payments_offline") }
+        guard provider != nil else { throw AppError(.conflict, code: "payments_offline") }
         guard let order = try await books.order(id: id) else { throw AppError.notFound("order_not_found") }
-        if let existing = try await requestByKey(key) { return existing }
+        if let existing = try await requestByKey(key) { return try await sendIfUnsent(existing) }
         guard order.status == "due" || order.status == "pending" else { throw AppError.conflict("order_not_due") }
         guard operators(country: order.country).contains(name) else { throw AppError.validation(field: "operator", code: "operator_unknown") }
         let phone: PhoneNumber
@@ -100,10 +101,21 @@ package struct Collections: Sendable {
         }
         guard created else {
             guard let pending = try await pendingRequest(order: id) else { throw AppError.conflict("order_not_due") }
-            return pending
+            return try await sendIfUnsent(pending)
         }
+        return try await send(requestId, order: order)
+    }
+
+    /// Sends a written request to the operator and records what it said. Sending one again is harmless: the operator
+    /// refuses a reference id it already has (409), which counts as accepted.
+    func send(_ requestId: String, order: PaymentOrder) async throws -> PaymentRequest {
+        guard let provider,
+            let row = try await database.sql.raw(
+                "SELECT phone, operator FROM payment_requests WHERE id = \(bind: requestId) AND status = 'pending'"
+            ).first(decoding: PhoneRow.self)
+        else { return try await books.request(id: requestId) ?? PaymentRequest.placeholder(requestId, order: order) }
         let outcome = await provider.requestToPay(
-            reference: requestId, amount: order.amount, currency: order.currency, phone: phone.e164, externalId: requestId,
+            reference: requestId, amount: order.amount, currency: order.currency, phone: row.phone ?? "", externalId: requestId,
             note: "Guichet \(order.reference)")
         switch outcome {
         case .accepted:
@@ -112,12 +124,28 @@ package struct Collections: Sendable {
                     .run()
             }
         case .refused(let reason):
-            try await fail(requestId, reason: reason, actor: "operator:\(name)")
+            try await fail(requestId, reason: reason, actor: "operator:\(row.operator)")
         case .uncertain(let reason):
             // Not known to have arrived: the status poll tells (an unknown reference then ends as not received).
             logger.warning("request to pay uncertain", metadata: ["request": "\(requestId)", "reason": "\(reason)"])
         }
         return try await books.request(id: requestId) ?? PaymentRequest.placeholder(requestId, order: order)
+    }
+
+    struct PhoneRow: Decodable {
+        let phone: String?
+        let `operator`: String
+    }
+
+    /// A request written but never known to be sent (the process stopped between the two, or the operator did not
+    /// answer): sent again, once a few seconds have passed, when someone (the same form again, the worker) comes back
+    /// to it.
+    func sendIfUnsent(_ request: PaymentRequest) async throws -> PaymentRequest {
+        guard request.status == "pending", request.method == "mobile_money", request.sentAt == nil,
+            let created = Timestamps.parse(request.createdAt), clock.now.timeIntervalSince(created) >= 2,
+            let order = try await books.order(id: request.orderId)
+        else { return request }
+        return try await send(request.id, order: order)
     }
 
     func requestByKey(_ key: String) async throws -> PaymentRequest? {
@@ -351,7 +379,11 @@ package struct Collections: Sendable {
             ORDER BY created_at LIMIT 50
             """
         ).all(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
-        for request in stale { try await refresh(request) }
+        for request in stale {
+            let sent = try await sendIfUnsent(request)
+            if sent.sentAt != nil, sent.sentAt != request.sentAt { continue }
+            try await refresh(sent)
+        }
         return stale.count
     }
 }

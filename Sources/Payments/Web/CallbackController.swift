@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Catalog
 import Foundation
 import GuichetCore

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import GuichetCore
 
 /// Every address of the payments, named once. Orders are named by a random id (a capability: whoever holds the link

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// The interchange format of `guichet catalog import|export` (YAML or JSON), and the shape in which

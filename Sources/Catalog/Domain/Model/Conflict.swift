@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// What a step's disputed fact is about, so that the page shows the note beside it.

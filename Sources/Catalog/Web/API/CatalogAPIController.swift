@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 import GuichetCore
 import Hummingbird
@@ -44,7 +45,10 @@ package struct CatalogAPIController: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.accessControlAllowOrigin] = "*"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: openAPI))
+        // The countries a `country` parameter accepts are the catalogue's: the document names them (cached per generation).
+        let countries = try await reference.current(repository).countries.map(\.code)
+        let document = OpenAPIDocument.declaringCountries(Data(buffer: openAPI), countries)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     @Sendable func countries(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// What the API returns. Built from catalogue values, never from database rows.

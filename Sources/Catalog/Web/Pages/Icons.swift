@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// Category icons as SVG path data (24×24), drawn for Guichet: simple shapes that read at 28 px on any phone.
 enum Icons {
     static let paths: [String: String] = [

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// An organisation of the digital ecosystem. Only organisations: never a person, and only public contacts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// A page exported by the UNDP Accelerator Labs platform (learning plans and solutions share the format):

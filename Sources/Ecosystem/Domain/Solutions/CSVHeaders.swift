@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 /// How an imported CSV file's header names its columns, the one way for every import (solutions, surveys): each
 /// header is folded ("Maturité" → "maturite"), matched against the columns' own names then their aliases; a header
 /// that names personal data is dropped with a warning and never read; a column named twice keeps its first header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MPL-2.0
 import Foundation
 
 /// RFC 4180 CSV: quoted fields may hold the delimiter, quotes (doubled) and line breaks; CRLF or LF line ends;
