@@ -8,8 +8,8 @@ until it is acknowledged by a 303 to `/pay/{order}/requests/{id}`. When KILL_AT 
 them are then between the request to pay and the callback, and some POSTs are in flight — the server is killed with
 SIGKILL and started again DOWN_SECONDS (2) later: callbacks that meet the dead server are retried by the simulator for
 about 15 s (DOWN_SECONDS=20: they are all given up), and the restarted server's worker polls the operator about the rest
-(GUICHET_PAY_POLL_SECONDS=1). A request written before the kill but never sent is failed NOT_RECEIVED by the worker a
-minute after it was made. The script waits (at most WAIT_SECONDS) until the simulator has nothing pending and no
+(GUICHET_PAY_POLL_SECONDS=1). A request written before the kill but never sent is sent again, under the same reference
+id, by the restarted server (the client's retried POST, or its worker). The script waits (at most WAIT_SECONDS) until the simulator has nothing pending and no
 payment page shows a payment under way, then compares:
 
     paid           orders the simulator charged (SUCCESSFUL transactions, mapped to orders by the request ids of the
