@@ -250,6 +250,17 @@ import Testing
                 #expect(report.count(.differs) == 1)
                 #expect(report.count(.matched) >= 1)
                 #expect(!Reconciliation.csv(report).contains("+221"))
+                // The finance role's books, over HTTP, and the statement imported through the form.
+                let books = try await TestApp.signedIn(client, components, role: .finance, institutions: [record.institutionId])
+                let booksPage = try await books.get(PaymentsRoute.finance.path())
+                #expect(booksPage.status == .ok)
+                #expect(booksPage.text.contains("extrait de casier judiciaire"), "\(booksPage.text.prefix(3000))")
+                _ = try await books.get(PaymentsRoute.reconcile.path())
+                let imported = try await books.postMultipart(
+                    PaymentsRoute.reconcile.path(), fields: [("day", day)], files: [("statement", "statement.csv", Array(statement.utf8))])
+                #expect(imported.status == .seeOther)
+                let csv = try await books.get((imported.headers[.location] ?? "") + "/report.csv")
+                #expect(csv.text.hasPrefix("kind,request_id,transaction_id"))
                 // 9. The month's revenue goes to the published results, a small month without its amount.
                 let revenue = try await RevenueFigures(database: components.database).revenue(
                     procedure: "sn-casier-judiciaire", from: Date().addingTimeInterval(-86_400), until: Date().addingTimeInterval(60))

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 import Applications
 import Audit
-import Crypto
 import FluentKit
 import Foundation
 import GuichetCore
@@ -74,9 +73,9 @@ package struct Collections: Sendable {
                 guard recent < Self.maxRequestsPerHour else { throw AppError(.tooManyRequests, code: "payment_attempts") }
                 try await sql.raw(
                     """
-                    INSERT INTO payment_requests (id, order_id, method, operator, phone, phone_hash, amount, currency, status, refund, actor, \
+                    INSERT INTO payment_requests (id, order_id, method, operator, phone, amount, currency, status, refund, actor, \
                     idempotency_key, created_at, updated_at, expires_at) VALUES (\(bind: requestId), \(bind: id), 'mobile_money', \(bind: name), \
-                    \(bind: phone.e164), \(bind: Self.hash(phone.e164)), \(bind: order.amount), \(bind: order.currency), 'pending', \(bind: false), \
+                    \(bind: phone.e164), \(bind: order.amount), \(bind: order.currency), 'pending', \(bind: false), \
                     \(bind: actor), \(bind: key), \(bind: stamp), \(bind: stamp), \
                     \(bind: AuditLog.timestamp(now.addingTimeInterval(settings.expirySeconds))))
                     """
@@ -156,11 +155,6 @@ package struct Collections: Sendable {
     func pendingRequest(order: String) async throws -> PaymentRequest? {
         try await database.sql.raw("SELECT * FROM payment_requests WHERE order_id = \(bind: order) AND status = 'pending'")
             .first(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
-    }
-
-    /// A keyed hash of a number, to count payers without keeping numbers.
-    static func hash(_ e164: String) -> String {
-        SHA256.hash(data: Data(("guichet-payer|" + e164).utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Asks the operator where a pending request stands and records the answer (the person's page, the worker).

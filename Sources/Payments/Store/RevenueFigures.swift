@@ -23,7 +23,7 @@ package struct RevenueFigures: PaymentFigures {
     package func revenue(procedure: String, from: Date, until: Date) async throws -> [RevenueMonth] {
         try await database.sql.raw(
             """
-            SELECT SUBSTR(paid_at, 1, 7) AS month, currency, COUNT(*) AS n, SUM(amount) AS total FROM payment_orders \
+            SELECT SUBSTR(paid_at, 1, 7) AS month, currency, COUNT(*) AS n, CAST(SUM(amount) AS BIGINT) AS total FROM payment_orders \
             WHERE procedure_id = \(bind: procedure) AND status = 'paid' AND paid_at >= \(bind: AuditLog.timestamp(from)) \
             AND paid_at < \(bind: AuditLog.timestamp(until)) GROUP BY SUBSTR(paid_at, 1, 7), currency ORDER BY 1, 2
             """

@@ -43,7 +43,6 @@ struct CreatePaymentsTables: AsyncMigration {
             .field("method", .string, .required)
             .field("operator", .string, .required)
             .field("phone", .string)
-            .field("phone_hash", .string)
             .field("amount", .int64, .required)
             .field("currency", .string, .required)
             .field("status", .string, .required)

@@ -68,7 +68,8 @@ struct FinanceController: Sendable {
         func grouped(_ column: SQLQueryString) async throws -> [GroupRow] {
             try await database.sql.raw(
                 """
-                SELECT \(column) AS name, q.status AS status, q.currency AS currency, COUNT(*) AS n, SUM(q.amount) AS total FROM payment_requests q \
+                SELECT \(column) AS name, q.status AS status, q.currency AS currency, COUNT(*) AS n, CAST(SUM(q.amount) AS BIGINT) AS total \
+                FROM payment_requests q \
                 JOIN payment_orders o ON o.id = q.order_id WHERE \(period) GROUP BY \(column), q.status, q.currency ORDER BY 1
                 """
             ).all(decoding: GroupRow.self)
