@@ -300,6 +300,23 @@ APPLY_ANSWERS = {
 }
 
 
+def fill_answers(driver, answers, upload):
+    """Fills in one question page: `radio` and `file` name the input to click or to give the file to; other fields are
+    typed, except dates, set as their picker would (a date input's typing order depends on the browser's locale)."""
+    for field, value in answers:
+        if field == "radio":
+            driver.find_element(By.ID, value).click()
+        elif field == "file":
+            driver.find_element(By.ID, value).send_keys(upload)
+        else:
+            element = driver.find_element(By.ID, field)
+            element.clear()
+            if element.get_attribute("type") == "date":
+                driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            else:
+                element.send_keys(value)
+
+
 def check_apply_flow(base, axe_path, report, stylesheet_sizes, versions, procedure, lang):
     """Applies online through the pages, as a person on a phone would, checking each page on the way."""
     driver = start_browser()
@@ -344,19 +361,7 @@ def check_apply_flow(base, axe_path, report, stylesheet_sizes, versions, procedu
             if f"/pages/{page}" not in driver.current_url:
                 report.fail(where, f"expected the page '{page}', got {driver.current_url}")
                 return
-            for field, value in answers:
-                if field == "radio":
-                    driver.find_element(By.ID, value).click()
-                elif field == "file":
-                    driver.find_element(By.ID, value).send_keys(upload)
-                else:
-                    element = driver.find_element(By.ID, field)
-                    element.clear()
-                    if element.get_attribute("type") == "date":
-                        # A date input's typing order depends on the browser's locale; set it as its picker would.
-                        driver.execute_script("arguments[0].value = arguments[1]", element, value)
-                    else:
-                        element.send_keys(value)
+            fill_answers(driver, answers, upload)
             submit()
         if "/check" not in driver.current_url:
             errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error")]

@@ -32,7 +32,8 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_pages import APPLY_ANSWERS, Report, axe_script, check_page, demo_credentials, sign_in, start_browser  # noqa: E402
+from check_pages import (  # noqa: E402
+    APPLY_ANSWERS, Report, axe_script, check_page, demo_credentials, fill_answers, sign_in, start_browser)
 
 TYPO_QUERY = {"fr": "extrai de naissence", "en": "birth certificat"}
 PROCEDURE = "sn-extrait-acte-naissance"
@@ -100,8 +101,8 @@ class Journey:
 
 
 def answer_pages(journey, pages, upload, check):
-    """Fills in the question pages in order (`radio` and `file` name the input to click or to give the file to) and
-    goes on from each; False, with the failure recorded, when the flow leaves the expected pages."""
+    """Fills in the question pages in order and goes on from each; False, with the failure recorded, when the flow
+    leaves the expected pages."""
     driver = journey.driver
     for page, answers in pages.items():
         if f"/pages/{page}" not in driver.current_url:
@@ -109,18 +110,7 @@ def answer_pages(journey, pages, upload, check):
             return False
         if check:
             journey.check(f"page {page}")
-        for field, value in answers:
-            if field == "radio":
-                driver.find_element(By.ID, value).click()
-            elif field == "file":
-                driver.find_element(By.ID, value).send_keys(upload)
-            else:
-                element = driver.find_element(By.ID, field)
-                element.clear()
-                if element.get_attribute("type") == "date":
-                    driver.execute_script("arguments[0].value = arguments[1]", element, value)
-                else:
-                    element.send_keys(value)
+        fill_answers(driver, answers, upload)
         journey.submit()
     return True
 
