@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Audit
 import Foundation
+import GuichetCore
 import GuichetTesting
 import Testing
 

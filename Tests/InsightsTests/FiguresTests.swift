@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func csvQuotesAndNeutralisesFormulas() {
-        var table = CSVTable(columns: ["a", "b"])
+        var table = CSVFile(columns: ["a", "b"])
         table.append(["a": "x, \"y\"", "b": "=HYPERLINK(1)"])
         table.append(["a": "-3.5"])
         #expect(table.text == "a,b\r\n\"x, \"\"y\"\"\",'=HYPERLINK(1)\r\n-3.5,\r\n")

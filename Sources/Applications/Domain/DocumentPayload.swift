@@ -21,12 +21,6 @@ package struct DocumentPayload: Codable, Equatable, Sendable {
     package var validUntil: String?
     package var fields: [PrintedField]
     package var keyId: String
-
-    package func canonical() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
 }
 
 /// The answer of the verification page and API.

@@ -5,8 +5,11 @@ import SQLKit
 
 /// Signing issued documents with the current key, and checking a stored one against the public key it names.
 package enum DocumentSigner {
-    package static func sign(_ payload: DocumentPayload, with keys: ApplicationKeys) throws -> (payload: String, signature: String) {
-        let text = try payload.canonical()
+    /// Signs what is issued (a document, a payment receipt) in its canonical JSON: keys sorted, slashes unescaped.
+    package static func sign(_ payload: some Encodable, with keys: ApplicationKeys) throws -> (payload: String, signature: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let signature = try keys.signingKey.signature(for: Data(text.utf8))
         return (text, signature.base64EncodedString())
     }
@@ -29,11 +32,7 @@ package enum DocumentSigner {
         let keyId = try row.decode(column: "key_id", as: String.self)
         let signatureText = try row.decode(column: "signature", as: String.self)
         let signed = (payload: text, signature: signatureText)
-        guard let signature = Data(base64Encoded: signatureText),
-            let keyRow = try await sql.select().column("public_key").from("document_keys").where("key_id", .equal, keyId).first(),
-            let raw = Data(base64Encoded: try keyRow.decode(column: "public_key", as: String.self)),
-            let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
-            publicKey.isValidSignature(signature, for: Data(text.utf8)),
+        guard try await isSigned(text, signature: signatureText, keyId: keyId, on: sql),
             let payload = try? JSONDecoder().decode(DocumentPayload.self, from: Data(text.utf8)),
             payload.code == normalised, payload.keyId == keyId
         else { return (.invalid, signed) }

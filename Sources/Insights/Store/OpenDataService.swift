@@ -166,8 +166,8 @@ package struct OpenDataService: Sendable {
         return all.sorted { $0.id < $1.id }
     }
 
-    func proceduresTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func proceduresTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         for procedure in try await publishedProcedures() {
             let totals = ProcedureTotals(procedure: procedure)
             let cost = totals.isFree ? nil : totals.costs.first
@@ -185,8 +185,8 @@ package struct OpenDataService: Sendable {
         return table
     }
 
-    func institutionsTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func institutionsTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         for institution in try await performance.catalog.allInstitutions().values.sorted(by: { $0.id < $1.id }) {
             table.append([
                 "institution_id": institution.id, "country": institution.country, "kind": institution.kind.rawValue,
@@ -204,8 +204,8 @@ package struct OpenDataService: Sendable {
         hours.map { "\($0.days.map(String.init).joined(separator: ",")) \($0.opens)-\($0.closes)" }.joined(separator: "; ")
     }
 
-    func centresTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func centresTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         for centre in try await performance.centres.centres().sorted(by: { $0.id < $1.id }) {
             table.append([
                 "centre_id": centre.id, "country": centre.country, "region": centre.region, "department": centre.department, "name_fr": centre.nameFr,
@@ -235,8 +235,8 @@ package struct OpenDataService: Sendable {
             withJSONObject: ["type": "FeatureCollection", "features": features], options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
-    func centreResultsTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func centreResultsTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         let months = performance.months()
         let countries = Dictionary(uniqueKeysWithValues: try await performance.centres.centres().map { ($0.id, $0.country) })
         let targets = try await performance.centres.commitments()
@@ -255,8 +255,8 @@ package struct OpenDataService: Sendable {
         return table
     }
 
-    func procedureResultsTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func procedureResultsTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         let months = performance.months()
         let facts = try await performance.facts(months: months)
         let byProcedure = Dictionary(grouping: facts, by: \.procedureId)
@@ -284,8 +284,8 @@ package struct OpenDataService: Sendable {
         return table
     }
 
-    func solutionsTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func solutionsTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         for solution in try await ecosystem.solutions().sorted(by: { $0.id < $1.id }) {
             table.append([
                 "solution_id": solution.id, "name": solution.name, "description_fr": solution.descriptionFr ?? "",
@@ -299,8 +299,8 @@ package struct OpenDataService: Sendable {
         return table
     }
 
-    func actorsTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func actorsTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         for actor in try await ecosystem.actors().sorted(by: { $0.id < $1.id }) {
             table.append([
                 "actor_id": actor.id, "name": actor.name, "acronym": actor.acronym ?? "", "kind": actor.kind, "country": actor.country,
@@ -310,8 +310,8 @@ package struct OpenDataService: Sendable {
         return table
     }
 
-    func plansTable(_ dataset: Dataset) async throws -> CSVTable {
-        var table = CSVTable(columns: dataset.columns)
+    func plansTable(_ dataset: Dataset) async throws -> CSVFile {
+        var table = CSVFile(columns: dataset.columns)
         for plan in try await ecosystem.learningPlans().sorted(by: { $0.id < $1.id }) {
             table.append([
                 "plan_id": plan.id, "title": plan.title, "country": plan.country ?? "", "year": plan.year.map(String.init) ?? "",

@@ -148,6 +148,12 @@ package struct PaymentBooks: FeeLedger {
         return FeeSummary(lines: summaryLines, payHref: payable.map { PaymentsRoute.pay.path($0.id) })
     }
 
+    /// The condition on an order (`o`) that keeps what the principal may see: an administrator every institution's,
+    /// anyone else their institutions' (none when they have none).
+    package static func scope(_ principal: Principal) -> SQLQueryString {
+        principal.isAdministrator ? "" : "AND o.institution_id IN (\(binds: principal.institutions.isEmpty ? [""] : principal.institutions))"
+    }
+
     struct IdRow: Decodable {
         let id: String
     }

@@ -33,12 +33,6 @@ package struct ReceiptPayload: Codable, Sendable, Equatable {
     package var keyId: String
     /// Paid through the demo's simulated operator.
     package var simulated: Bool
-
-    func canonical() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
 }
 
 package enum Receipts {
@@ -57,9 +51,8 @@ package enum Receipts {
             lines: lines.map { .init(key: $0.feeKey, labelFr: $0.labelFr, labelEn: $0.labelEn, amount: $0.amount) }, amount: request.amount,
             currency: request.currency, method: request.method, operator: request.operator, transaction: request.providerTx ?? request.id,
             paidAt: stamp, keyId: keys.keyId, simulated: simulated)
-        let text = try payload.canonical()
-        let signature = try keys.signingKey.signature(for: Data(text.utf8)).base64EncodedString()
-        return Signed(code: payload.code, payload: text, signature: signature)
+        let signed = try DocumentSigner.sign(payload, with: keys)
+        return Signed(code: payload.code, payload: signed.payload, signature: signed.signature)
     }
 
     package enum Verification: Sendable, Equatable {

@@ -53,29 +53,31 @@ package struct Reconciliation: Sendable {
 
     /// The statement's lines: a header naming at least `reference_id` or `external_id`, `amount` and `currency`.
     static func parse(_ text: String) throws -> [StatementLine] {
-        let records = CSVRecords.parse(text)
-        guard let header = records.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+        let table: CSVTable
+        do {
+            table = try CSVTable(text: text)
+        } catch .empty {
             throw AppError.validation(field: "statement", code: "statement_empty")
+        } catch {
+            throw AppError(.unprocessableContent, code: "statement_unreadable", field: "statement", arguments: ["detail": error.description])
         }
+        let header = table.header.map { $0.lowercased() }
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }
         guard let amount = column("amount"), let currency = column("currency"), column("reference_id") != nil || column("external_id") != nil else {
             throw AppError.validation(field: "statement", code: "statement_columns")
         }
-        var lines: [StatementLine] = []
-        for (index, record) in records.dropFirst().enumerated() where !(record.count == 1 && record[0].isEmpty) {
+        return try table.rows.map { row in
             func value(_ position: Int?) -> String {
-                guard let position, position < record.count else { return "" }
-                return record[position].trimmingCharacters(in: .whitespaces)
+                guard let position, position < row.fields.count else { return "" }
+                return row.fields[position].trimmingCharacters(in: .whitespaces)
             }
             guard let sum = Int(value(amount)) else {
-                throw AppError(.unprocessableContent, code: "statement_amount", field: "statement", arguments: ["line": "\(index + 2)"])
+                throw AppError(.unprocessableContent, code: "statement_amount", field: "statement", arguments: ["line": "\(row.line)"])
             }
-            lines.append(
-                StatementLine(
-                    transaction: value(column("transaction_id")), reference: value(column("reference_id")), external: value(column("external_id")),
-                    amount: sum, currency: value(currency).uppercased(), status: value(column("status")).uppercased()))
+            return StatementLine(
+                transaction: value(column("transaction_id")), reference: value(column("reference_id")), external: value(column("external_id")),
+                amount: sum, currency: value(currency).uppercased(), status: value(column("status")).uppercased())
         }
-        return lines
     }
 
     struct OurRow: Decodable {
@@ -92,8 +94,7 @@ package struct Reconciliation: Sendable {
     package func reconcile(statement text: String, day: String, operator name: String, principal: Principal) async throws -> Report {
         guard InputParser.day(day) != nil else { throw AppError.validation(field: "day", code: "day_invalid") }
         let theirs = try Self.parse(text).filter { $0.status.isEmpty || $0.status == "SUCCESSFUL" || $0.status == "SUCCESS" }
-        let scope: SQLQueryString =
-            principal.isAdministrator ? "" : "AND o.institution_id IN (\(binds: principal.institutions.isEmpty ? [""] : principal.institutions))"
+        let scope = PaymentBooks.scope(principal)
         let select: SQLQueryString = """
             SELECT q.id, q.amount, q.currency, q.status, q.provider_tx, o.reference, o.institution_id FROM payment_requests q \
             JOIN payment_orders o ON o.id = q.order_id WHERE q.method = 'mobile_money' \(scope)
@@ -177,65 +178,8 @@ package struct Reconciliation: Sendable {
                 row.kind.rawValue, row.requestId, row.transaction, row.reference, row.ours.map(String.init) ?? "", row.theirs.map(String.init) ?? "",
                 row.currency,
             ]
-            text += fields.map(CSVRecords.quote).joined(separator: ",") + "\n"
+            text += fields.map(CSVTable.field).joined(separator: ",") + "\n"
         }
         return text
-    }
-}
-
-/// Comma-separated records as RFC 4180 writes them (quoted fields, doubled quotes, CRLF or LF).
-enum CSVRecords {
-    static func parse(_ text: String) -> [[String]] {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = text.makeIterator()
-        var pending: Character?
-        while let character = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if character == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" {
-                            field.append("\"")
-                        } else {
-                            quoted = false
-                            pending = next
-                        }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(character)
-                }
-                continue
-            }
-            switch character {
-            case "\"": quoted = true
-            case ",":
-                record.append(field)
-                field = ""
-            case "\n", "\r\n", "\r":
-                record.append(field)
-                records.append(record)
-                record = []
-                field = ""
-            default: field.append(character)
-            }
-        }
-        if !field.isEmpty || !record.isEmpty {
-            record.append(field)
-            records.append(record)
-        }
-        return records
-    }
-
-    static func quote(_ value: String) -> String {
-        // A cell starting like a formula is defused for spreadsheets.
-        var value = value
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        return value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
     }
 }

@@ -52,10 +52,6 @@ struct FinanceController: Sendable {
         let refunds: String
     }
 
-    func scope(_ principal: Principal) -> SQLQueryString {
-        principal.isAdministrator ? "" : "AND o.institution_id IN (\(binds: principal.institutions.isEmpty ? [""] : principal.institutions))"
-    }
-
     @Sendable func books(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try Self.principal(context)
         let v = PageContext(payments: context, renderer.localizer)
@@ -64,7 +60,7 @@ struct FinanceController: Sendable {
         let from = request.uri.queryParameters.get("from").flatMap { InputParser.day($0) != nil ? $0 : nil } ?? defaultFrom
         let to = request.uri.queryParameters.get("to").flatMap { InputParser.day($0) != nil ? $0 : nil } ?? today
         let period: SQLQueryString =
-            "q.updated_at >= \(bind: from + "T00:00:00") AND q.updated_at <= \(bind: to + "T23:59:59.999Z") \(scope(principal))"
+            "q.updated_at >= \(bind: from + "T00:00:00") AND q.updated_at <= \(bind: to + "T23:59:59.999Z") \(PaymentBooks.scope(principal))"
         func grouped(_ column: SQLQueryString) async throws -> [GroupRow] {
             try await database.sql.raw(
                 """

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Catalog
 import Foundation
+import GuichetCore
 
 /// A solutions database as CSV (columns in the README): each row becomes a `Solution` or is rejected with its reasons.
 /// Columns that identify a person are dropped with a warning and never read.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Catalog
 import Foundation
+import GuichetCore
 
 /// One respondent of a digital-usage survey, without anything that identifies them.
 package struct SurveyResponse: Equatable, Sendable, Codable {

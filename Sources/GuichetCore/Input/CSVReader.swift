@@ -44,6 +44,15 @@ package struct CSVTable: Sendable, Equatable {
         self.rows = Array(records.dropFirst())
     }
 
+    /// A value as a comma-separated field: quoted when it holds a comma, a quote or a line break; a leading formula
+    /// character neutralised, so that a spreadsheet never runs a cell (CSV injection).
+    package static func field(_ value: String) -> String {
+        var value = value
+        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     static func detectDelimiter(_ text: String) -> Character {
         var semicolons = 0
         var commas = 0
