@@ -55,7 +55,7 @@ package struct Reconciliation: Sendable {
     static func parse(_ text: String) throws -> [StatementLine] {
         let table: CSVTable
         do {
-            table = try CSVTable(text: text)
+            table = try CSVTable(data: Data(text.utf8))
         } catch .empty {
             throw AppError.validation(field: "statement", code: "statement_empty")
         } catch {
