@@ -223,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "InsightsTests",
             dependencies: [
-                "Insights", "Applications", "Centres", "Catalog", "GuichetCore", "GuichetApp", "GuichetTesting",
+                "Insights", "Applications", "Centres", "Catalog", "Audit", "GuichetCore", "GuichetApp", "GuichetTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

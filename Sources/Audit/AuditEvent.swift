@@ -81,7 +81,20 @@ package struct AuditRecord: Sendable, Equatable, Codable {
         hasher.update(data: Data(previousHash.utf8))
         hasher.update(data: Data([0x0A]))
         hasher.update(data: canonical)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hexadecimal, without `String(format:)` for each byte (every audited write hashes).
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -107,6 +120,31 @@ package struct CreateAuditEvents: AsyncMigration {
 
     package func revert(on database: any Database) async throws {
         try await database.schema(AuditEventModel.schema).delete()
+    }
+}
+
+/// Events written by PostgreSQL's writers in their own transaction, waiting for `AuditLog.chainPending` to give them their
+/// place in the chain (empty on SQLite, whose writers chain at once).
+package struct CreateAuditPending: AsyncMigration {
+    package init() {}
+    package var name: String { "2026-12-06-01-CreateAuditPending" }
+
+    package func prepare(on database: any Database) async throws {
+        try await database.schema("audit_pending")
+            .field("id", .int64, .identifier(auto: true))
+            .field("occurred_at", .string, .required)
+            .field("actor", .string, .required)
+            .field("action", .string, .required)
+            .field("entity", .string, .required)
+            .field("entity_id", .string)
+            .field("summary", .string, .required)
+            .field("request_id", .string)
+            .field("address", .string)
+            .create()
+    }
+
+    package func revert(on database: any Database) async throws {
+        try await database.schema("audit_pending").delete()
     }
 }
 

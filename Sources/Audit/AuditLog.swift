@@ -8,23 +8,40 @@ import SQLKit
 package enum AuditLog {
     package static let genesisHash = String(repeating: "0", count: 64)
 
-    package static var migrations: [any Migration] { [CreateAuditEvents()] }
+    package static var migrations: [any Migration] { [CreateAuditEvents(), CreateAuditPending()] }
 
     /// Appends in the caller's transaction, so the event and the change it records commit together or not at all.
+    ///
+    /// On SQLite (one writer at a time) the event takes its place in the chain at once. On PostgreSQL, where writers run
+    /// side by side, it is written to `audit_pending` and chained after commit by `chainPending` (a worker every second,
+    /// and every reader of the log first): taking the chain's head inside every writer's transaction would make every
+    /// write of every feature wait for every other. Nil when the event is not chained yet.
     @discardableResult
-    package static func append(_ entry: AuditEntry, on database: any Database, at date: Date = Date()) async throws -> AuditRecord {
+    package static func append(_ entry: AuditEntry, on database: any Database, at date: Date = Date()) async throws -> AuditRecord? {
         guard database.inTransaction else {
             return try await database.transaction { try await append(entry, on: $0, at: date) }
         }
+        let occurredAt = Self.timestamp(date)
         if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            // Serialise appenders: each one reads the chain's head and must see the last committed event.
-            try await sql.raw("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE").run()
+            try await sql.raw(
+                """
+                INSERT INTO audit_pending (occurred_at, actor, action, entity, entity_id, summary, request_id, address)
+                VALUES (\(bind: occurredAt), \(bind: entry.actor), \(bind: entry.action), \(bind: entry.entity), \(bind: entry.entityId), \
+                \(bind: entry.summary), \(bind: entry.requestId), \(bind: entry.address))
+                """
+            ).run()
+            return nil
         }
         let last = try await AuditEventModel.query(on: database).sort(\.$id, .descending).first()
-        let seq = (last?.id ?? 0) + 1
-        let previousHash = last?.hash ?? genesisHash
-        let occurredAt = Self.timestamp(date)
-        let canonical = AuditRecord.canonical(seq: seq, occurredAt: occurredAt, entry: entry, previousHash: previousHash)
+        let model = chained(entry, occurredAt: occurredAt, after: (seq: last?.id ?? 0, hash: last?.hash ?? genesisHash))
+        try await model.create(on: database)
+        return AuditRecord(model)
+    }
+
+    /// The event that follows `head` in the chain.
+    static func chained(_ entry: AuditEntry, occurredAt: String, after head: (seq: Int, hash: String)) -> AuditEventModel {
+        let seq = head.seq + 1
+        let canonical = AuditRecord.canonical(seq: seq, occurredAt: occurredAt, entry: entry, previousHash: head.hash)
         let model = AuditEventModel()
         model.id = seq
         model.occurredAt = occurredAt
@@ -35,13 +52,86 @@ package enum AuditLog {
         model.summary = entry.summary
         model.requestId = entry.requestId
         model.address = entry.address
-        model.previousHash = previousHash
-        model.hash = AuditRecord.hash(previousHash: previousHash, canonical: canonical)
-        try await model.create(on: database)
-        return AuditRecord(model)
+        model.previousHash = head.hash
+        model.hash = AuditRecord.hash(previousHash: head.hash, canonical: canonical)
+        return model
+    }
+
+    /// The lock that makes one chainer at a time, across every server process on the database.
+    static let chainLock: Int64 = 0x6775_6963_6865_7401
+
+    /// Moves the committed events of `audit_pending` into the chain, in the order of their numbers, in batches; returns how
+    /// many. `wait`: wait for a chainer at work elsewhere (a reader that must see every event committed before it asked);
+    /// otherwise give way to it. Nothing to do on SQLite.
+    @discardableResult
+    package static func chainPending(on database: any Database, wait: Bool = true) async throws -> Int {
+        guard let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" else { return 0 }
+        var total = 0
+        while true {
+            let moved = try await database.transaction { tx -> Int? in
+                let sql = tx.sql
+                if wait {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: chainLock))").run()
+                } else {
+                    let row = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(literal: chainLock)) AS taken").first()
+                    guard try row?.decode(column: "taken", as: Bool.self) == true else { return nil }
+                }
+                let rows = try await sql.raw(
+                    """
+                    SELECT id, occurred_at, actor, action, entity, entity_id, summary, request_id, address
+                    FROM audit_pending ORDER BY id LIMIT \(literal: chainBatch)
+                    """
+                ).all(decoding: PendingRow.self)
+                guard !rows.isEmpty else { return 0 }
+                let last = try await AuditEventModel.query(on: tx).sort(\.$id, .descending).first()
+                var head = (seq: last?.id ?? 0, hash: last?.hash ?? genesisHash)
+                var insert = sql.insert(into: AuditEventModel.schema).columns(
+                    "seq", "occurred_at", "actor", "action", "entity", "entity_id", "summary", "request_id", "address", "prev_hash", "hash")
+                for row in rows {
+                    let model = chained(row.entry, occurredAt: row.occurredAt, after: head)
+                    insert = insert.values(
+                        SQLBind(model.id ?? head.seq + 1), SQLBind(model.occurredAt), SQLBind(model.actor), SQLBind(model.action),
+                        SQLBind(model.entity), SQLBind(model.entityId), SQLBind(model.summary), SQLBind(model.requestId),
+                        SQLBind(model.address), SQLBind(model.previousHash), SQLBind(model.hash))
+                    head = (seq: model.id ?? head.seq + 1, hash: model.hash)
+                }
+                try await insert.run()
+                try await sql.raw("DELETE FROM audit_pending WHERE id IN (\(binds: rows.map(\.id)))").run()
+                return rows.count
+            }
+            guard let moved else { return total }
+            total += moved
+            if moved < chainBatch { return total }
+        }
+    }
+
+    static let chainBatch = 1000
+
+    struct PendingRow: Decodable {
+        let id: Int64
+        let occurredAt: String
+        let actor: String
+        let action: String
+        let entity: String
+        let entityId: String?
+        let summary: String
+        let requestId: String?
+        let address: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, actor, action, entity, summary, address
+            case occurredAt = "occurred_at"
+            case entityId = "entity_id"
+            case requestId = "request_id"
+        }
+
+        var entry: AuditEntry {
+            AuditEntry(actor: actor, action: action, entity: entity, entityId: entityId, summary: summary, requestId: requestId, address: address)
+        }
     }
 
     package static func records(on database: any Database, limit: Int? = nil) async throws -> [AuditRecord] {
+        try await chainPending(on: database)
         var query = AuditEventModel.query(on: database).sort(\.$id, .ascending)
         if let limit { query = query.limit(limit) }
         return try await query.all().map(AuditRecord.init)
@@ -76,6 +166,7 @@ package enum AuditLog {
 
     /// Newest first, `limit` events with a sequence below `before` (for paging back through the log).
     package static func search(_ filter: Filter, before: Int? = nil, limit: Int, on database: any Database) async throws -> [AuditRecord] {
+        try await chainPending(on: database)
         var query = AuditEventModel.query(on: database)
         if let actor = filter.actor { query = query.filter(\.$actor == actor) }
         if let action = filter.action {
@@ -97,6 +188,7 @@ package enum AuditLog {
 
     /// Walks the whole chain: a changed field, a deleted, inserted or reordered row is caught at the first event it touches.
     package static func verify(on database: any Database) async throws -> Verification {
+        try await chainPending(on: database)
         let records = try await AuditEventModel.query(on: database).sort(\.$id, .ascending).all().map(AuditRecord.init)
         var previousHash = genesisHash
         for (index, record) in records.enumerated() {

@@ -261,7 +261,11 @@ package enum GuichetApplication {
             database: components.database, settings: components.configuration.channels, webhooks: components.webhooks, clock: components.clock,
             logger: logger)
         let paymentsWorker = payments(components).worker
-        let workers: [any Service] = (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? [])
+        let chainer: [any Service] =
+            components.database.dialect == .postgres
+            ? [AuditChainWorker(database: components.database, interval: .milliseconds(500), logger: logger)] : []
+        let workers: [any Service] =
+            (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? []) + chainer
         let services: [any Service] = [components.views, watcher] + workers + (ownsDatabase ? [components.database] : [])
         return Application(
             responder: responder,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
+import Audit
 import Catalog
 import Foundation
 import GuichetCore
@@ -70,6 +71,7 @@ import Testing
                 .procedureMeasures(since: since)
             #expect(deployment.isEmpty)
             #expect(demo.values.map(\.count).reduce(0, +) == counts.applications)
+            try await AuditLog.chainPending(on: components.database.db)
             let audit = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'simulation.generated'").first(decoding: Row.self)?.n
             #expect(audit == 1)
         }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
+import Audit
 import Catalog
 import Foundation
 import GuichetApp
@@ -202,6 +203,7 @@ import Testing
     @Test func auditSummariesCarryNoAnswers() async throws {
         try await Apply.withApp { client, components in
             _ = try await Apply.fileExtract(TestSession(client: client))
+            try await AuditLog.chainPending(on: components.database.db)
             let records = try await components.database.sql.raw("SELECT summary FROM audit_events").all().map {
                 try $0.decode(column: "summary", as: String.self)
             }

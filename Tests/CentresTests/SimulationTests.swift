@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
+import Audit
 import Foundation
 import GuichetApp
 import GuichetCore
@@ -58,6 +59,7 @@ import Testing
             #expect(deployment.called == 0 && deployment.feedback == 0)
             let measures = try await TicketMeasures(database: components.database.db).procedureMeasures(since: .distantPast)
             #expect(measures.isEmpty, "the ranking of a real deployment never counts simulated tickets")
+            try await AuditLog.chainPending(on: components.database.db)
             let audit = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'simulation.generated'")
                 .first(decoding: Row.self)?.n
             #expect(audit == 1)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 import Applications
+import Audit
 import Catalog
 import Foundation
 import GuichetApp
@@ -157,6 +158,7 @@ import Testing
             let data =
                 ((((file.body as? [String: Any])?["applicationData"] as? [String: Any])?["formData"] as? [String: Any])?["data"]) as? [String: Any]
             #expect((data?.count ?? 0) > 2)
+            try await AuditLog.chainPending(on: components.database.db)
             let audited = try await sql.raw(
                 "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'application.opened' AND entity_id = \(bind: fileId)"
             )
@@ -238,6 +240,7 @@ import Testing
                     "SELECT id FROM applications WHERE institution_id <> \(bind: institution) AND status IN ('submitted', 'in_review') LIMIT 1"
                 ).first()?.decode(column: "id", as: String.self))
             #expect(try await complete(other, ["decision": "APPROVED"]).status == 404)
+            try await AuditLog.chainPending(on: components.database.db)
             let audited = try await sql.raw(
                 "SELECT COUNT(*) AS n FROM audit_events WHERE actor LIKE 'token:%' AND entity_id IN (\(binds: open))"
             ).first()?.decode(column: "n", as: Int.self)

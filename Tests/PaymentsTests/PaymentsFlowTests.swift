@@ -292,6 +292,7 @@ import Testing
                 try await waitForStatus(payments, unsent.id, not: "pending")
                 #expect(try await components.fees.order(id: fifth.id)?.status == "paid")
                 // Every change is in the audit chain, which still verifies.
+                try await AuditLog.chainPending(on: components.database.db)
                 #expect(try await count(sql, "SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'payment.%'") >= 10)
             }
         }

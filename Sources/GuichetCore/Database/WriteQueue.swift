@@ -1,50 +1,141 @@
 // SPDX-License-Identifier: MPL-2.0
 import FluentKit
 import Foundation
+import SQLKit
 
-/// One writer at a time on SQLite. SQLite takes one writer per file anyway; queuing writers here, in order, keeps a
-/// deferred transaction from failing when it upgrades to a write (SQLITE_BUSY_SNAPSHOT in WAL mode).
-/// On PostgreSQL writers run side by side.
+/// One writer at a time on SQLite, and group commit: SQLite takes one writer per file anyway, and queuing writers here,
+/// in order, keeps a deferred transaction from failing when it upgrades to a write (SQLITE_BUSY_SNAPSHOT in WAL mode).
+///
+/// The writers that queue while a transaction commits go together into the next one: each runs in its own savepoint, in
+/// the order they came, and one commit (one sync of the log to the disk) ends them all. Each caller is answered only once
+/// that commit is done, so nothing acknowledged can be lost; a writer that fails is rolled back to its savepoint and fails
+/// alone, the others commit. When the commit itself fails, every writer of the batch gets its error.
+/// On PostgreSQL writers run side by side (and PostgreSQL groups their commits itself).
 package actor WriteQueue {
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var pending: [any QueuedWrite] = []
+    private var draining = false
+    /// Writers in one transaction at most: bounds how long the first of them waits for the last.
+    private let batchLimit: Int
+    /// Transactions committed (or failed) and the writers they carried, since start: their ratio is the batching.
+    package private(set) var transactions = 0
+    package private(set) var writes = 0
 
-    package init() {}
-
-    func acquire() async {
-        if !busy {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
+    package init(batchLimit: Int = 64) {
+        self.batchLimit = max(1, batchLimit)
     }
 
-    func release() {
-        if waiters.isEmpty {
-            busy = false
-        } else {
-            waiters.removeFirst().resume()
+    /// Runs `body` in a transaction on `database` (alone or with the writers queued beside it), once every writer queued
+    /// before it is done; returns after the commit.
+    package func transaction<T: Sendable>(on database: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws
+        -> T
+    {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            enqueue(Write(body: body, continuation: continuation), on: database)
+        }
+    }
+
+    private func enqueue(_ write: any QueuedWrite, on database: any Database) {
+        pending.append(write)
+        guard !draining else { return }
+        draining = true
+        Task { await drain(on: database) }
+    }
+
+    private func nextBatch() -> [any QueuedWrite] {
+        let batch = Array(pending.prefix(batchLimit))
+        pending.removeFirst(batch.count)
+        if batch.isEmpty { draining = false }
+        return batch
+    }
+
+    private func drain(on database: any Database) async {
+        while true {
+            let batch = nextBatch()
+            if batch.isEmpty { return }
+            transactions += 1
+            writes += batch.count
+            await Self.commit(batch, on: database)
+        }
+    }
+
+    /// One transaction for the batch; each writer learns its fate after the commit.
+    private static func commit(_ batch: [any QueuedWrite], on database: any Database) async {
+        do {
+            let failures = try await database.transaction { tx -> [(any Error)?] in
+                if let only = batch.first, batch.count == 1 {
+                    // Alone: no savepoint, its error rolls the transaction back.
+                    try await only.run(on: tx)
+                    return [nil]
+                }
+                var failures: [(any Error)?] = []
+                for write in batch {
+                    try await tx.sql.raw("SAVEPOINT guichet_write").run()
+                    do {
+                        try await write.run(on: tx)
+                        try await tx.sql.raw("RELEASE guichet_write").run()
+                        failures.append(nil)
+                    } catch {
+                        // When SQLite has already ended the transaction (a full disk, an I/O error) this throws too, and the
+                        // whole batch fails with it.
+                        try await tx.sql.raw("ROLLBACK TO guichet_write").run()
+                        try await tx.sql.raw("RELEASE guichet_write").run()
+                        failures.append(error)
+                    }
+                }
+                return failures
+            }
+            for (write, failure) in zip(batch, failures) {
+                if let failure { write.fail(failure) } else { write.succeed() }
+            }
+        } catch {
+            for write in batch { write.fail(error) }
         }
     }
 }
 
-extension WriteQueue {
-    /// Runs `body` in one transaction on `database`, once every writer queued before it is done.
-    package func transaction<T: Sendable>(on database: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        await acquire()
-        do {
-            let result = try await database.transaction(body)
-            release()
-            return result
-        } catch {
-            release()
-            throw error
+/// A writer waiting in the queue: its body, run in the batch's transaction, and its caller, answered after the commit.
+private protocol QueuedWrite: Sendable {
+    func run(on database: any Database) async throws
+    func succeed()
+    func fail(_ error: any Error)
+}
+
+private enum WriteQueueError: Error {
+    /// A writer was told it committed without having run (cannot happen: kept so that no path traps).
+    case notRun
+}
+
+/// The body's value is kept between its run and the commit; only the queue's drain touches it, one writer after another.
+private final class Write<T: Sendable>: QueuedWrite, @unchecked Sendable {
+    let body: @Sendable (any Database) async throws -> T
+    let continuation: CheckedContinuation<T, any Error>
+    private var value: T?
+
+    init(body: @escaping @Sendable (any Database) async throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(on database: any Database) async throws {
+        value = try await body(database)
+    }
+
+    func succeed() {
+        if let value {
+            continuation.resume(returning: value)
+        } else {
+            continuation.resume(throwing: WriteQueueError.notRun)
         }
+    }
+
+    func fail(_ error: any Error) {
+        continuation.resume(throwing: error)
     }
 }
 
 extension DatabaseService {
-    /// Runs `body` in one transaction; on SQLite, behind this database's write queue.
+    /// Runs `body` in one transaction; on SQLite, behind this database's write queue (and possibly committed together with
+    /// the writers queued beside it). Returns once the transaction has committed.
     package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard dialect == .sqlite else { return try await db.transaction(body) }
         return try await writeQueue.transaction(on: db, body)

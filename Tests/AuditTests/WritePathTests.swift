@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MPL-2.0
+import FluentKit
+import Foundation
+import GuichetCore
+import GuichetTesting
+import SQLKit
+import Testing
+
+@testable import Audit
+
+/// The write path under concurrency: group commit on SQLite (writers share transactions, a failing writer fails alone, the
+/// others are acknowledged only once committed) and the audit chain on PostgreSQL (appended side by side, chained after
+/// commit), on whichever database the suite runs.
+@Suite struct WritePathTests {
+    struct Refused: Error, Equatable {
+        let index: Int
+    }
+
+    @Test func concurrentWritersCommitTogetherAndAFailingOneFailsAlone() async throws {
+        try await TestApp.withComponents { components in
+            let database = components.database
+            try await database.sql.raw("CREATE TABLE write_probe (id VARCHAR(16) PRIMARY KEY)").run()
+            let count = 200
+            let outcomes = await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        do {
+                            let value = try await database.writeTransaction { db -> Int in
+                                try await db.sql.raw("INSERT INTO write_probe (id) VALUES (\(bind: "w\(index)"))").run()
+                                try await AuditLog.append(
+                                    AuditEntry(actor: "test", action: "probe.written", entity: "probe", entityId: "w\(index)", summary: "probe"),
+                                    on: db)
+                                // Every tenth writer fails after writing: its row and its event must go, nobody else's.
+                                if index % 10 == 3 { throw Refused(index: index) }
+                                return index
+                            }
+                            return (index, .success(value))
+                        } catch {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                var outcomes: [Int: Result<Int, any Error>] = [:]
+                for await (index, outcome) in group { outcomes[index] = outcome }
+                return outcomes
+            }
+            var acknowledged: Set<String> = []
+            for (index, outcome) in outcomes {
+                switch outcome {
+                case .success(let value):
+                    #expect(value == index && index % 10 != 3)
+                    acknowledged.insert("w\(index)")
+                case .failure(let error):
+                    #expect((error as? Refused) == Refused(index: index), "writer \(index) failed with \(error)")
+                }
+            }
+            #expect(acknowledged.count == count - count / 10)
+            struct Row: Decodable { let id: String }
+            let stored = Set(try await database.sql.raw("SELECT id FROM write_probe").all(decoding: Row.self).map(\.id))
+            #expect(stored == acknowledged)
+            let events = try await AuditLog.records(on: database.db).filter { $0.entry.action == "probe.written" }
+            #expect(Set(events.compactMap(\.entry.entityId)) == acknowledged)
+            #expect(events.count == acknowledged.count)
+            let all = try await AuditLog.records(on: database.db)
+            #expect(try await AuditLog.verify(on: database.db) == .intact(events: all.count))
+            #expect(all.map(\.seq) == Array(1...all.count))
+            if database.dialect == .sqlite {
+                let transactions = await database.writeQueue.transactions
+                let writes = await database.writeQueue.writes
+                #expect(writes >= count)
+                #expect(transactions < writes, "200 writers at once shared no transaction (\(transactions) for \(writes))")
+            }
+        }
+    }
+
+    @Test func pendingEventsAreChainedInOrderAndOnce() async throws {
+        try await TestApp.withComponents { components in
+            let database = components.database
+            for index in 1...5 {
+                try await AuditLog.append(
+                    AuditEntry(actor: "test", action: "probe.ordered", entity: "probe", entityId: "\(index)", summary: "x"), on: database.db)
+            }
+            // On PostgreSQL they wait to be chained (on SQLite they are chained at once); a second chainer finds nothing left.
+            #expect(try await AuditLog.chainPending(on: database.db) == (database.dialect == .postgres ? 5 : 0))
+            #expect(try await AuditLog.chainPending(on: database.db) == 0)
+            let events = try await AuditLog.records(on: database.db).filter { $0.entry.action == "probe.ordered" }
+            #expect(events.compactMap(\.entry.entityId) == ["1", "2", "3", "4", "5"])
+            struct Count: Decodable { let n: Int }
+            let waiting = try await database.sql.raw("SELECT COUNT(*) AS n FROM audit_pending").first(decoding: Count.self)?.n
+            #expect(waiting == 0)
+        }
+    }
+}
