@@ -35,6 +35,8 @@ package struct ApplicationsModule: Sendable {
     package let catalog: CatalogRepository
     package let drafts: Drafts
     package let submissions: Submissions
+    /// Documents uploaded before their application (the GovStack API's `POST /documents`).
+    package let staged: StagedDocuments
     package let tracking: Tracking
     package let casework: Casework
     package let documents: Documents
@@ -65,8 +67,12 @@ package struct ApplicationsModule: Sendable {
         drafts = Drafts(
             database: database, store: store, files: files, maxFileBytes: settings.maxFileBytes, maxApplicationBytes: settings.maxApplicationBytes,
             clock: clock)
+        let staged = StagedDocuments(
+            database: database, files: files, maxFileBytes: settings.maxFileBytes, maxApplicationBytes: settings.maxApplicationBytes, clock: clock)
+        self.staged = staged
         submissions = Submissions(
-            database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock, notifier: notifier, fees: fees)
+            database: database, store: store, forms: forms, keys: keys, catalog: catalog, clock: clock, notifier: notifier, fees: fees,
+            staged: staged)
         tracking = Tracking(database: database, store: store, keys: keys)
         casework = Casework(
             database: database, store: store, forms: forms, documents: documents, users: users, clock: clock, notifier: notifier, fees: fees,

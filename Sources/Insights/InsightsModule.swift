@@ -41,11 +41,12 @@ package struct InsightsModule: Sendable {
         govStack.addRoutes(to: router)
         govStackOperator.addRoutes(to: router)
         GovStackSubmission(services: govStack, files: govStackOperator.files).addRoutes(to: router)
+        GovStackDocuments(files: govStackOperator.files).addRoutes(to: router)
     }
 
     /// The GovStack API's routes as the OpenAPI document writes them.
     package static var apiRoutes: [(method: String, path: String)] {
-        GovStackController.routes + GovStackOperatorController.routes + [
+        GovStackController.routes + GovStackOperatorController.routes + [("POST", InsightsRoute.govStackDocuments.pattern)] + [
             ("GET", InsightsRoute.catalogJSONLD.pattern), ("GET", InsightsRoute.file.pattern.replacingOccurrences(of: ":name", with: "{name}")),
         ]
     }

@@ -254,7 +254,7 @@ import Testing
         try await TestApp.withClient(seed: .demo) { client, components in
             try await ApplicationsDemo.seedForms(service: components.applications)
             let registration = try Self.specification("registration-bb-openapi.json")
-            // A form without a required document (documents cannot be sent through this API yet).
+            // A form without a required document (GovStackDocumentsTests files one with a document).
             let serviceId = GovStackController.serviceId("tg-copie-acte-etat-civil")
             let forms = try await get(client, Self.prefix + "/services/\(serviceId)/eForms")
             let formId = try #require((forms.body as? [[String: Any]])?.last?["eFormId"] as? String)
@@ -312,7 +312,7 @@ import Testing
             let count = try await sql.raw("SELECT COUNT(*) AS n FROM applications WHERE procedure_id = 'tg-copie-acte-etat-civil'").first()?
                 .decode(column: "n", as: Int.self)
             #expect(count == 1)
-            // Missing answers, another form, documents, no applicant: 422; an unknown service: 404.
+            // Missing answers, another form, a document address that is none, no applicant: 422; an unknown service: 404.
             let missing = try await post(["applicantId": "citizen-42", "formData": ["data": [String: Any]()]])
             #expect(missing.status == 422 && (missing.body as? [String: Any])?["error"] != nil)
             #expect(try await post(["applicantId": "citizen-42", "formData": ["eFormId": "999999", "data": data]]).status == 422)

@@ -17,7 +17,11 @@ package struct FileStore: Sendable {
 
     package func store(_ bytes: [UInt8], sha256: String) throws {
         let target = url(sha256)
-        if FileManager.default.fileExists(atPath: target.path) { return }
+        if FileManager.default.fileExists(atPath: target.path) {
+            // Written again now: a prune of staged documents leaves a file alone while an upload of it may be under way.
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: target.path)
+            return
+        }
         try FileManager.default.createDirectory(
             at: target.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(UUID().uuidString)")
@@ -31,6 +35,16 @@ package struct FileStore: Sendable {
             try? FileManager.default.removeItem(at: temporary)
             throw CocoaError(.fileWriteUnknown)
         }
+    }
+
+    /// Removes a stored file that nothing names any more, unless it was written within `grace` seconds.
+    func remove(_ sha256: String, unlessWrittenWithin grace: TimeInterval) {
+        guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else { return }
+        let target = url(sha256)
+        guard let written = (try? FileManager.default.attributesOfItem(atPath: target.path))?[.modificationDate] as? Date,
+            Date().timeIntervalSince(written) > grace
+        else { return }
+        try? FileManager.default.removeItem(at: target)
     }
 
     package func read(_ sha256: String) throws -> Data {

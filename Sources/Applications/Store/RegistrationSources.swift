@@ -43,11 +43,15 @@ package struct RegistrationFilesSource: RegistrationFiles {
     let store: ApplicationStore
     let casework: Casework
     let submissions: Submissions
+    let staged: StagedDocuments
+    let uploads: FileStore
 
     package init(module: ApplicationsModule) {
         store = module.store
         casework = module.casework
         submissions = module.submissions
+        staged = module.staged
+        uploads = module.files
     }
 
     static func file(_ record: ApplicationRecord, answers: Bool, files: [String] = []) -> RegistrationFile {
@@ -55,7 +59,7 @@ package struct RegistrationFilesSource: RegistrationFiles {
             id: record.id, reference: record.reference ?? "", procedureId: record.procedureId, institutionId: record.institutionId,
             formId: record.formId, status: record.status.rawValue, govStackStatus: record.status.govStack ?? "PENDING", open: record.status.isOpen,
             ended: record.status.isFinal, applicantKey: record.ownerHash, assignedTo: record.assignedTo, createdAt: record.createdAt,
-            submittedAt: record.submittedAt, answers: answers ? record.answers : [:], files: files)
+            submittedAt: record.submittedAt, answers: answers ? record.answers : [:], files: files, sentBack: record.requested?.fields ?? [])
     }
 
     package func files(institutions: [String]?, procedure: String?, openOnly: Bool, offset: Int, limit: Int) async throws -> [RegistrationFile] {
@@ -73,6 +77,13 @@ package struct RegistrationFilesSource: RegistrationFiles {
         }
         let sorted = open.sorted { ($0.dueAt ?? "", $0.reference ?? "") < ($1.dueAt ?? "", $1.reference ?? "") }
         return sorted.dropFirst(offset).prefix(limit).map { Self.file($0, answers: false) }
+    }
+
+    package func summary(id: String, institutions: [String]?) async throws -> RegistrationFile? {
+        guard let record = try await store.application(id: id), record.status != .draft,
+            institutions.map({ $0.contains(record.institutionId) }) ?? true
+        else { return nil }
+        return Self.file(record, answers: false)
     }
 
     package func file(id: String, institutions: [String]?, actor: String, requestId: String?, address: String?) async throws -> RegistrationFile? {
@@ -100,8 +111,8 @@ package struct RegistrationFilesSource: RegistrationFiles {
     }
 
     package func submit(
-        procedure: String, answers: [String: String], scope: String, key: String, requestHash: String, actor: String, requestId: String?,
-        address: String?
+        procedure: String, answers: [String: String], documents: [String: String], scope: String, key: String, requestHash: String, actor: String,
+        requestId: String?, address: String?
     ) async throws -> (file: RegistrationFile, created: Bool)? {
         guard let found = try await submissions.catalog.procedures(ids: [procedure]).first, found.status == .published,
             let form = try await submissions.forms.current(procedure: procedure)
@@ -109,8 +120,45 @@ package struct RegistrationFilesSource: RegistrationFiles {
         let (record, created) = try await submissions.create(
             .init(
                 procedure: found, form: form, answers: answers, submit: true, scope: scope, idempotencyKey: key, requestHash: requestHash,
-                filing: Filing(channel: .api, filedBy: actor)),
+                filing: Filing(channel: .api, filedBy: actor), documents: documents, documentOwner: actor),
             origin: ActionOrigin(actor: actor, requestId: requestId, address: address))
-        return (Self.file(record, answers: false), created)
+        return (Self.file(record, answers: false, files: try await store.files(record.id).map(\.field)), created)
+    }
+
+    package var maxDocumentBytes: Int { staged.maxFileBytes }
+
+    package func stage(bytes: [UInt8], filename: String?, owner: String, requestId: String?, address: String?) async throws
+        -> StagedRegistrationDocument
+    {
+        let document = try await staged.stage(
+            bytes: bytes, filename: filename, owner: owner, origin: ActionOrigin(actor: owner, requestId: requestId, address: address))
+        return StagedRegistrationDocument(id: document.id, mediaType: document.mediaType, size: document.size, expiresAt: document.expiresAt)
+    }
+
+    package func correct(
+        id: String, answers: [String: String], documents: [String: String], requestHash: String, principal: Principal, requestId: String?,
+        address: String?
+    ) async throws -> (file: RegistrationFile, changed: Bool)? {
+        guard let record = try await store.application(id: id), record.status != .draft, principal.actsFor(institution: record.institutionId) else {
+            return nil
+        }
+        let (updated, changed) = try await submissions.correct(
+            record,
+            .init(answers: answers, documents: documents, documentOwner: principal.actor, requestHash: requestHash),
+            origin: ActionOrigin(actor: principal.actor, requestId: requestId, address: address))
+        return (Self.file(updated, answers: true, files: try await store.files(updated.id).map(\.field)), changed)
+    }
+
+    package func document(id: String, field: String, institutions: [String]?, actor: String, requestId: String?, address: String?) async throws
+        -> RegistrationDocument?
+    {
+        guard let record = try await store.application(id: id), record.status != .draft,
+            institutions.map({ $0.contains(record.institutionId) }) ?? true,
+            let stored = try await store.files(record.id).first(where: { $0.field == field })
+        else { return nil }
+        let bytes = try uploads.read(stored.sha256)
+        try await casework.recordOpening(
+            record, origin: ActionOrigin(actor: actor, requestId: requestId, address: address), what: "file \(field) (GovStack API)")
+        return RegistrationDocument(name: stored.name, mediaType: stored.mediaType, bytes: bytes)
     }
 }

@@ -4,7 +4,7 @@ import GuichetCore
 import SQLKit
 
 package enum ApplicationsMigrations {
-    package static var all: [any Migration] { [CreateApplicationsTables(), AddApplicationsSimulatedFlag()] }
+    package static var all: [any Migration] { [CreateApplicationsTables(), AddApplicationsSimulatedFlag(), AddStagedDocuments()] }
 }
 
 /// Forms (immutable numbered versions), applications with their history and files, issued documents and the

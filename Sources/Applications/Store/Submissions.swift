@@ -20,6 +20,8 @@ package struct Submissions: Sendable {
     let notifier: any Notifier
     /// Where the fees due with the application go on the books, in its transaction.
     let fees: any FeeLedger
+    /// Documents uploaded before the application that names them (the GovStack API).
+    let staged: StagedDocuments
 
     /// The one-time token of the declaration form: valid for this application at this revision only.
     package func submitToken(_ record: ApplicationRecord) -> String {
@@ -78,30 +80,42 @@ package struct Submissions: Sendable {
                 """
             ).all()
             guard !updated.isEmpty else { return nil }
-            try await ApplicationHistory.insertEvent(
-                sql, application: record.id, actor: origin.actor, action: resubmission ? "resubmitted" : "submitted", from: record.status, to: next,
-                at: stamp)
-            try await AuditLog.append(
-                origin.entry(
-                    resubmission ? "application.resubmitted" : "application.submitted", entity: "application", id: record.id,
-                    summary: "\(reference) \(record.procedureId) → \(next.rawValue)"), on: db)
-            try await announceSubmission(
-                id: record.id, revision: record.revision, country: record.country, phone: Self.phone(form.definition, answers: record.answers),
-                facts: ApplicationEventFacts(
-                    reference: reference, procedureId: record.procedureId, institutionId: record.institutionId, status: next.rawValue, at: stamp),
-                origin: origin, on: db)
-            if !feeLines.isEmpty {
-                let subject = FeeSubject(
-                    applicationId: record.id, reference: reference, procedureId: record.procedureId, institutionId: record.institutionId,
-                    country: record.country)
-                try await fees.charge(subject, lines: feeLines, actor: origin.actor, on: db)
-            }
+            try await recordSubmission(
+                record, answers: record.answers, form: form, reference: reference, next: next, feeLines: feeLines, stamp: stamp, origin: origin,
+                on: db)
             return try await store.application(id: record.id, on: sql)
         }
         if let outcome { return .submitted(outcome) }
         // Another try of the same submission won the race: answer with its result.
         guard let current = try await store.application(id: applicationId) else { throw AppError.notFound("application_not_found") }
         return current.isOpenToApplicant ? .stale : .submitted(current)
+    }
+
+    /// In the submission's transaction, once the row is `next`: its history and audit events, the applicant's and the
+    /// institution's notices, and the fees due with it. A sent-back application (`record.status`) is resubmitted.
+    func recordSubmission(
+        _ record: ApplicationRecord, answers: [String: String], form: StoredForm, reference: String, next: ApplicationStatus, feeLines: [FeeLine],
+        stamp: String, origin: ActionOrigin, on db: any Database
+    ) async throws {
+        let resubmission = record.status == .actionRequired
+        try await ApplicationHistory.insertEvent(
+            db.sql, application: record.id, actor: origin.actor, action: resubmission ? "resubmitted" : "submitted", from: record.status, to: next,
+            at: stamp)
+        try await AuditLog.append(
+            origin.entry(
+                resubmission ? "application.resubmitted" : "application.submitted", entity: "application", id: record.id,
+                summary: "\(reference) \(record.procedureId) → \(next.rawValue)"), on: db)
+        try await announceSubmission(
+            id: record.id, revision: record.revision, country: record.country, phone: Self.phone(form.definition, answers: answers),
+            facts: ApplicationEventFacts(
+                reference: reference, procedureId: record.procedureId, institutionId: record.institutionId, status: next.rawValue, at: stamp),
+            origin: origin, on: db)
+        if !feeLines.isEmpty {
+            let subject = FeeSubject(
+                applicationId: record.id, reference: reference, procedureId: record.procedureId, institutionId: record.institutionId,
+                country: record.country)
+            try await fees.charge(subject, lines: feeLines, actor: origin.actor, on: db)
+        }
     }
 
     /// The first phone number the applicant gave in the form, if any.
@@ -145,6 +159,9 @@ package struct Submissions: Sendable {
         package var idempotencyKey: String
         package var requestHash: String
         package var filing: Filing
+        /// Staged documents to link (file field → staged document id), owned by `documentOwner`.
+        package var documents: [String: String] = [:]
+        package var documentOwner: String = ""
     }
 
     /// Creates (and, when asked, submits) an application from a complete set of answers. The same idempotency key
@@ -154,6 +171,7 @@ package struct Submissions: Sendable {
             return (existing, false)
         }
         let answers = try checkedAnswers(input)
+        let claims = try await staged.claims(input.documents, owner: input.documentOwner)
         let id = UUID().uuidString.lowercased()
         let dueDays = input.submit ? ApplicationRules.dueDays(input.procedure) : 0
         do {
@@ -180,6 +198,7 @@ package struct Submissions: Sendable {
                         SQLBind(input.submit ? stamp : nil),
                         SQLBind(input.submit ? AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400)) : nil)
                     ).run()
+                try await StagedDocuments.link(claims, application: id, at: stamp, origin: origin, on: db)
                 try await ApplicationHistory.insertEvent(
                     sql, application: id, actor: origin.actor, action: input.submit ? "submitted" : "started", from: nil, to: status, at: stamp)
                 try await AuditLog.append(
@@ -228,13 +247,20 @@ package struct Submissions: Sendable {
         if !input.submit { errors.removeAll { $0.reason == "required" || $0.reason == "choose" } }
         let known = Set(input.form.definition.fields.map(\.key))
         for key in input.answers.keys.sorted() where !known.contains(key) { errors.append(AnswerError(field: key, reason: "unknown_field")) }
+        for key in input.documents.keys.sorted() {
+            guard let field = input.form.definition.field(key), field.kind == .file else {
+                errors.append(AnswerError(field: key, reason: "not_a_file"))
+                continue
+            }
+            if !AnswerValidator.isShown(field, answers: answers) { errors.append(AnswerError(field: key, reason: "not_asked")) }
+        }
         if let first = errors.first {
             throw AppError(
                 .unprocessableContent, code: "answers_invalid", field: first.field,
                 detail: errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
         }
         if input.submit {
-            let missing = AnswerValidator.missing(input.form.definition, answers: answers, files: [], today: clock.now)
+            let missing = AnswerValidator.missing(input.form.definition, answers: answers, files: Set(input.documents.keys), today: clock.now)
             if !missing.isEmpty {
                 throw AppError(
                     .unprocessableContent, code: "answers_missing", field: missing[0], detail: "missing: " + missing.joined(separator: ", "))

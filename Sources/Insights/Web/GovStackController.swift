@@ -165,7 +165,7 @@ struct EFormDTO: Encodable {
                 property["type"] = .string("string")
                 property["enum"] = .array(field.choices.map { .string($0) })
             case "file":
-                // A file is uploaded on its own; the application refers to it by its address (`documentUrls`).
+                // A file is uploaded on its own (`POST /documents`); the answer is the address it gave (or the address is in `documentUrls`).
                 property["type"] = .string("string")
                 property["format"] = .string("uri")
             default:

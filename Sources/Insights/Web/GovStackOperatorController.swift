@@ -13,7 +13,8 @@ struct GovStackOperatorController: Sendable {
 
     static let routes: [(method: String, path: String)] = [
         ("GET", "/api/govstack/v1/applications"), ("GET", "/api/govstack/v1/applications/{id}"), ("GET", "/api/govstack/v1/tasks"),
-        ("GET", "/api/govstack/v1/tasks/{id}"), ("POST", "/api/govstack/v1/tasks/{id}/complete"),
+        ("GET", "/api/govstack/v1/tasks/{id}"), ("POST", "/api/govstack/v1/tasks/{id}/complete"), ("PUT", "/api/govstack/v1/applications/{id}"),
+        ("GET", "/api/govstack/v1/applications/{id}/documents/{field}"),
     ]
     /// The reads that need a back-office token.
     static let tokenReads = routes.filter { $0.method == "GET" }.map(\.path)
@@ -25,6 +26,46 @@ struct GovStackOperatorController: Sendable {
         router.get(InsightsRoute.govStackTasks, use: tasks)
         router.get(InsightsRoute.govStackTask, use: task)
         router.post(InsightsRoute.govStackTaskComplete, use: complete)
+        router.put(InsightsRoute.govStackApplication, use: update)
+    }
+
+    /// What makes two corrections the same.
+    struct CanonicalCorrection: Encodable {
+        let file: String
+        let answers: [String: String]
+        let documents: [String: String]
+    }
+
+    /// The specification's `updateApplicationFileForm`, in Guichet's model: an operator corrects an application its
+    /// institution sent back (SENDBACK), in the fields that were sent back only (`formData.data`, documents as on filing),
+    /// and it is PENDING again as after the applicant's correction. `applicantId` is required by the specification and
+    /// not used. Any other state is a 409, unless the same correction already went through (then it answers the same).
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.backOfficeAgent)
+        let id = try context.pathValue()
+        let body = try await request.decodeJSON(GovStackSubmission.Body.self, upTo: 262_144)
+        let applicant = body.applicantId.trimmingCharacters(in: .whitespaces)
+        guard !applicant.isEmpty, applicant.count <= 200 else { throw AppError.validation(field: "applicantId", code: "govstack_applicant") }
+        guard id.utf8.count <= 64,
+            let current = try await files.summary(id: id, institutions: Self.scope(principal))
+        else { throw AppError.notFound() }
+        if let eFormId = body.formData?.eFormId, eFormId != String(current.formId) {
+            throw AppError.validation(field: "formData.eFormId", code: "govstack_form")
+        }
+        let form = try await services.forms.form(id: current.formId)
+        let (answers, documents) = try GovStackSubmission.documents(
+            answers: (body.formData?.data ?? [:]).mapValues(\.value), documentUrls: body.documentUrls ?? [], fields: form?.fields ?? [],
+            candidates: Set(current.sentBack))
+        let hash = IdempotencyKey.hash(try JSONResponse.encoder.encode(CanonicalCorrection(file: current.id, answers: answers, documents: documents)))
+        guard
+            let (file, _) = try await files.correct(
+                id: current.id, answers: answers, documents: documents, requestHash: hash, principal: principal, requestId: context.requestId,
+                address: context.clientAddress)
+        else { throw AppError.notFound() }
+        let names = try await names([file], language: context.language)
+        var response = try GovStackController.json(FileDTO(file, serviceName: names[file.procedureId] ?? file.procedureId))
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// The specification's `additionalData` body: `data.decision.value` (`APPROVED`, `REJECTED`, `SENDBACK`),
@@ -234,7 +275,8 @@ struct FileDTO: Encodable {
         ended = file.ended
         applicationData = Submitted(
             applicationName: file.reference, applicantId: self.applicantId, created: file.createdAt,
-            formData: FormData(eFormId: String(file.formId), data: file.answers.mapValues { AnswerDTO(value: $0) }), documentUrls: [])
+            formData: FormData(eFormId: String(file.formId), data: file.answers.mapValues { AnswerDTO(value: $0) }),
+            documentUrls: file.files.map { GovStackDocuments.url(file: file.id, field: $0) })
     }
 }
 

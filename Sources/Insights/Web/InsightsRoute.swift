@@ -26,6 +26,11 @@ package enum InsightsRoute {
     package static let govStackTasks = Route("/api/govstack/v1/tasks")
     package static let govStackTask = Route("/api/govstack/v1/tasks/:id")
     package static let govStackTaskComplete = Route("/api/govstack/v1/tasks/:id/complete")
+    package static let govStackDocuments = Route("/api/govstack/v1/documents")
+    /// A staged document's address, as `POST /documents` gives it and `documentUrls` names it (not served: nobody reads a
+    /// staged document back).
+    package static let govStackStagedDocument = Route("/api/govstack/v1/documents/:id")
+    package static let govStackApplicationDocument = Route("/api/govstack/v1/applications/:id/documents/:field")
 }
 
 /// Where the home page leads for this feature.
