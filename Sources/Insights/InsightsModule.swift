@@ -18,6 +18,8 @@ package struct InsightsModule: Sendable {
     /// The back office's list of applications (of one procedure), for the drill-down of a signed-in agent.
     let inboxPath: @Sendable (String?) -> String
     let payments: any PaymentFigures
+    /// Counts the GovStack API's uploads per client (`GovStackDocuments`).
+    let uploads: AttemptLimiter
 
     package init(
         database: DatabaseService, renderer: Renderer, applications: any ApplicationFigures, centres: any CentreFigures,
@@ -27,6 +29,7 @@ package struct InsightsModule: Sendable {
     ) {
         self.payments = payments
         let catalog = CatalogRepository(database: database.db)
+        uploads = AttemptLimiter(database)
         self.renderer = renderer
         self.inboxPath = inboxPath
         govStack = GovStackController(catalog: catalog, forms: forms, applications: applications, clock: clock)
@@ -41,7 +44,7 @@ package struct InsightsModule: Sendable {
         govStack.addRoutes(to: router)
         govStackOperator.addRoutes(to: router)
         GovStackSubmission(services: govStack, files: govStackOperator.files).addRoutes(to: router)
-        GovStackDocuments(files: govStackOperator.files).addRoutes(to: router)
+        GovStackDocuments(files: govStackOperator.files, limiter: uploads).addRoutes(to: router)
     }
 
     /// The GovStack API's routes as the OpenAPI document writes them.

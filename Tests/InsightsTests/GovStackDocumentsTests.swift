@@ -211,6 +211,23 @@ import Testing
         }
     }
 
+    @Test func uploadsAreLimitedPerClient() async throws {
+        try await Self.withLiveApp { client, components in
+            var accepted = 0
+            for _ in 0..<(GovStackDocuments.uploadsPerHour + 5) {
+                let answer = try await Self.upload(client, Self.pdf)
+                if answer.status == 200 {
+                    accepted += 1
+                } else {
+                    #expect(answer.status == 429 && answer.errorCode == "too_many_requests")
+                }
+            }
+            // One anonymous client (one address) stages so many an hour; nothing more was stored.
+            #expect(accepted == GovStackDocuments.uploadsPerHour)
+            #expect(try await Self.count(components.database.sql, "SELECT COUNT(*) AS n FROM staged_documents") == accepted)
+        }
+    }
+
     @Test func operatorsCorrectSentBackApplications() async throws {
         try await Self.withLiveApp(configure: GovStackTests.demo) { client, components in
             let registration = try GovStackTests.specification("registration-bb-openapi.json")

@@ -13,6 +13,11 @@ import NIOCore
 /// random address; it is linked at most once, by its owner, and pruned after a day when nobody linked it.
 struct GovStackDocuments: Sendable {
     let files: any RegistrationFiles
+    let limiter: AttemptLimiter
+
+    /// Uploads one client may stage in an hour: a token's principal, or an address for anonymous clients (a day's
+    /// staged documents take disk until they are linked or pruned).
+    static let uploadsPerHour = 120
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post(InsightsRoute.govStackDocuments, use: upload)
@@ -59,6 +64,12 @@ struct GovStackDocuments: Sendable {
         guard contentType.lowercased().hasPrefix("multipart/form-data") else { throw AppError(.unsupportedMediaType, code: "govstack_multipart") }
         if let metadata = request.uri.queryParameters.get("additionalMetadata"), metadata.utf8.count > 200 {
             throw AppError.badParameter("additionalMetadata", value: metadata)
+        }
+        let client = context.principal.map { "actor:\($0.actor)" } ?? "address:\(context.clientAddress ?? "unknown")"
+        guard try await limiter.reserve([.init(bucket: "govstack-upload:\(client)", limit: Self.uploadsPerHour, window: 3600)]) != nil else {
+            var error = AppError(.tooManyRequests, code: "too_many_requests")
+            error.headers[.retryAfter] = "3600"
+            throw error
         }
         var request = request
         // Base64 takes 4 bytes for 3, and the part's headers a little more.
