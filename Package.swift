@@ -145,6 +145,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -230,8 +232,9 @@ let package = Package(
         .testTarget(
             name: "GuichetAppTests",
             dependencies: [
-                "GuichetApp", "Applications", "Catalog", "Centres", "Ecosystem", "GuichetCore", "GuichetTesting",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "GuichetApp", "Applications", "Audit", "Catalog", "Centres", "Ecosystem", "GuichetCore", "GuichetTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

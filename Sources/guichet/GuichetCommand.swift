@@ -18,7 +18,8 @@ struct Guichet: AsyncParsableCommand {
         abstract: "Guichet: public-service catalogue, applications and service centres.",
         subcommands: [
             Serve.self, Migrate.self, Seed.self, CatalogCommand.self, CentresCommand.self, AuditCommand.self, UserCommand.self,
-            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self, KeysCommand.self, OpenDataCommand.self,
+            LearningPlanCommand.self, SolutionCommand.self, SurveyCommand.self, KeysCommand.self, OpenDataCommand.self, BackupCommand.self,
+            RestoreCommand.self, MigrateDataCommand.self,
         ])
 }
 
