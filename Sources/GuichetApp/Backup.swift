@@ -32,6 +32,9 @@ package enum Backup {
         case .sqliteFile:
             snapshot = try await sqliteSnapshot(database, into: directory.appendingPathComponent(sqliteFile), logger: logger)
         case .postgres(let url, _):
+            // The events still waiting for their place in the audit chain take it first (those written meanwhile are in
+            // the dump's `audit_pending` and are chained after a restore).
+            try await AuditLog.chainPending(on: database.db)
             snapshot = try await postgresSnapshot(database, url: url, into: directory.appendingPathComponent(postgresFile))
         }
         // After the database: every file a copied row names was written before its row committed (see `FileStore`).
