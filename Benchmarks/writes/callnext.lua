@@ -3,8 +3,8 @@
 -- (Benchmarks/writes/agents.py signs them in and opens their counters). An agent's cycle is what the console does:
 -- call the next ticket (POST …/counters/{counter}/call, timed here), read the console (GET) for the called ticket's
 -- no-show action, mark it a no-show (POST) so that the counter is free again.
--- Written to OUT_DIR/call-<thread>.txt: one line per call, "call <status> <ms> <called|empty>", and per other request
--- that did not answer as expected, "other <status>".
+-- Written to OUT_DIR/call-<thread>.txt: one line per call, "call <status> <ms> <called|empty|error> <epoch s>", and per
+-- other request that did not answer as expected, "other <status> - - <epoch s>".
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -13,6 +13,11 @@ ffi.cdef [[
 local function now()
   local t = ffi.new("bench_timespec")
   ffi.C.clock_gettime(1, t)
+  return tonumber(t.tv_sec) + tonumber(t.tv_nsec) / 1e9
+end
+local function epoch()
+  local t = ffi.new("bench_timespec")
+  ffi.C.clock_gettime(0, t)
   return tonumber(t.tv_sec) + tonumber(t.tv_nsec) / 1e9
 end
 
@@ -61,21 +66,21 @@ response = function(status, headers, body)
     local ms = (now() - started) * 1000
     local location = headers["Location"] or headers["location"] or ""
     if status == 303 and not location:find("empty=1", 1, true) then
-      out:write(string.format("call %d %.3f called\n", status, ms))
+      out:write(string.format("call %d %.3f called %.3f\n", status, ms, epoch()))
       state = "console"
     elseif status == 303 then
-      out:write(string.format("call %d %.3f empty\n", status, ms))
+      out:write(string.format("call %d %.3f empty %.3f\n", status, ms, epoch()))
     else
       -- e.g. 409 counter_busy: read the console, which frees the counter if it holds a ticket.
-      out:write(string.format("call %d %.3f error\n", status, ms))
+      out:write(string.format("call %d %.3f error %.3f\n", status, ms, epoch()))
       state = "console"
     end
   elseif state == "console" then
-    if status ~= 200 then out:write("other ", status, "\n") end
+    if status ~= 200 then out:write(string.format("other %d - - %.3f\n", status, epoch())) end
     noshow = body:match(pattern)
     state = noshow and "noshow" or "call"
   else
-    if status ~= 303 then out:write("other ", status, "\n") end
+    if status ~= 303 then out:write(string.format("other %d - - %.3f\n", status, epoch())) end
     state = "call"
   end
   if state == "call" then out:flush() end

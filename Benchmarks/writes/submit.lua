@@ -1,7 +1,20 @@
 -- wrk script: acknowledged submissions. Each request files and submits an application through the JSON API
 -- (POST /api/v1/applications) with its own Idempotency-Key (KEY_PREFIX-thread-n-random) and the body in SUBMIT_BODY.
--- Every answer is written, one line each, to OUT_DIR/submit-<thread>.txt: "<status> <reference or ->", so that the
+-- Every answer is written, one line each, to OUT_DIR/submit-<thread>.txt: "<status> <reference or -> <epoch seconds>", so that the
 -- caller can check afterwards that every acknowledged (2xx) application is in the database exactly once.
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock, bench_timespec *t);
+]]
+-- Wall-clock seconds (CLOCK_REALTIME), for the answer files: Benchmarks/multiprocess/run tells answers before and after
+-- a kill apart with them.
+local function epoch()
+  local t = ffi.new("bench_timespec")
+  ffi.C.clock_gettime(0, t)
+  return tonumber(t.tv_sec) + tonumber(t.tv_nsec) / 1e9
+end
+
 local threads = {}
 
 function setup(thread)
@@ -25,5 +38,5 @@ request = function()
 end
 
 response = function(status, headers, body)
-  out:write(status, " ", body:match('"reference"%s*:%s*"([^"]+)"') or "-", "\n")
+  out:write(status, " ", body:match('"reference"%s*:%s*"([^"]+)"') or "-", string.format(" %.3f\n", epoch()))
 end

@@ -3,7 +3,20 @@
 -- pair (KIOSK_COOKIE "name=value", KIOSK_CSRF). Each request comes from its own visitor address (X-Forwarded-For,
 -- honoured by a server with GUICHET_TRUST_PROXY=1, or by nginx's real-IP module), as many people at many kiosks would:
 -- the per-address limits are then those of real visitors, not of one load generator.
--- Every answer is written to OUT_DIR/tickets-<thread>.txt: "<status> <ticket code or ->".
+-- Every answer is written to OUT_DIR/tickets-<thread>.txt: "<status> <ticket code or -> <epoch seconds>".
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock, bench_timespec *t);
+]]
+-- Wall-clock seconds (CLOCK_REALTIME), for the answer files: Benchmarks/multiprocess/run tells answers before and after
+-- a kill apart with them.
+local function epoch()
+  local t = ffi.new("bench_timespec")
+  ffi.C.clock_gettime(0, t)
+  return tonumber(t.tv_sec) + tonumber(t.tv_nsec) / 1e9
+end
+
 local threads = {}
 
 function setup(thread)
@@ -47,5 +60,5 @@ response = function(status, headers, body)
   else
     code = body:match('"code"%s*:%s*"([^"]+)"')
   end
-  out:write(status, " ", code or "-", "\n")
+  out:write(status, " ", code or "-", string.format(" %.3f\n", epoch()))
 end
