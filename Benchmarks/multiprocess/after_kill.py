@@ -61,7 +61,7 @@ url = urllib.parse.urlsplit(BASE)
 
 def send(method, path, body=None, headers=None):
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-    conn.request(method, path, body=body, headers=headers or {})
+    conn.request(method, path, body=body.encode("utf-8") if isinstance(body, str) else body, headers=headers or {})
     response = conn.getresponse()
     text = response.read().decode("utf-8", "replace")
     conn.close()
