@@ -4,7 +4,7 @@
     agents.py BASE CENTRE SERVICE PASSWORD EMAIL...
 
 For each e-mail (a centre agent whose password is PASSWORD and need not be changed), in order: signs in through the
-form, opens counter <CENTRE>.<n> (n = 1, 2, …) for SERVICE, and prints one line `<cookies>\t<csrf>\t<counter id>`: the
+form, opens counter <CENTRE>.<n> (n = 1, 2, …) for SERVICE (one service id, or several separated by commas), and prints one line `<cookies>\t<csrf>\t<counter id>`: the
 cookies ("name=value; …"), the CSRF token of the session (from the console's form) and the counter. Exits non-zero
 when any step does not answer as a browser would see it."""
 import http.client, re, sys, urllib.parse
@@ -48,7 +48,7 @@ for index, email in enumerate(EMAILS):
     status, _, _ = browser.request("GET", f"/admin/centres/{CENTRE}")
     if status != 200:
         sys.exit(f"{email}: the console answered {status}")
-    status, _, _ = browser.request("POST", f"/admin/centres/{CENTRE}/counters/{counter}/open", [("service", SERVICE)])
+    status, _, _ = browser.request("POST", f"/admin/centres/{CENTRE}/counters/{counter}/open", [("service", service) for service in SERVICE.split(",")])
     if status != 303:
         sys.exit(f"{email}: opening counter {counter} answered {status}")
     status, _, _ = browser.request("GET", f"/admin/centres/{CENTRE}")

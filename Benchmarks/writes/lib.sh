@@ -5,7 +5,10 @@
 # bench_pg_start_durable.
 
 BENCH_CENTRE=bench-centre
-BENCH_SERVICE=bench-centre.guichet
+# The benchmark centre's services (bench-centre.yaml): tickets are spread over them, every counter serves them all.
+BENCH_SERVICE=bench-centre.etat-civil,bench-centre.identite,bench-centre.justice,bench-centre.orientation
+# One of them, for the checks that take one ticket.
+BENCH_ONE_SERVICE=bench-centre.etat-civil
 BENCH_PASSWORD=bench-password-2026
 BENCH_PROCEDURE=tg-copie-acte-etat-civil
 # Answers complete for the procedure's form (no files), submitted at once (as Benchmarks/applications/bench.py does).

@@ -3,6 +3,7 @@
 -- pair (KIOSK_COOKIE "name=value", KIOSK_CSRF). Each request comes from its own visitor address (X-Forwarded-For,
 -- honoured by a server with GUICHET_TRUST_PROXY=1, or by nginx's real-IP module), as many people at many kiosks would:
 -- the per-address limits are then those of real visitors, not of one load generator.
+-- SERVICE: one service id, or several separated by commas (each request takes one at random).
 -- Every answer is written to OUT_DIR/tickets-<thread>.txt: "<status> <ticket code or -> <epoch seconds>".
 local ffi = require("ffi")
 ffi.cdef [[
@@ -29,7 +30,8 @@ function init(args)
   out:setvbuf("line")
   kind = os.getenv("TICKET_KIND") or "api"
   centre = os.getenv("CENTRE")
-  service = os.getenv("SERVICE")
+  services = {}
+  for service in (os.getenv("SERVICE") or ""):gmatch("[^,]+") do table.insert(services, service) end
   prefix = os.getenv("KEY_PREFIX") or "wrk"
   cookie, csrf = os.getenv("KIOSK_COOKIE") or "", os.getenv("KIOSK_CSRF") or ""
   sent = 0
@@ -42,6 +44,7 @@ end
 
 request = function()
   sent = sent + 1
+  local service = services[math.random(1, #services)]
   if kind == "kiosk" then
     return wrk.format("POST", "/centres/" .. centre .. "/kiosk/tickets", {
       ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie, ["X-Forwarded-For"] = address(),
