@@ -67,13 +67,16 @@ bench_prepare() {
         --role administrator || { tail -n 30 "$log" >&2; return 1; }
 }
 
+# More environment for every `guichet serve` (NAME=value items), e.g. the SMS gateway's settings.
+SERVE_ENV=()
+
 # Starts `guichet serve` in the background; prints nothing, sets LAST_PID. $1: port, $2: database env, $3: home folder
 # (bench_prepare's), $4: log file. Limits for many visitors: each request of the load says its own address (X-Forwarded-For).
 bench_serve() {
     local port=$1 db_env=$2 home=$3 log=$4
     env -u DATABASE_URL -u GUICHET_SQLITE_PATH "$db_env" GUICHET_DATA_DIR="$home/guichet-data" LOG_LEVEL=${SERVER_LOG_LEVEL:-warning} \
         GUICHET_TRUST_PROXY=1 GUICHET_LIMIT_KIOSK_PER_MINUTE=10000 GUICHET_LIMIT_REMOTE_PER_HOUR=100000 GUICHET_BCRYPT_COST=10 \
-        "$BIN" serve --no-migrate --host 127.0.0.1 --port "$port" </dev/null >>"$log" 2>&1 &
+        "${SERVE_ENV[@]}" "$BIN" serve --no-migrate --host 127.0.0.1 --port "$port" </dev/null >>"$log" 2>&1 &
     LAST_PID=$!
 }
 
