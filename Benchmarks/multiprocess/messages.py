@@ -14,7 +14,13 @@ SIM_PORT, URL, ANSWERS = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 
 def outbox_pending():
     query = "SELECT COUNT(*) FROM channel_outbox WHERE status IN ('queued', 'sending')"
-    return int(subprocess.run(["psql", "-X", "-At", URL, "-c", query], capture_output=True, text=True, check=True).stdout.strip())
+    result = subprocess.run(["psql", "-X", "-At", URL, "-c", query], capture_output=True, text=True)
+    if result.returncode != 0:
+        if "does not exist" in result.stderr:
+            print("  notification workers: no channel_outbox table (a build without the SMS worker): not checked")
+            sys.exit(0)
+        sys.exit(f"  notification workers: psql failed: {result.stderr.strip()}")
+    return int(result.stdout.strip())
 
 
 def simulator(path):
