@@ -28,7 +28,7 @@ def summary(counter):
     return ", ".join(f"{count}× {status}" for status, count in sorted(counter.items())) or "none"
 
 
-print(f"  {'load':<12}{'before the kill':<28}{'0–2 s after':<28}{'later':<28}")
+print(f"  {'load':<12}{'before the kill':<28} {'0–2 s after':<28} {'later'}")
 for name, folder, prefix, good in (
     ("submissions", sys.argv[2], "submit", lambda r: r[0].startswith("2")),
     ("tickets", sys.argv[3], "tickets", lambda r: r[0].startswith("2")),
@@ -49,11 +49,12 @@ for name, folder, prefix, good in (
         windows[window][label] += 1
         if window == 2:
             bad_later += status.startswith("5")
-    print(f"  {name:<12}{summary(windows[0]):<28}{summary(windows[1]):<28}{summary(windows[2]):<28}")
+    print(f"  {name:<12}{summary(windows[0]):<28} {summary(windows[1]):<28} {summary(windows[2])}")
     if bad_later:
         print(f"    {name}: {bad_later} 5xx later than {GRACE:.0f} s after the kill: FAILED (the other processes must go on)")
         failed = True
-print("  (call-next: 'called' a ticket called, 'empty' none waiting; a 502 is a request in flight on the killed process)")
+print("  (call-next: 'called' a ticket called, 'empty' none waiting; a 502 is a request in flight on the killed process; a 409 a\n"
+      "  call-next whose agent's no-show got that 502, so the counter still held its ticket: the console is then read again)")
 
 BASE, AGENTS, CENTRE, PREFIX = sys.argv[5].rstrip("/"), sys.argv[6], sys.argv[7], sys.argv[8]
 url = urllib.parse.urlsplit(BASE)
