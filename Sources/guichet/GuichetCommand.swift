@@ -105,8 +105,9 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let components = try await GuichetApplication.prepare(
-            configuration: AppConfiguration(database: database.kind(), runMigrations: true), logger: makeLogger())
+        var configuration = AppConfiguration(database: database.kind(), runMigrations: true)
+        configuration.applyFileSettings(ProcessInfo.processInfo.environment)
+        let components = try await GuichetApplication.prepare(configuration: configuration, logger: makeLogger())
         await components.database.shutdown()
         print("migrations applied")
     }
@@ -120,19 +121,21 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         guard demo else { throw ValidationError("say what to seed: --demo") }
-        let components = try await GuichetApplication.prepare(
-            configuration: AppConfiguration(database: database.kind(), demo: true, servicePublicDirectory: servicePublicDirectory(servicepublic)),
-            logger: makeLogger())
+        var configuration = AppConfiguration(database: database.kind(), demo: true, servicePublicDirectory: servicePublicDirectory(servicepublic))
+        configuration.applyFileSettings(ProcessInfo.processInfo.environment)
+        let components = try await GuichetApplication.prepare(configuration: configuration, logger: makeLogger())
         printDemoCredentials(components.demoCredentials)
         await components.database.shutdown()
         print("demo data loaded")
     }
 }
 
-/// Runs `body` with a migrated database and always shuts it down.
+/// Runs `body` with a migrated database and always shuts it down. The data folder is the server's (`GUICHET_DATA_DIR`), so
+/// that a command never makes keys of its own elsewhere.
 func withDatabase<T>(_ options: DatabaseOptions, _ body: (DatabaseService) async throws -> T) async throws -> T {
-    let components = try await GuichetApplication.prepare(
-        configuration: AppConfiguration(database: options.kind(), runMigrations: true), logger: makeLogger())
+    var configuration = AppConfiguration(database: options.kind(), runMigrations: true)
+    configuration.applyFileSettings(ProcessInfo.processInfo.environment)
+    let components = try await GuichetApplication.prepare(configuration: configuration, logger: makeLogger())
     do {
         let result = try await body(components.database)
         await components.database.shutdown()

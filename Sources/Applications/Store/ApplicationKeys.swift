@@ -89,8 +89,10 @@ package struct ApplicationKeys: Sendable {
         {
             return data
         }
-        let data = make()
-        try write(data, to: file)
+        // Another process starting beside this one may make the same key: the first file wins, and both keep it.
+        let kept = try KeyFiles.createOnce(at: file, contents: Data((make().base64EncodedString() + "\n").utf8))
+        guard let text = String(data: kept, encoding: .utf8), let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw KeyFileError(path: file.path) }
         return data
     }
 

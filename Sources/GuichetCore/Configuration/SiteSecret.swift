@@ -16,12 +16,27 @@ package enum SiteSecret {
             return SymmetricKey(data: data)
         }
         let data = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let temporary = file.appendingPathExtension("new")
-        guard
-            FileManager.default.createFile(
-                atPath: temporary.path, contents: Data((data.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600]),
-            Foundation.rename(temporary.path, file.path) == 0
-        else { throw CocoaError(.fileWriteUnknown) }
-        return SymmetricKey(data: data)
+        let kept = try KeyFiles.createOnce(at: file, contents: Data((data.base64EncodedString() + "\n").utf8))
+        guard let text = String(data: kept, encoding: .utf8),
+            let stored = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), stored.count >= 32
+        else { throw CocoaError(.fileReadCorruptFile) }
+        return SymmetricKey(data: stored)
+    }
+}
+
+/// Key files made at first start. Several processes may start together on an empty data folder: each writes its key
+/// under a name of its own, then links it to the key's name, which succeeds for one of them only; the others read the
+/// one that won, so every process keeps the same key.
+package enum KeyFiles {
+    /// The file's contents: `contents` when this call made it, otherwise what another process made first.
+    package static func createOnce(at file: URL, contents: Data) throws -> Data {
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: contents, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        defer { unlink(temporary.path) }
+        if link(temporary.path, file.path) == 0 { return contents }
+        guard errno == EEXIST else { throw CocoaError(.fileWriteUnknown) }
+        return try Data(contentsOf: file)
     }
 }
