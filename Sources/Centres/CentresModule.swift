@@ -99,7 +99,7 @@ package struct CentresModule: Sendable {
     package static var apiRoutes: [(method: String, path: String)] { CentresRoute.apiRoutes }
 
     package static var migrations: [any Migration] {
-        [CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags()]
+        [CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddCounterTicketIndex()]
     }
 
     /// Where the home page leads for this feature.
