@@ -39,7 +39,11 @@ package struct CSRFMiddleware: RouterMiddleware {
 
     /// The visitor's token for a cookie id.
     package func visitorToken(_ id: String) -> String {
-        Self.base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("visitor-csrf|\(id)".utf8), using: secret)))
+        Self.visitorToken(id, secret: secret)
+    }
+
+    static func visitorToken(_ id: String, secret: SymmetricKey) -> String {
+        base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("visitor-csrf|\(id)".utf8), using: secret)))
     }
 
     package func handle(
@@ -54,11 +58,8 @@ package struct CSRFMiddleware: RouterMiddleware {
         let cookieName = Self.cookieName(secure: secureCookies)
         if context.csrf == nil {
             // Drawn (HMAC, and a new id when the visitor has none) only if a page renders a form or a write checks it.
-            let known = request.cookies[cookieName]?.value.flatMap { $0.utf8.count == 43 ? $0 : nil }
-            context.csrf = CSRFToken { [self] in
-                let id = known ?? Self.newToken()
-                return (visitorToken(id), known == nil ? id : nil)
-            }
+            let known = (request.cookies[cookieName]?.value).flatMap { $0.utf8.count == 43 ? $0 : nil }
+            context.csrf = CSRFToken(visitor: known, secret: secret)
         }
         if Self.checks(request.method) {
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
@@ -136,23 +137,29 @@ package struct CSRFMiddleware: RouterMiddleware {
 /// A request's CSRF token: a session's, known at once, or a visitor's, drawn on first use (rendered in a form or checked
 /// against a write) with, for a visitor without the cookie, the new id the response must set.
 package final class CSRFToken: Sendable, MustacheCustomRenderable {
-    private let draw: (@Sendable () -> (token: String, newCookie: String?))?
+    /// For a visitor: the id of their cookie (nil: none yet, one is drawn) and the site's secret.
+    private let visitor: (id: String?, secret: SymmetricKey)?
     private let drawn: NIOLockedValueBox<(token: String, newCookie: String?)?>
 
     package init(value: String) {
-        draw = nil
+        visitor = nil
         drawn = NIOLockedValueBox((value, nil))
     }
 
-    package init(draw: @escaping @Sendable () -> (token: String, newCookie: String?)) {
-        self.draw = draw
+    /// A visitor's token, drawn on first read from the cookie's id, or from a new id when `id` is nil.
+    package init(visitor id: String?, secret: SymmetricKey) {
+        visitor = (id, secret)
         drawn = NIOLockedValueBox(nil)
     }
 
     package var value: String {
         drawn.withLockedValue { drawn in
             if let drawn { return drawn.token }
-            let made = draw?() ?? ("", nil)
+            var made: (token: String, newCookie: String?) = (token: "", newCookie: nil)
+            if let visitor {
+                let id = visitor.id ?? CSRFMiddleware.newToken()
+                made = (token: CSRFMiddleware.visitorToken(id, secret: visitor.secret), newCookie: visitor.id == nil ? id : nil)
+            }
             drawn = made
             return made.token
         }

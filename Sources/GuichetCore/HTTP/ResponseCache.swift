@@ -62,8 +62,8 @@ package final class ResponseCache: @unchecked Sendable {
     /// The request as the handler sees it: the path and, in a fixed order, only the parameters of `parameters`.
     package static func canonical(_ request: Request) -> Request {
         // No query at all (most pages): already canonical.
-        guard let query = request.uri.query else { return request }
-        let known = FormQuery(query).items.filter { parameters.contains($0.name) }
+        guard let raw = request.uri.query else { return request }
+        let known = FormQuery(raw).items.filter { parameters.contains($0.name) }
         var seen = Set<String>()
         let kept = known.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
         let query = kept.map { "\(FormQuery.encode($0.name))=\(FormQuery.encode($0.value))" }.joined(separator: "&")
