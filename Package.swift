@@ -6,7 +6,9 @@ let package = Package(
     name: "guichet",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "guichet", targets: ["guichet"])
+        .executable(name: "guichet", targets: ["guichet"]),
+        // Bare Hummingbird, measured beside Guichet by Benchmarks/run.
+        .executable(name: "bare-baseline", targets: ["BareBaseline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -164,6 +166,11 @@ let package = Package(
                 "GuichetApp", "GuichetCore", "Catalog", "Audit", "Accounts", "Centres", "Ecosystem", "Applications", "ServicePublicImport",
                 "Channels", "Insights", "Payments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "BareBaseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/Baseline"
         ),
         .testTarget(
             name: "CatalogTests",

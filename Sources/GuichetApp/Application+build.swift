@@ -159,10 +159,10 @@ package enum GuichetApplication {
         // HEAD is answered wherever GET is, with the same headers and no body.
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         let routeTable = RouteTable()
-        router.add(middleware: RequestIdMiddleware())
+        // The request id and the security headers (one layer for both).
+        router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: GzipMiddleware())
         router.add(
             middleware: LanguageMiddleware(

@@ -108,12 +108,14 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 }
 
-/// Echoes the request id of the logs in `X-Request-Id`, so a person reporting a problem can quote it.
-struct RequestIdMiddleware: RouterMiddleware {
+/// Echoes the request id of the logs in `X-Request-Id`, so a person reporting a problem can quote it, and sets the
+/// security headers (`SecurityHeaders`): one middleware rather than two, as every request pays for each layer.
+struct ResponseHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
         -> Response
     {
         var response = try await next(request, context)
+        SecurityHeaders.apply(to: &response.headers)
         response.headers[.xRequestId] = context.requestId
         return response
     }

@@ -61,6 +61,9 @@ import Testing
         arguments: [
             ("en", nil, nil, Language.en), (nil, "en", nil, .en), (nil, nil, "en-US,en;q=0.9", .en), (nil, nil, "de-DE,en;q=0.5", .en),
             (nil, nil, "de-DE", .fr), ("xx", nil, "en", .en), (nil, nil, nil, .fr), ("fr", "en", "en", .fr),
+            (nil, nil, "de;q=0.9, en;q=0.8, fr-FR;q=0.85", .fr), (nil, nil, "en;q=0, fr;q=0", .en), (nil, nil, ";en", .en),
+            (nil, nil, "fr-FR;q=abc, en;q=0.1", .en), (nil, nil, " EN-gb ; q=0.5 ,\tfr;q=0.4", .en), (nil, nil, "*", .fr), (nil, nil, "", .fr),
+            (nil, nil, "fr;q=0.5;q=1, en;q=0.9", .fr), (nil, nil, " , ,en", .en),
         ] as [(String?, String?, String?, Language)])
     func languageNegotiation(query: String?, cookie: String?, accept: String?, expected: Language) {
         #expect(Language.negotiate(query: query, cookie: cookie, acceptLanguage: accept) == expected)

@@ -35,6 +35,11 @@ package struct FormStore: Sendable {
             .where("procedure_id", .equal, procedure).orderBy("number", .descending).first().map(Self.decode)
     }
 
+    /// Whether the procedure has a form, without reading (and decoding) it: every procedure page asks.
+    package func exists(procedure: String) async throws -> Bool {
+        try await database.sql.select().column("id").from("application_forms").where("procedure_id", .equal, procedure).limit(1).first() != nil
+    }
+
     /// A stored form never changes: with a cache, read once per process.
     package func form(id: Int) async throws -> StoredForm? {
         if let cached = cache?.get(id) { return cached }

@@ -9,7 +9,7 @@ struct ApplyOnlineAction: ProcedureActionSource {
     let forms: FormStore
 
     func actions(for procedure: ProcedureSubject) async throws -> [ProcedureAction] {
-        guard try await forms.current(procedure: procedure.id) != nil else { return [] }
+        guard try await forms.exists(procedure: procedure.id) else { return [] }
         var arguments: [String: String] = [:]
         if let time = procedure.time { arguments["time"] = time }
         if let cost = procedure.cost { arguments["cost"] = cost }

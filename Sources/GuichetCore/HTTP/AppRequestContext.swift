@@ -14,8 +14,14 @@ package struct AppRequestContext: RequestContext {
     package var countryChosen = false
     /// Set by the session or bearer-token middleware when the request is authenticated.
     package var principal: Principal?
-    /// The CSRF token of the session (or of the anonymous form cookie) that forms must echo back in `_csrf`.
-    package var csrfToken: String?
+    /// The CSRF token of the session (or of the anonymous form cookie) that forms must echo back in `_csrf`; a visitor's
+    /// is drawn only when something reads it (a page with a form), so a page without one costs no HMAC.
+    package var csrf: CSRFToken?
+    /// The token's text (drawing a visitor's); setting it gives a session's token.
+    package var csrfToken: String? {
+        get { csrf?.value }
+        set { csrf = newValue.map(CSRFToken.init(value:)) }
+    }
     /// The client's address as seen by the server (or the first `X-Forwarded-For` hop when configured to trust it).
     package var clientAddress: String?
     /// The fields of a posted `application/x-www-form-urlencoded` body, read once by the CSRF middleware.

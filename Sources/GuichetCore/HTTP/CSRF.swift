@@ -3,6 +3,8 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Mustache
+import NIOConcurrencyHelpers
 
 /// Guards every form that changes state. A signed-in user's token belongs to their session (set by the session
 /// middleware before this one runs); a visitor's is bound to a random id kept in the `guichet_csrf` cookie
@@ -37,31 +39,29 @@ package struct CSRFMiddleware: RouterMiddleware {
 
     /// The visitor's token for a cookie id.
     package func visitorToken(_ id: String) -> String {
-        Self.base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("visitor-csrf|\(id)".utf8), using: secret)))
+        Self.visitorToken(id, secret: secret)
+    }
+
+    static func visitorToken(_ id: String, secret: SymmetricKey) -> String {
+        base64url(Data(HMAC<SHA256>.authenticationCode(for: Data("visitor-csrf|\(id)".utf8), using: secret)))
     }
 
     package func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        if request.uri.path.hasPrefix(CorePaths.apiPrefix) || request.uri.path.hasPrefix(CorePaths.callbackPrefix)
-            || request.uri.path.hasPrefix(CorePaths.paymentCallbackPrefix)
-        {
+        let path = request.uri.path  // made anew by each `uri.path`
+        if path.hasPrefix(CorePaths.apiPrefix) || path.hasPrefix(CorePaths.callbackPrefix) || path.hasPrefix(CorePaths.paymentCallbackPrefix) {
             return try await next(request, context)
         }
         var context = context
         var request = request
-        var newCookie: String?
         let cookieName = Self.cookieName(secure: secureCookies)
-        if context.csrfToken == nil {
-            if let id = request.cookies[cookieName]?.value, id.utf8.count == 43 {
-                context.csrfToken = visitorToken(id)
-            } else {
-                let id = Self.newToken()
-                context.csrfToken = visitorToken(id)
-                newCookie = id
-            }
+        if context.csrf == nil {
+            // Drawn (HMAC, and a new id when the visitor has none) only if a page renders a form or a write checks it.
+            let known = (request.cookies[cookieName]?.value).flatMap { $0.utf8.count == 43 ? $0 : nil }
+            context.csrf = CSRFToken(visitor: known, secret: secret)
         }
-        if [.post, .put, .patch, .delete].contains(request.method) {
+        if Self.checks(request.method) {
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
             var sent = request.headers[.xCSRFToken]
             if contentType.hasPrefix("application/x-www-form-urlencoded") {
@@ -92,13 +92,21 @@ package struct CSRFMiddleware: RouterMiddleware {
         }
         var response = try await next(request, context)
         // The visitor's cookie is set only by a page that holds a form: reading the catalogue sets no cookie.
-        let used = response.headers[Self.usedHeader] != nil
+        guard response.headers[Self.usedHeader] != nil else { return response }
         response.headers[Self.usedHeader] = nil
-        if let newCookie, used {
+        if let newCookie = context.csrf?.newCookie {
             response.setCookie(
                 Cookie(name: cookieName, value: newCookie, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
+    }
+
+    /// The methods that change state and must carry the token.
+    static func checks(_ method: HTTPRequest.Method) -> Bool {
+        switch method {
+        case .post, .put, .patch, .delete: true
+        default: false
+        }
     }
 
     /// 32 random bytes, base64url without padding (43 characters).
@@ -106,9 +114,14 @@ package struct CSRFMiddleware: RouterMiddleware {
         base64url(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
+    /// Base64 with `-` and `_` for `+` and `/`, without padding: the standard encoding's bytes mapped in one pass.
     static func base64url(_ bytes: Data) -> String {
-        bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var encoded = Array(bytes.base64EncodedString().utf8)
+        while encoded.last == UInt8(ascii: "=") { encoded.removeLast() }
+        let mapped = encoded.map { byte in
+            byte == UInt8(ascii: "+") ? UInt8(ascii: "-") : byte == UInt8(ascii: "/") ? UInt8(ascii: "_") : byte
+        }
+        return String(decoding: mapped, as: UTF8.self)
     }
 
     package static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -119,4 +132,49 @@ package struct CSRFMiddleware: RouterMiddleware {
         for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
     }
+}
+
+/// A request's CSRF token: a session's, known at once, or a visitor's, drawn on first use (rendered in a form or checked
+/// against a write) with, for a visitor without the cookie, the new id the response must set.
+package final class CSRFToken: Sendable, MustacheCustomRenderable {
+    /// For a visitor: the id of their cookie (nil: none yet, one is drawn) and the site's secret.
+    private let visitor: (id: String?, secret: SymmetricKey)?
+    private let drawn: NIOLockedValueBox<(token: String, newCookie: String?)?>
+
+    package init(value: String) {
+        visitor = nil
+        drawn = NIOLockedValueBox((value, nil))
+    }
+
+    /// A visitor's token, drawn on first read from the cookie's id, or from a new id when `id` is nil.
+    package init(visitor id: String?, secret: SymmetricKey) {
+        visitor = (id, secret)
+        drawn = NIOLockedValueBox(nil)
+    }
+
+    package var value: String {
+        drawn.withLockedValue { drawn in
+            if let drawn { return drawn.token }
+            var made: (token: String, newCookie: String?) = (token: "", newCookie: nil)
+            if let visitor {
+                let id = visitor.id ?? CSRFMiddleware.newToken()
+                made = (token: CSRFMiddleware.visitorToken(id, secret: visitor.secret), newCookie: visitor.id == nil ? id : nil)
+            }
+            drawn = made
+            return made.token
+        }
+    }
+
+    /// Whether the token was drawn (read) during this request.
+    package var isDrawn: Bool { drawn.withLockedValue { $0 != nil } }
+
+    /// The visitor id drawn for this request, which the response sets as the cookie: nil when the visitor had one,
+    /// for a session, or when the token was never drawn.
+    package var newCookie: String? { drawn.withLockedValue { $0?.newCookie } }
+
+    /// `{{csrf}}` in a template draws the token.
+    package var renderText: String { value }
+
+    /// Never a null for Mustache's sections (the library's default is not visible outside it).
+    package var isNull: Bool { false }
 }

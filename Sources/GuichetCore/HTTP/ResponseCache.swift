@@ -61,7 +61,9 @@ package final class ResponseCache: @unchecked Sendable {
 
     /// The request as the handler sees it: the path and, in a fixed order, only the parameters of `parameters`.
     package static func canonical(_ request: Request) -> Request {
-        let known = FormQuery(request.uri.query).items.filter { parameters.contains($0.name) }
+        // No query at all (most pages): already canonical.
+        guard let raw = request.uri.query else { return request }
+        let known = FormQuery(raw).items.filter { parameters.contains($0.name) }
         var seen = Set<String>()
         let kept = known.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
         let query = kept.map { "\(FormQuery.encode($0.name))=\(FormQuery.encode($0.value))" }.joined(separator: "&")
@@ -111,6 +113,9 @@ package final class ResponseCache: @unchecked Sendable {
         headers[.contentLength] = nil
         let expires = headers[.xGuichetFreshUntil].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
         headers[.xGuichetFreshUntil] = nil
+        // What every answer from the cache says, set once here rather than on each hit.
+        headers[.cacheControl] = "no-cache"
+        headers[.vary] = "Accept-Encoding, Accept-Language, Cookie"
         var entry = Entry(generation: current, status: response.status, headers: headers, body: collector.buffer ?? ByteBuffer())
         entry.expires = expires
         lock.withLock {
@@ -126,15 +131,14 @@ package final class ResponseCache: @unchecked Sendable {
         return respond(entry, key: key, acceptsGzip: acceptsGzip)
     }
 
+    /// The entry's headers and body as kept: the body's storage is shared by every answer, never copied.
     private func respond(_ entry: Entry, key: String, acceptsGzip: Bool) -> Response {
-        var headers = entry.headers
-        headers[.cacheControl] = "no-cache"
-        headers[.vary] = "Accept-Encoding, Accept-Language, Cookie"
         if acceptsGzip, entry.body.readableBytes >= GzipMiddleware<AppRequestContext>.defaultMinimumBytes, let gzipped = gzipped(entry, key: key) {
+            var headers = entry.headers
             headers[.contentEncoding] = "gzip"
             return Response(status: entry.status, headers: headers, body: .init(byteBuffer: gzipped))
         }
-        return Response(status: entry.status, headers: headers, body: .init(byteBuffer: entry.body))
+        return Response(status: entry.status, headers: entry.headers, body: .init(byteBuffer: entry.body))
     }
 
     /// The entry's body compressed, done once per entry.

@@ -10,21 +10,34 @@ package enum Language: String, Sendable, CaseIterable {
     package static func negotiate(query: String?, cookie: String?, acceptLanguage: String?) -> Language {
         if let query, let language = Language(rawValue: query.lowercased()) { return language }
         if let cookie, let language = Language(rawValue: cookie.lowercased()) { return language }
-        if let acceptLanguage {
-            let ranked = acceptLanguage.split(separator: ",").compactMap { part -> (String, Double)? in
-                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let tag = pieces.first, !tag.isEmpty else { return nil }
-                var quality = 1.0
-                for piece in pieces.dropFirst() where piece.hasPrefix("q=") {
-                    quality = Double(piece.dropFirst(2)) ?? 0
-                }
-                return (String(tag.prefix(2)).lowercased(), quality)
-            }
-            for (tag, _) in ranked.sorted(by: { $0.1 > $1.1 }) {
-                if let language = Language(rawValue: tag) { return language }
-            }
-        }
+        if let acceptLanguage { return fromAcceptLanguage(acceptLanguage) ?? .fr }
         return .fr
+    }
+
+    /// The supported language of highest quality in `Accept-Language` (the first one among equals), read in one pass over
+    /// its bytes: each `tag;q=x` item's first two letters, lower-cased; `q` absent is 1, unreadable is 0.
+    static func fromAcceptLanguage(_ header: String) -> Language? {
+        var best: (language: Language, quality: Double)?
+        for item in Array(header.utf8).split(separator: UInt8(ascii: ",")) {
+            var pieces = item.split(separator: UInt8(ascii: ";")).makeIterator()
+            guard let tag = pieces.next().map(trimmed), !tag.isEmpty else { continue }
+            var quality = 1.0
+            while let piece = pieces.next().map(trimmed) {
+                guard piece.starts(with: "q=".utf8) else { continue }
+                quality = Double(String(decoding: piece.dropFirst(2), as: UTF8.self)) ?? 0
+            }
+            let code = String(decoding: tag.prefix(2), as: UTF8.self).lowercased()
+            guard let language = Language(rawValue: code) else { continue }
+            if best == nil || quality > best?.quality ?? 0 { best = (language, quality) }
+        }
+        return best?.language
+    }
+
+    /// Without the spaces and tabs around (what `trimmingCharacters(in: .whitespaces)` removed from a header's ASCII).
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return [] }
+        return bytes[first...last]
     }
 }
 
@@ -72,11 +85,33 @@ package struct Localizer: Sendable {
 
     /// The text of a dotted key; `{name}` placeholders are replaced by `arguments`.
     package func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
-        var text = flat[language]?[key] ?? flat[.fr]?[key] ?? key
-        for (name, value) in arguments {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        let text = flat[language]?[key] ?? flat[.fr]?[key] ?? key
+        return arguments.isEmpty ? text : Self.fill(text, arguments)
+    }
+
+    /// Each `{name}` of `arguments` replaced by its value, in one pass over the text's bytes (a value is not searched for
+    /// placeholders in turn); an unknown `{name}` stays as it is.
+    static func fill(_ text: String, _ arguments: [String: String]) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "{")) else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 32)
+        var rest = bytes[...]
+        while let open = rest.firstIndex(of: UInt8(ascii: "{")) {
+            result.append(contentsOf: rest[..<open])
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: UInt8(ascii: "}")),
+                let value = arguments[String(decoding: rest[afterOpen..<close], as: UTF8.self)]
+            {
+                result.append(contentsOf: value.utf8)
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result.append(UInt8(ascii: "{"))
+                rest = rest[afterOpen...]
+            }
         }
-        return text
+        result.append(contentsOf: rest)
+        return String(decoding: result, as: UTF8.self)
     }
 
     private static func sendable(_ object: [String: Any]) -> [String: any Sendable] {

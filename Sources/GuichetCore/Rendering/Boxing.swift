@@ -6,6 +6,7 @@ enum MustacheBoxing {
     static func box(_ value: Any) -> Any? {
         switch value {
         case let text as String: return text
+        case let token as CSRFToken: return token
         case let flag as Bool: return flag
         case let number as Int: return number
         case let number as Double: return number

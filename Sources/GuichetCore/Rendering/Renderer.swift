@@ -58,7 +58,7 @@ package struct Renderer: Sendable {
             langParam: context.languageInQuery ? context.language.rawValue : nil,
             langQuery: context.languageInQuery ? "?lang=\(context.language.rawValue)" : "",
             langAmp: context.languageInQuery ? "&lang=\(context.language.rawValue)" : "",
-            csrf: context.csrfToken ?? "",
+            csrf: context.csrf ?? CSRFToken(value: ""),
             country: countries.map { CountrySwitch(request: request, context: context, switcher: $0, localizer: localizer) },
             banner: banner,
             simulated: figures && simulatedData,
@@ -79,7 +79,8 @@ package struct Renderer: Sendable {
             throw AppError(.internalServerError, code: "template_missing")
         }
         var response = Self.html(html, status: status)
-        if let token = context.csrfToken, html.contains(token) { response.headers[CSRFMiddleware.usedHeader] = "1" }
+        // Only a page whose template rendered `{{csrf}}` drew the token (no search through the page for it).
+        if let csrf = context.csrf, csrf.isDrawn, html.contains(csrf.value) { response.headers[CSRFMiddleware.usedHeader] = "1" }
         return response
     }
 
@@ -106,8 +107,8 @@ struct LayoutModel {
     let langQuery: String
     /// `&lang=xx` or empty, to append to a link with a query.
     let langAmp: String
-    /// The CSRF token forms echo back: `{{> core-csrf}}` inside any POST form.
-    let csrf: String
+    /// The CSRF token forms echo back: `{{> core-csrf}}` inside any POST form; drawn when rendered.
+    let csrf: CSRFToken
     /// "Country: Senegal · change", on public pages.
     let country: CountrySwitch?
     /// Over a public page shown to an editor before publication.

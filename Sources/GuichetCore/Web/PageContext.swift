@@ -70,6 +70,8 @@ extension AppRequestContext {
     /// A path parameter, percent-decoded; a 400 naming it when the route has none of that name.
     package func pathValue(_ name: String = "id") throws -> String {
         guard let raw = parameters.get(name) else { throw AppError.badParameter(name) }
+        // Most ids hold no escape: Foundation's decoding is skipped for them.
+        guard raw.utf8.contains(UInt8(ascii: "%")) else { return raw }
         return raw.removingPercentEncoding ?? raw
     }
 }
