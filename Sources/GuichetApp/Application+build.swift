@@ -266,7 +266,9 @@ package enum GuichetApplication {
             ? [AuditChainWorker(database: components.database, interval: .milliseconds(500), logger: logger)] : []
         let workers: [any Service] =
             (worker.map { [$0] } ?? []) + (webhookWorker.map { [$0] } ?? []) + (paymentsWorker.map { [$0] } ?? []) + chainer
-        let services: [any Service] = [components.views, watcher] + workers + (ownsDatabase ? [components.database] : [])
+        // A service group stops its services in the reverse order: the workers first (the audit chainer's last round still
+        // writes), the database last.
+        let services: [any Service] = (ownsDatabase ? [components.database] : []) + [components.views, watcher] + workers
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "Guichet"),
