@@ -263,7 +263,8 @@ import Testing
             #expect(sentBack.status == 200)
             func row(_ id: String) async throws -> (status: String, revision: Int, answers: String) {
                 let found = try await sql.raw("SELECT status, revision, answers FROM applications WHERE id = \(bind: id)").first()
-                let row = try #require(found)
+                struct NoSuchApplication: Error {}
+                guard let row = found else { throw NoSuchApplication() }
                 return (
                     try row.decode(column: "status", as: String.self), try row.decode(column: "revision", as: Int.self),
                     try row.decode(column: "answers", as: String.self)
