@@ -24,16 +24,23 @@ enum DemoOperator {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Three seconds before the simulated handset approves: long enough to see the page that waits for it.
+        // Each value joined to its option by "=": a random key may begin with "-", which argparse would take for an option.
         process.arguments = [
-            "python3", script, "--port", "0", "--api-user", "guichet-demo", "--api-key", key, "--subscription-key", subscription,
-            "--callback-delay", "3", "--exit-with-parent",
+            "python3", script, "--port=0", "--api-user=guichet-demo", "--api-key=\(key)", "--subscription-key=\(subscription)",
+            "--callback-delay=3", "--exit-with-parent",
         ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
-        // Its first line names the port it listens on.
-        guard let line = String(data: output.fileHandleForReading.availableData, encoding: .utf8),
+        // Its first line names the port it listens on (read to its end: a pipe may hand it over in pieces).
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let piece = output.fileHandleForReading.availableData
+            if piece.isEmpty { break }
+            first.append(piece)
+        }
+        guard let line = String(data: first, encoding: .utf8)?.split(separator: "\n").first.map(String.init),
             let address = line.split(separator: " ").last.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), address.hasPrefix("http://")
         else {
             process.terminate()

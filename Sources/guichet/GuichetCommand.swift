@@ -86,6 +86,9 @@ struct Serve: AsyncParsableCommand {
         defer { simulator?.terminate() }
         if let url = configuration.payments.url, simulator != nil {
             logger.info("demo payments go to the simulated operator", metadata: ["url": "\(url)"])
+        } else if demo, configuration.payments.url == nil {
+            logger.warning(
+                "the demo's simulated mobile-money operator (Tools/momo-simulator.py, python3) did not start: fees are paid at a counter only")
         }
         let components = try await GuichetApplication.prepare(configuration: configuration, logger: logger, metrics: registry)
         printDemoCredentials(components.demoCredentials)

@@ -306,6 +306,9 @@ def apply_and_pay(journey):
     journey.check("confirmation with a fee")
     journey.click("a[href^='/pay/']")
     journey.check("pay")
+    if not driver.find_elements(By.ID, "phone"):
+        journey.fail(f"the payment page offers no form: {driver.find_element(By.TAG_NAME, 'main').text[:300]!r}")
+        return
     driver.find_element(By.ID, "phone").send_keys("77 123 45 67")
     journey.submit()
     # The page reloads itself (a Refresh header) until the simulated handset approves, about three seconds later.
