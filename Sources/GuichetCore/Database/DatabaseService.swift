@@ -36,6 +36,14 @@ package final class DatabaseService: Service, @unchecked Sendable {
     /// The database made at start: `db` falls back to it once `databases` is shut down (it then has no database to
     /// give), so that a late query fails with the pool's shutdown error instead of stopping the process.
     private let first: any Database
+    /// SQLite only: the writer's own connection, on its own thread. FluentKit's SQLite pool keeps one connection per event
+    /// loop, so a transaction held on the shared pool made every read that came to its event loop wait for the commit,
+    /// and every statement queued behind the reads on the two threads that run SQLite calls. The write queue's
+    /// transactions run here; reads keep the shared connections and threads.
+    private let writerDatabases: Databases?
+    private let writerFirst: (any Database)?
+    /// The threads that run SQLite's calls (this service's own, so that bcrypt and file work elsewhere do not delay them).
+    private let threadPools: [NIOThreadPool]
     private let cleanup: (@Sendable (DatabaseService) async -> Void)?
     private let isShutDown = NIOLockedValueBox(false)
 
@@ -45,15 +53,29 @@ package final class DatabaseService: Service, @unchecked Sendable {
         var logger = logger
         if logger.logLevel < .info { logger.logLevel = .info }
         self.logger = logger
-        self.databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         self.migrations = Migrations()
         switch kind {
         case .sqliteFile(let path):
             dialect = .sqlite
-            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .sqlite)
+            let readerThreads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+            let writerThread = NIOThreadPool(numberOfThreads: 1)
+            readerThreads.start()
+            writerThread.start()
+            threadPools = [readerThreads, writerThread]
+            databases = Databases(threadPool: readerThreads, on: MultiThreadedEventLoopGroup.singleton)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            let writer = Databases(threadPool: writerThread, on: MultiThreadedEventLoopGroup.singleton)
+            writer.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            writerDatabases = writer
+            // One event loop: the pool then holds exactly one connection, the writer's.
+            writerFirst = writer.database(logger: logger, on: Self.writerLoop)
             cleanup = nil
         case .postgres(let url, let schema):
             dialect = .postgres
+            databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+            threadPools = []
+            writerDatabases = nil
+            writerFirst = nil
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema {
                 try await Self.createSchema(schema, url: url, logger: logger)
@@ -74,6 +96,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
         }
         guard let first = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else {
             await databases.shutdownAsync()
+            await writerDatabases?.shutdownAsync()
+            for pool in threadPools { try? await pool.shutdownGracefully() }
             throw DatabaseServiceError.noDatabase
         }
         self.first = first
@@ -83,6 +107,7 @@ package final class DatabaseService: Service, @unchecked Sendable {
             // FULL: a commit reaches the disk before it is acknowledged, so an acknowledged application or ticket survives a
             // power cut, not only a crash of the process (FULL is SQLite's default; said here so that nobody lowers it).
             try await sql.raw("PRAGMA synchronous=FULL").run()
+            try await writer.sql.raw("PRAGMA synchronous=FULL").run()
         }
     }
 
@@ -109,6 +134,15 @@ package final class DatabaseService: Service, @unchecked Sendable {
         db.sql
     }
 
+    /// Where the write queue's transactions run: on SQLite the writer's own connection, on PostgreSQL the pool.
+    package var writer: any Database {
+        guard let writerDatabases else { return db }
+        return writerDatabases.database(logger: logger, on: Self.writerLoop) ?? writerFirst ?? first
+    }
+
+    /// The writer's connection lives on one event loop, so that its pool holds one connection.
+    private static let writerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+
     package func add(_ migrations: [any Migration]) {
         self.migrations.add(migrations)
     }
@@ -128,6 +162,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
         guard !alreadyDone else { return }
         await cleanup?(self)
         await databases.shutdownAsync()
+        await writerDatabases?.shutdownAsync()
+        for pool in threadPools { try? await pool.shutdownGracefully() }
     }
 
     package func run() async throws {

@@ -138,6 +138,6 @@ extension DatabaseService {
     /// the writers queued beside it). Returns once the transaction has committed.
     package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard dialect == .sqlite else { return try await db.transaction(body) }
-        return try await writeQueue.transaction(on: db, body)
+        return try await writeQueue.transaction(on: writer, body)
     }
 }
