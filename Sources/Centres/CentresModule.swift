@@ -99,7 +99,10 @@ package struct CentresModule: Sendable {
     package static var apiRoutes: [(method: String, path: String)] { CentresRoute.apiRoutes }
 
     package static var migrations: [any Migration] {
-        [CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddCounterTicketIndex()]
+        [
+            CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddCounterTicketIndex(),
+            AddCalledTicketIndex(),
+        ]
     }
 
     /// Where the home page leads for this feature.

@@ -33,11 +33,13 @@ package struct WaitEstimator: Sendable {
         return WaitRules.serviceMinutes(spans(rows))
     }
 
-    /// Mean minutes between issue and call of the service's tickets called in the last two hours.
+    /// Mean minutes between issue and call of the service's latest tickets called in the last two hours (at most
+    /// `WaitRules.sampleSize` of them: a busy service's two hours are hundreds of calls, read on every ticket page).
     package func recentWaitMinutes(service: String, now: Date) async throws -> Double? {
         let since = CentreClock.stamp(now.addingTimeInterval(-WaitRules.recentCallWindow))
         let rows = try await sql.select().column("issued_at", as: "start").column("called_at", as: "end").from("centre_tickets")
-            .where("service_id", .equal, service).where("called_at", .greaterThanOrEqual, since).filtering(simulated).all(decoding: SpanRow.self)
+            .where("service_id", .equal, service).where("called_at", .greaterThanOrEqual, since).filtering(simulated)
+            .orderBy("called_at", .descending).limit(WaitRules.sampleSize).all(decoding: SpanRow.self)
         let waits = spans(rows)
         return waits.isEmpty ? nil : waits.reduce(0, +) / Double(waits.count)
     }
