@@ -32,9 +32,21 @@ package enum AuditLog {
             ).run()
             return nil
         }
-        let last = try await AuditEventModel.query(on: database).sort(\.$id, .descending).first()
-        let model = chained(entry, occurredAt: occurredAt, after: (seq: last?.id ?? 0, hash: last?.hash ?? genesisHash))
-        try await model.create(on: database)
+        // In SQL rather than through FluentKit's models: on SQLite's writer the statements then go straight to the connection.
+        struct Head: Decodable {
+            let seq: Int
+            let hash: String
+        }
+        let sql = database.sql
+        let last = try await sql.select().columns("seq", "hash").from("audit_events").orderBy("seq", .descending).limit(1).first(decoding: Head.self)
+        let model = chained(entry, occurredAt: occurredAt, after: (seq: last?.seq ?? 0, hash: last?.hash ?? genesisHash))
+        try await sql.insert(into: "audit_events")
+            .columns("seq", "occurred_at", "actor", "action", "entity", "entity_id", "summary", "request_id", "address", "prev_hash", "hash")
+            .values(
+                SQLBind(model.id), SQLBind(model.occurredAt), SQLBind(model.actor), SQLBind(model.action), SQLBind(model.entity),
+                SQLBind(model.entityId), SQLBind(model.summary), SQLBind(model.requestId), SQLBind(model.address), SQLBind(model.previousHash),
+                SQLBind(model.hash)
+            ).run()
         return AuditRecord(model)
     }
 

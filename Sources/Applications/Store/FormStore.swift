@@ -31,8 +31,17 @@ package struct FormStore: Sendable {
     }
 
     package func current(procedure: String) async throws -> StoredForm? {
-        try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
-            .where("procedure_id", .equal, procedure).orderBy("number", .descending).first().map(Self.decode)
+        guard cache != nil else {
+            return try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+                .where("procedure_id", .equal, procedure).orderBy("number", .descending).first().map(Self.decode)
+        }
+        // With a cache, only the latest form's number is read: its definition is decoded once per process, not for each
+        // application filed.
+        guard
+            let id = try await database.sql.select().column("id").from("application_forms").where("procedure_id", .equal, procedure)
+                .orderBy("number", .descending).limit(1).first(decodingColumn: "id", as: Int.self)
+        else { return nil }
+        return try await form(id: id)
     }
 
     /// Whether the procedure has a form, without reading (and decoding) it: every procedure page asks.

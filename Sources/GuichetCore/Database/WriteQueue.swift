@@ -61,7 +61,8 @@ package actor WriteQueue {
     /// One transaction for the batch; each writer learns its fate after the commit.
     private static func commit(_ batch: [any QueuedWrite], on database: any Database) async {
         do {
-            let failures = try await database.transaction { tx -> [(any Error)?] in
+            let failures = try await database.transaction { fluentTransaction -> [(any Error)?] in
+                let tx = try await DirectSQLiteTransaction.wrap(fluentTransaction)
                 if let only = batch.first, batch.count == 1 {
                     // Alone: no savepoint, its error rolls the transaction back.
                     try await only.run(on: tx)
