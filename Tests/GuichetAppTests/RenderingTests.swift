@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
+import Foundation
 import Testing
 
 @testable import GuichetCore
@@ -31,5 +32,25 @@ import Testing
         let first = items?.first as? [String: Any]
         #expect(first?["name"] as? String == "a")
         #expect(first?.keys.contains("note") == false)
+    }
+
+    @Test func boxingKeepsTablesAndTokensAsTheyAre() {
+        struct Model {
+            let t: [String: any Sendable]
+            let csrf: CSRFToken
+            let counts: [String: String]
+        }
+        let token = CSRFToken(value: "abc")
+        let boxed = MustacheBoxing.box(Model(t: ["a": ["b": "c"] as [String: any Sendable]], csrf: token, counts: ["x": "1"])) as? [String: Any]
+        #expect(((boxed?["t"] as? [String: any Sendable])?["a"] as? [String: any Sendable])?["b"] as? String == "c")
+        #expect(boxed?["csrf"] as? CSRFToken === token)
+        #expect((boxed?["counts"] as? [String: String])?["x"] == "1")
+    }
+
+    @Test func daysAreWrittenWithTheirZeros() {
+        #expect(Timestamps.day(Date(timeIntervalSince1970: 0)) == "1970-01-01")
+        #expect(Timestamps.day(Date(timeIntervalSince1970: 1_796_601_599)) == "2026-12-06")
+        #expect(Timestamps.digits(7, 4) == "0007")
+        #expect(Timestamps.digits(12_345, 4) == "12345")
     }
 }

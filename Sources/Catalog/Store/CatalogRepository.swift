@@ -4,6 +4,7 @@ import FluentKit
 import Foundation
 import GuichetCore
 import SQLKit
+import Synchronization
 
 /// Every read and write of the catalogue. Pages, the API and the CLI go through here.
 package struct CatalogRepository: Sendable {
@@ -307,7 +308,7 @@ package struct CatalogRepository: Sendable {
         guard !ids.isEmpty else { return [] }
         let list = SQLList(ids.map { SQLBind($0) })
         let rows = try await sql.raw("SELECT id, data FROM procedures WHERE status = 'published' AND id IN (\(list))").all(decoding: IdData.self)
-        let byId = Dictionary(uniqueKeysWithValues: try rows.map { ($0.id, try CatalogJSON.decode(Procedure.self, $0.data)) })
+        let byId = Dictionary(uniqueKeysWithValues: try rows.map { ($0.id, try DecodedProcedures.shared.procedure($0.id, data: $0.data)) })
         return ids.compactMap { byId[$0] }
     }
 
@@ -371,5 +372,25 @@ package struct CatalogRepository: Sendable {
 
     package func isEmpty() async throws -> Bool {
         try await ProcedureRow.query(on: database).count() == 0
+    }
+}
+
+/// Published procedures decoded once per stored text: a submission, a ticket's services and other features ask for a
+/// procedure by id many times a second, and decoding its JSON took 5 % of a submission's CPU. The stored text is still
+/// read each time and compared, so an edit is seen at once, by every process.
+final class DecodedProcedures: Sendable {
+    static let shared = DecodedProcedures()
+    /// Enough for every procedure of a country's catalogue; past it the cache starts again.
+    private static let limit = 2_000
+    private let entries = Mutex<[String: (data: String, procedure: Procedure)]>([:])
+
+    func procedure(_ id: String, data: String) throws -> Procedure {
+        if let entry = entries.withLock({ $0[id] }), entry.data == data { return entry.procedure }
+        let procedure = try CatalogJSON.decode(Procedure.self, data)
+        entries.withLock { entries in
+            if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
+            entries[id] = (data, procedure)
+        }
+        return procedure
     }
 }

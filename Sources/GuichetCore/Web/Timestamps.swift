@@ -16,7 +16,13 @@ package enum Timestamps {
     /// The UTC calendar day of a date, as `2027-06-01`.
     package static func day(_ date: Date) -> String {
         let c = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        return digits(c.year ?? 0, 4) + "-" + digits(c.month ?? 0, 2) + "-" + digits(c.day ?? 0, 2)
+    }
+
+    /// `number` with leading zeros to `width` digits (String(format:) costs a formatter each call).
+    static func digits(_ number: Int, _ width: Int) -> String {
+        let text = String(number)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }
 
