@@ -22,7 +22,7 @@ package enum StoredValue: Sendable, Hashable, Comparable, CustomStringConvertibl
         case .real(let value): return String(value)
         case .boolean(let value): return value ? "true" : "false"
         case .text(let value): return "'\(value)'"
-        case .blob(let value): return "x'\(value.map { String(format: "%02x", $0) }.joined())'"
+        case .blob(let value): return "x'\(value.hexLowercase)'"
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Crypto
 import Foundation
+import GuichetCore
 
 /// `manifest.json`, written last into a backup folder: a folder without it is an unfinished backup. It names every
 /// other file of the folder with its SHA-256, and what the database held when it was copied, so that a restore
@@ -116,7 +117,7 @@ enum BackupFiles {
             hasher.update(data: chunk)
             bytes += chunk.count
         }
-        return BackupManifest.File(sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(), bytes: bytes)
+        return BackupManifest.File(sha256: hasher.finalize().hexLowercase, bytes: bytes)
     }
 
     /// Written to its final name only once it is on the disk.

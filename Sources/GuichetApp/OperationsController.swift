@@ -17,7 +17,7 @@ package struct Stylesheet: Sendable {
 
     init(file: URL, path: String = CorePaths.stylesheet) throws {
         let data = try Data(contentsOf: file)
-        let digest = SHA256.hash(data: data).prefix(6).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).prefix(6).hexLowercase
         body = ByteBuffer(bytes: data)
         etag = "\"\(digest)\""
         self.path = path

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Crypto
 import Foundation
+import GuichetCore
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -24,14 +25,13 @@ package enum Secrets {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hexLowercase
     }
 
     /// The session's CSRF token, derived from its id (HMAC-SHA256): nothing secret is stored, and only the holder of
     /// the cookie can know it.
     static func csrfToken(sessionId: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("guichet-csrf".utf8), using: SymmetricKey(data: Data(sessionId.utf8)))
-        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return CSRFMiddleware.base64url(Data(mac))
     }
 }

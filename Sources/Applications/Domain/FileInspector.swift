@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Crypto
 import Foundation
+import GuichetCore
 
 /// What an uploaded file really is, read from its first bytes, not from its name or the browser's word.
 package enum FileInspector {
@@ -24,7 +25,7 @@ package enum FileInspector {
     }
 
     package static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: bytes).hexLowercase
     }
 
     /// A file name safe to show and to send back in `Content-Disposition`: letters, digits, `.-_`, at most 80 characters.

@@ -17,7 +17,7 @@ package struct ApplicationKeys: Sendable {
 
     /// The first 16 hex digits of the SHA-256 of the raw public key.
     package static func keyId(of publicKey: Curve25519.Signing.PublicKey) -> String {
-        String(SHA256.hash(data: publicKey.rawRepresentation).map { String(format: "%02x", $0) }.joined().prefix(16))
+        String(SHA256.hash(data: publicKey.rawRepresentation).hexLowercase.prefix(16))
     }
 
     static func keysDirectory(_ dataDirectory: String) -> URL {
@@ -75,12 +75,12 @@ package struct ApplicationKeys: Sendable {
 
     /// A short keyed digest of `text` (hex), for tokens the server checks without storing them.
     package func mac(_ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: pinKey).prefix(16).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: pinKey).prefix(16).hexLowercase
     }
 
     /// A browser's draft-ownership token, stored only as this hash.
     package static func ownerHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexLowercase
     }
 
     static func readOrCreate(_ file: URL, make: () -> Data) throws -> Data {

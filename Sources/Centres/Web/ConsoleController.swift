@@ -53,8 +53,9 @@ struct ConsoleController: Sendable {
             ServiceChoice(id: service.id, name: names[service.id] ?? service.id, field: field, checked: checked)
         }
         var counters: [CounterView] = []
+        let held = try await queue.currentTickets(centre: centre.id)
         for counter in try await directory.counters(centre.id) {
-            let current = try await queue.current(counter: counter.id)
+            let current = held[counter.id]
             counters.append(
                 CounterView(
                     label: counter.label, isOpen: counter.isOpen, mine: counter.agent == principal.actor,

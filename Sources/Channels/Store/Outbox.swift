@@ -178,6 +178,6 @@ package struct PhoneHasher: Sendable {
 
     package func hash(_ number: PhoneNumber) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(("phone|" + number.e164).utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return mac.hexLowercase
     }
 }

@@ -117,7 +117,6 @@ enum FormEncoding {
 /// HMAC-SHA256 as hex, for webhook bodies and callback checks.
 package enum Signature {
     package static func hmac(_ text: String, key: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(key.utf8))).map { String(format: "%02x", $0) }
-            .joined()
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(key.utf8))).hexLowercase
     }
 }

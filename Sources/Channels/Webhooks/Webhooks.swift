@@ -71,7 +71,7 @@ package struct Webhooks: Notifier {
     /// database signs nothing. A new version (rotation) gives a new secret.
     package func secret(endpoint id: String, version: Int) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("webhook|\(id)|\(version)".utf8), using: siteSecret)
-        return "whsec_" + mac.map { String(format: "%02x", $0) }.joined()
+        return "whsec_" + mac.hexLowercase
     }
 
     /// `X-Guichet-Signature`'s value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the secret>`.

@@ -16,7 +16,7 @@ package enum TermKind: String, Sendable, CaseIterable {
     /// One id per kind and value compared without case or surrounding spaces.
     package func termId(_ value: String) -> String {
         let key = value.trimmingCharacters(in: .whitespaces).lowercased()
-        let digest = SHA256.hash(data: Data("\(rawValue)|\(key)".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data("\(rawValue)|\(key)".utf8)).prefix(8).hexLowercase
         return "\(rawValue)-\(digest)"
     }
 }

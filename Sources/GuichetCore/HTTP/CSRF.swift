@@ -115,7 +115,7 @@ package struct CSRFMiddleware: RouterMiddleware {
     }
 
     /// Base64 with `-` and `_` for `+` and `/`, without padding: the standard encoding's bytes mapped in one pass.
-    static func base64url(_ bytes: Data) -> String {
+    package static func base64url(_ bytes: Data) -> String {
         var encoded = Array(bytes.base64EncodedString().utf8)
         while encoded.last == UInt8(ascii: "=") { encoded.removeLast() }
         let mapped = encoded.map { byte in

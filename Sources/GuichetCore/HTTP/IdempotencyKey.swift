@@ -32,6 +32,6 @@ package struct IdempotencyKey: Sendable, Equatable {
 
     /// SHA-256 of some bytes, hex.
     package static func hash(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexLowercase
     }
 }

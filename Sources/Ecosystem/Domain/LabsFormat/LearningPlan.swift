@@ -2,6 +2,7 @@
 import Catalog
 import Crypto
 import Foundation
+import GuichetCore
 
 /// One of the 17 Sustainable Development Goals, written by the platform as "16. Peace, justice and strong institutions".
 package struct SDG: Equatable, Hashable, Sendable, Comparable {
@@ -105,7 +106,7 @@ package struct LearningPlan: Sendable, Equatable {
     /// importing the same plan again finds it, and two plans with the same title in different countries do not meet.
     package var id: String {
         let identity = [TextFolding.words(title).joined(separator: " "), country ?? "", year.map(String.init) ?? ""].joined(separator: "|")
-        let digest = SHA256.hash(data: Data(identity.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(identity.utf8)).hexLowercase
         let slug = TextFolding.words(title).prefix(8).joined(separator: "-")
         return (slug.isEmpty ? "plan" : String(slug.prefix(60))) + "-" + digest.prefix(8)
     }

@@ -2,6 +2,7 @@
 import Catalog
 import Crypto
 import Foundation
+import GuichetCore
 
 package enum Maturity: String, CaseIterable, Codable, Sendable {
     case idea, prototype, pilot
@@ -87,7 +88,7 @@ package struct Solution: Equatable, Sendable, Codable {
     /// A readable slug and a short hash of what identifies the solution, so a re-import finds it again.
     package static func makeId(prefix: String, name: String, identity: [String]) -> String {
         let key = ([TextFolding.words(name).joined(separator: " ")] + identity).joined(separator: "|")
-        let digest = SHA256.hash(data: Data(key.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(key.utf8)).prefix(4).hexLowercase
         let slug = TextFolding.words(name).prefix(8).joined(separator: "-")
         return prefix + (slug.isEmpty ? "solution" : String(slug.prefix(60))) + "-" + digest
     }
