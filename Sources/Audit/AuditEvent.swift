@@ -90,3 +90,73 @@ package struct AuditRecord: Sendable, Equatable, Codable {
         digest.hexLowercase
     }
 }
+
+package struct CreateAuditEvents: AsyncMigration {
+    package init() {}
+    package var name: String { "2026-11-22-01-CreateAuditEvents" }
+
+    package func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEventModel.schema)
+            .field("seq", .int, .identifier(auto: false))
+            .field("occurred_at", .string, .required)
+            .field("actor", .string, .required)
+            .field("action", .string, .required)
+            .field("entity", .string, .required)
+            .field("entity_id", .string)
+            .field("summary", .string, .required)
+            .field("request_id", .string)
+            .field("address", .string)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .create()
+    }
+
+    package func revert(on database: any Database) async throws {
+        try await database.schema(AuditEventModel.schema).delete()
+    }
+}
+
+/// Events written by PostgreSQL's writers in their own transaction, waiting for `AuditLog.chainPending` to give them their
+/// place in the chain (empty on SQLite, whose writers chain at once).
+package struct CreateAuditPending: AsyncMigration {
+    package init() {}
+    package var name: String { "2026-12-06-01-CreateAuditPending" }
+
+    package func prepare(on database: any Database) async throws {
+        try await database.schema("audit_pending")
+            .field("id", .int64, .identifier(auto: true))
+            .field("occurred_at", .string, .required)
+            .field("actor", .string, .required)
+            .field("action", .string, .required)
+            .field("entity", .string, .required)
+            .field("entity_id", .string)
+            .field("summary", .string, .required)
+            .field("request_id", .string)
+            .field("address", .string)
+            .create()
+    }
+
+    package func revert(on database: any Database) async throws {
+        try await database.schema("audit_pending").delete()
+    }
+}
+
+/// Who did it and from where: what every state change writes into the audit log besides what changed.
+package struct ActionOrigin: Sendable {
+    package var actor: String
+    package var requestId: String?
+    package var address: String?
+    /// The language of the person acting (`fr`, `en`): what they are told later is written in it.
+    package var language: String?
+
+    package init(actor: String, requestId: String? = nil, address: String? = nil, language: String? = nil) {
+        self.actor = actor
+        self.requestId = requestId
+        self.address = address
+        self.language = language
+    }
+
+    package func entry(_ action: String, entity: String, id: String?, summary: String) -> AuditEntry {
+        AuditEntry(actor: actor, action: action, entity: entity, entityId: id, summary: summary, requestId: requestId, address: address)
+    }
+}
