@@ -33,14 +33,8 @@ package enum AuditLog {
             return nil
         }
         // In SQL rather than through FluentKit's models: on SQLite's writer the statements then go straight to the connection.
-        struct Head: Decodable {
-            let seq: Int
-            let hash: String
-        }
-        let sql = database.sql
-        let last = try await sql.select().columns("seq", "hash").from("audit_events").orderBy("seq", .descending).limit(1).first(decoding: Head.self)
-        let model = chained(entry, occurredAt: occurredAt, after: (seq: last?.seq ?? 0, hash: last?.hash ?? genesisHash))
-        try await sql.insert(into: "audit_events")
+        let model = chained(entry, occurredAt: occurredAt, after: try await head(on: database))
+        try await database.sql.insert(into: "audit_events")
             .columns("seq", "occurred_at", "actor", "action", "entity", "entity_id", "summary", "request_id", "address", "prev_hash", "hash")
             .values(
                 SQLBind(model.id), SQLBind(model.occurredAt), SQLBind(model.actor), SQLBind(model.action), SQLBind(model.entity),
@@ -48,6 +42,23 @@ package enum AuditLog {
                 SQLBind(model.hash)
             ).run()
         return AuditRecord(model)
+    }
+
+    /// The chain's last event, its number and hash (0 and the genesis hash while the chain is empty).
+    package static func head(on database: any Database) async throws -> (seq: Int, hash: String) {
+        struct Head: Decodable {
+            let seq: Int
+            let hash: String
+        }
+        let last = try await database.sql.select().columns("seq", "hash").from("audit_events").orderBy("seq", .descending).limit(1)
+            .first(decoding: Head.self)
+        return (last?.seq ?? 0, last?.hash ?? genesisHash)
+    }
+
+    /// How many events the chain holds (not those still waiting in `audit_pending`).
+    package static func length(on database: any Database) async throws -> Int {
+        struct Count: Decodable { let n: Int }
+        return try await database.sql.raw("SELECT COUNT(*) AS n FROM audit_events").first(decoding: Count.self)?.n ?? 0
     }
 
     /// The event that follows `head` in the chain.

@@ -100,8 +100,8 @@ package struct CentresModule: Sendable {
 
     package static var migrations: [any Migration] {
         [
-            CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddCounterTicketIndex(),
-            AddCalledTicketIndex(),
+            CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddTicketIndex.counter,
+            AddTicketIndex.called,
         ]
     }
 

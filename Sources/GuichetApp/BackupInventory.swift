@@ -161,11 +161,7 @@ package struct DatabaseInventory: Sendable {
 
     /// The audit chain: its length, its last event's hash and what `AuditLog.verify` says of it.
     package func auditChain() async throws -> BackupManifest.AuditChain {
-        struct Head: Decodable {
-            let seq: Int
-            let hash: String
-        }
-        let head = try await sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first(decoding: Head.self)
+        let head = try await AuditLog.head(on: database)
         let verification: String
         // The chain as stored: the events waiting in `audit_pending` (PostgreSQL) are counted with the rows, not chained here.
         switch try await AuditLog.verify(on: database, chainingPending: false) {
@@ -173,7 +169,7 @@ package struct DatabaseInventory: Sendable {
         case .broken(let seq, let reason): verification = "broken at event \(seq): \(reason)"
         }
         return BackupManifest.AuditChain(
-            events: try await count("audit_events"), lastSeq: head?.seq ?? 0, headHash: head?.hash ?? AuditLog.genesisHash,
+            events: try await AuditLog.length(on: database), lastSeq: head.seq, headHash: head.hash,
             verification: verification)
     }
 

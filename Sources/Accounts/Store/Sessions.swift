@@ -64,7 +64,9 @@ package struct Sessions: Sendable {
         let sql = database.sql
         let rows = try await sql.raw(
             """
-            SELECT s.created_at, s.last_seen_at, s.user_id, u.name, u.role, u.disabled, u.must_change_password,             c.kind AS scope_kind, c.scope_id FROM sessions s JOIN users u ON u.id = s.user_id             LEFT JOIN user_scopes c ON c.user_id = s.user_id WHERE s.id_hash = \(bind: hash)
+            SELECT s.created_at, s.last_seen_at, s.user_id, u.name, u.role, u.disabled, u.must_change_password, \
+            c.kind AS scope_kind, c.scope_id FROM sessions s JOIN users u ON u.id = s.user_id \
+            LEFT JOIN user_scopes c ON c.user_id = s.user_id WHERE s.id_hash = \(bind: hash)
             """
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         guard let row = rows.first else { return nil }

@@ -46,19 +46,8 @@ package struct LanguageMiddleware: RouterMiddleware {
     }
 }
 
-/// Headers every response carries: no inline script may run, nobody may frame us, no sniffing.
-package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    package init() {}
-
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        SecurityHeaders.apply(to: &response.headers)
-        return response
-    }
-}
-
-/// The security headers, for `SecurityHeadersMiddleware` and for a middleware that sets them among others (one layer
-/// fewer for every request); the policy is joined once, not for every response.
+/// Headers every response carries: no inline script may run, nobody may frame us, no sniffing. Set by the middleware
+/// that also sets the request id (one layer fewer for every request); the policy is joined once, not for every response.
 package enum SecurityHeaders {
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "

@@ -79,7 +79,7 @@ package struct Renderer: Sendable {
             throw AppError(.internalServerError, code: "template_missing")
         }
         var response = Self.html(html, status: status)
-        // Only a page whose template rendered `{{csrf}}` drew the token (no search through the page for it).
+        // Only a page whose template rendered `{{csrf}}` drew the token: a page that drew none is not searched for it.
         if let csrf = context.csrf, csrf.isDrawn, html.contains(csrf.value) { response.headers[CSRFMiddleware.usedHeader] = "1" }
         return response
     }

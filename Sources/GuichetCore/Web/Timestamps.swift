@@ -30,7 +30,8 @@ extension PageContext {
     /// `2026-12-02 10:15 UTC`: a time to the minute, as the back office shows it.
     package func minute(_ date: Date) -> String {
         let c = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        return Timestamps.digits(c.year ?? 0, 4) + "-" + Timestamps.digits(c.month ?? 0, 2) + "-" + Timestamps.digits(c.day ?? 0, 2) + " "
+            + Timestamps.digits(c.hour ?? 0, 2) + ":" + Timestamps.digits(c.minute ?? 0, 2)
     }
 
     /// A stored time to the minute; the text itself when it is not a time.
