@@ -36,7 +36,7 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 /// Logs go to standard error, so that `catalog export` can write the catalogue to standard output.
-let loggingBootstrapped: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+let loggingBootstrapped: Void = LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label) }
 
 func makeLogger(_ label: String = "guichet") -> Logger {
     _ = loggingBootstrapped

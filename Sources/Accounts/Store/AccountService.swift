@@ -21,7 +21,7 @@ package struct AccountService: Sendable {
         database: any Database, settings: AccountSettings = AccountSettings(), limiter: AttemptLimiter? = nil, catalog: any CatalogLookup,
         clock: any WallClock = SystemClock()
     ) {
-        let limiter = limiter ?? AttemptLimiter(database: database, writeQueue: nil)
+        let limiter = limiter ?? AttemptLimiter(database: database, queued: nil)
         self.database = database
         self.settings = settings
         self.limiter = limiter

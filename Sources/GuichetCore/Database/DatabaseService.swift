@@ -29,8 +29,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
     package let migrations: Migrations
     package let dialect: SQLDialectKind
     package let logger: Logger
-    /// Serialises writers on SQLite (`writeTransaction`).
-    package let writeQueue = WriteQueue()
+    /// Serialises writers on SQLite (`writeTransaction`), on the writer's own thread.
+    package let writeQueue: WriteQueue
     /// The limits' attempts on SQLite, kept in this process (see `AttemptLimiter`).
     package let attempts = AttemptMemory()
     /// The database made at start: `db` falls back to it once `databases` is shut down (it then has no database to
@@ -67,6 +67,7 @@ package final class DatabaseService: Service, @unchecked Sendable {
             let writer = Databases(threadPool: writerThread, on: MultiThreadedEventLoopGroup.singleton)
             writer.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
             writerDatabases = writer
+            writeQueue = WriteQueue(executor: WriterExecutor(pool: writerThread))
             // One event loop: the pool then holds exactly one connection, the writer's.
             writerFirst = writer.database(logger: logger, on: Self.writerLoop)
             cleanup = nil
@@ -74,6 +75,7 @@ package final class DatabaseService: Service, @unchecked Sendable {
             dialect = .postgres
             databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
             threadPools = []
+            writeQueue = WriteQueue()
             writerDatabases = nil
             writerFirst = nil
             var configuration = try SQLPostgresConfiguration(url: url)

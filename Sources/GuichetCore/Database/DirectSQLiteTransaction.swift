@@ -5,22 +5,40 @@ import Logging
 import NIOCore
 import SQLKit
 
-/// The write queue's transaction on SQLite, with its SQL handed straight to the connection.
+/// The write queue's transaction on SQLite, begun, ended and given its SQL on the connection itself.
 ///
 /// SQLiteKit runs an SQLKit statement through SQLiteNIO's future-based call. That call hops to the event loop for every
 /// row, then once more to complete. Only then does the awaiting writer resume. The connection's own async call resumes
-/// the writer from the thread that ran the statement. On the one writer's critical path every hop counts, so statements
-/// sent through `db.sql` (SQLKit builders and raw SQL) take that path here. FluentKit's model queries still go
-/// through the transaction's database, on the same connection and the same single thread, so the order holds.
+/// the writer from the thread that ran the statement (with `WriterExecutor`, the writer's task runs there too). On the
+/// one writer's critical path every hop counts, so statements sent through `db.sql` (SQLKit builders and raw SQL) take
+/// that path here. FluentKit's model queries still go through FluentKit's database for the same connection, on the same
+/// single thread, so the order holds.
 struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase {
     let inner: any FluentKit.Database
     let connection: SQLiteConnection
 
-    /// The transaction's database with direct SQL, or the database itself when it is not SQLite's.
-    static func wrap(_ database: any FluentKit.Database) async throws -> any FluentKit.Database {
-        guard let sqlite = database as? any SQLiteDatabase else { return database }
-        let connection = try await sqlite.withConnection { $0 }
-        return DirectSQLiteTransaction(inner: database, connection: connection)
+    /// Runs `body` in one transaction on `database`. On SQLite the transaction is begun and ended on the connection
+    /// itself, not by FluentKit's `transaction`, which runs its closure in a new task: the write queue's task would
+    /// leave its executor (the writer's thread) for the whole batch. Elsewhere, FluentKit's transaction.
+    static func run<T: Sendable>(
+        on database: any FluentKit.Database, _ body: @escaping @Sendable (any FluentKit.Database) async throws -> T
+    ) async throws -> T {
+        guard database is any SQLiteDatabase else { return try await database.transaction(body) }
+        // The writer's pool holds one connection, and only the write queue, one batch at a time, uses it.
+        let bound = try await database.withConnection { $0.eventLoop.makeSucceededFuture($0) }.get()
+        guard let sqlite = bound as? any SQLiteDatabase else { return try await database.transaction(body) }
+        let connection = try await sqlite.withConnection { $0.eventLoop.makeSucceededFuture($0) }.get()
+        let transaction = DirectSQLiteTransaction(inner: bound, connection: connection)
+        // IMMEDIATE: the write lock is taken at the start, so no statement of the batch waits to upgrade to it.
+        try await connection.query("BEGIN IMMEDIATE TRANSACTION", []) { _ in }
+        do {
+            let value = try await body(transaction)
+            try await connection.query("COMMIT TRANSACTION", []) { _ in }
+            return value
+        } catch {
+            try? await connection.query("ROLLBACK TRANSACTION", []) { _ in }
+            throw error
+        }
     }
 
     // FluentKit: everything but SQL goes to the transaction's database.

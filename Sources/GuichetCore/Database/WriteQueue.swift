@@ -16,12 +16,15 @@ package actor WriteQueue {
     private var draining = false
     /// Writers in one transaction at most: bounds how long the first of them waits for the last.
     private let batchLimit: Int
+    /// Where the queue's task runs (SQLite: the writer's own thread); nil: Swift's shared threads.
+    private let executor: (any TaskExecutor)?
     /// Transactions committed (or failed) and the writers they carried, since start: their ratio is the batching.
     package private(set) var transactions = 0
     package private(set) var writes = 0
 
-    package init(batchLimit: Int = 64) {
+    package init(batchLimit: Int = 64, executor: (any TaskExecutor)? = nil) {
         self.batchLimit = max(1, batchLimit)
+        self.executor = executor
     }
 
     /// Runs `body` in a transaction on `database` (alone or with the writers queued beside it), once every writer queued
@@ -38,7 +41,7 @@ package actor WriteQueue {
         pending.append(write)
         guard !draining else { return }
         draining = true
-        Task { await drain(on: database) }
+        Task(executorPreference: executor) { await self.drain(on: database) }
     }
 
     private func nextBatch() -> [any QueuedWrite] {
@@ -61,8 +64,7 @@ package actor WriteQueue {
     /// One transaction for the batch; each writer learns its fate after the commit.
     private static func commit(_ batch: [any QueuedWrite], on database: any Database) async {
         do {
-            let failures = try await database.transaction { fluentTransaction -> [(any Error)?] in
-                let tx = try await DirectSQLiteTransaction.wrap(fluentTransaction)
+            let failures = try await DirectSQLiteTransaction.run(on: database) { tx -> [(any Error)?] in
                 if let only = batch.first, batch.count == 1 {
                     // Alone: no savepoint, its error rolls the transaction back.
                     try await only.run(on: tx)

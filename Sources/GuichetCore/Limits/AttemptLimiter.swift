@@ -31,29 +31,29 @@ package struct AttemptLimiter: Sendable {
     package static let table = "limit_attempts"
 
     let database: any Database
-    /// SQLite's one-writer queue (nil on PostgreSQL, where writers run side by side).
-    let writeQueue: WriteQueue?
+    /// SQLite: the database whose one-writer queue takes the writes (nil on PostgreSQL, where writers run side by side).
+    let queued: DatabaseService?
     /// On SQLite (one server process per database file) the attempts are kept in the process, under a lock: as exact
     /// as the table, without two synchronous commits per tracking lookup. PostgreSQL, which several processes share,
     /// keeps them in `limit_attempts`.
     let memory: AttemptMemory?
 
-    package init(database: any Database, writeQueue: WriteQueue?, memory: AttemptMemory? = nil) {
+    package init(database: any Database, queued: DatabaseService?, memory: AttemptMemory? = nil) {
         self.database = database
-        self.writeQueue = writeQueue
+        self.queued = queued
         self.memory = memory
     }
 
     package init(_ service: DatabaseService) {
         let sqlite = service.dialect == .sqlite
-        self.init(database: service.db, writeQueue: sqlite ? service.writeQueue : nil, memory: sqlite ? service.attempts : nil)
+        self.init(database: service.db, queued: sqlite ? service : nil, memory: sqlite ? service.attempts : nil)
     }
 
     /// One transaction; on SQLite behind the database's one-writer queue (a deferred transaction that upgrades to a
     /// write while another writes fails with SQLITE_BUSY otherwise).
     package func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard let writeQueue else { return try await database.transaction(body) }
-        return try await writeQueue.transaction(on: database, body)
+        guard let queued else { return try await database.transaction(body) }
+        return try await queued.writeTransaction(body)
     }
 
     /// Counts the attempt in every rule's bucket; nil (and nothing kept) when any bucket is already full.
