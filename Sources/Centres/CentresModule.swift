@@ -101,7 +101,7 @@ package struct CentresModule: Sendable {
     package static var migrations: [any Migration] {
         [
             CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddTicketIndex.counter,
-            AddTicketIndex.called,
+            AddTicketIndex.called, AddTicketIndex.waiting,
         ]
     }
 

@@ -18,6 +18,12 @@ struct AddTicketIndex: AsyncMigration {
     static let called = AddTicketIndex(
         name: "2026-12-07-01-AddCalledTicketIndex", index: "centre_tickets_called", columns: ["service_id", "called_at"])
 
+    /// A ticket's place in its service's queue (`service_id`, `status`, `rank_at`): the count of the waiting tickets ranked
+    /// before it, on the ticket's page and in the API's answer. Without it the count read every ticket the service ever
+    /// issued, called and served ones too (tens of thousands in a busy month).
+    static let waiting = AddTicketIndex(
+        name: "2026-12-07-02-AddWaitingTicketIndex", index: "centre_tickets_waiting", columns: ["service_id", "status", "rank_at"])
+
     func prepare(on database: any Database) async throws {
         try await columns.reduce(database.sql.create(index: index).on("centre_tickets")) { $0.column($1) }.run()
     }

@@ -112,6 +112,7 @@ package struct QueueService: Sendable {
             }
             let id = UUID().uuidString.lowercased()
             let label = QueueRules.label(letter: service.letter, number: number)
+            let code = QueueRules.newCode()
             try await sql.insert(into: "centre_tickets")
                 .columns(
                     "id", "code", "centre_id", "service_id", "day", "number", "label", "priority", "channel", "phone", "status", "issued_at",
@@ -119,7 +120,7 @@ package struct QueueService: Sendable {
                     "recalls", "request_token"
                 )
                 .values(
-                    SQLBind(id), SQLBind(QueueRules.newCode()), SQLBind(centre.id), SQLBind(service.id), SQLBind(day), SQLBind(number),
+                    SQLBind(id), SQLBind(code), SQLBind(centre.id), SQLBind(service.id), SQLBind(day), SQLBind(number),
                     SQLBind(label),
                     SQLBind(request.priority.rawValue), SQLBind(request.channel.rawValue), SQLBind(phone), SQLBind(TicketStatus.waiting.rawValue),
                     SQLBind(issuedAt), SQLBind(rankAt), SQLBind(0), SQLBind(request.requestToken)
@@ -128,7 +129,12 @@ package struct QueueService: Sendable {
                 AuditEntry(
                     actor: request.actor, action: "ticket.issued", entity: "ticket", entityId: id,
                     summary: "\(label) \(service.id) \(request.channel.rawValue) priority=\(request.priority.rawValue)"), on: db, at: date)
-            guard let ticket = try await Self.ticket(sql, where: "id", id) else { throw AppError(.internalServerError, code: "internal") }
+            // The row as written, read back in memory rather than from the database (one statement fewer for the one writer).
+            let row = TicketRow(
+                id: id, code: code, centreId: centre.id, serviceId: service.id, day: day, number: number, label: label,
+                priority: request.priority.rawValue, channel: request.channel.rawValue, status: TicketStatus.waiting.rawValue, issuedAt: issuedAt,
+                rankAt: rankAt, calledAt: nil, startedAt: nil, finishedAt: nil, announcedAt: nil, counterId: nil, agent: nil, recalls: 0)
+            guard let ticket = row.ticket else { throw AppError(.internalServerError, code: "internal") }
             if let phone {
                 let subject = "ticket:\(id)"
                 try await notifier.subscribe(subject: subject, phone: phone, language: request.language, country: centre.country, on: db)
@@ -189,7 +195,7 @@ package struct QueueService: Sendable {
         let row = try await sql.raw(
             """
             SELECT COUNT(*) AS n FROM centre_tickets t JOIN centre_tickets me ON me.id = \(bind: ticketId) \
-            WHERE t.centre_id = me.centre_id AND t.service_id = me.service_id AND t.status = 'waiting' \
+            WHERE t.centre_id = me.centre_id AND t.service_id = me.service_id AND t.status = 'waiting' AND t.rank_at <= me.rank_at \
             AND (t.rank_at < me.rank_at OR (t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))))
             """
         ).first(decoding: CountRow.self)
