@@ -32,15 +32,17 @@ package enum AuditLog {
             ).run()
             return nil
         }
-        // In SQL rather than through FluentKit's models: on SQLite's writer the statements then go straight to the connection.
+        // In raw SQL rather than through FluentKit's models or SQLKit's builders: on SQLite's writer the statement then goes
+        // straight to the connection, and no builder quotes eleven names again for every event.
         let model = chained(entry, occurredAt: occurredAt, after: try await head(on: database))
-        try await database.sql.insert(into: "audit_events")
-            .columns("seq", "occurred_at", "actor", "action", "entity", "entity_id", "summary", "request_id", "address", "prev_hash", "hash")
-            .values(
-                SQLBind(model.id), SQLBind(model.occurredAt), SQLBind(model.actor), SQLBind(model.action), SQLBind(model.entity),
-                SQLBind(model.entityId), SQLBind(model.summary), SQLBind(model.requestId), SQLBind(model.address), SQLBind(model.previousHash),
-                SQLBind(model.hash)
-            ).run()
+        try await database.sql.raw(
+            """
+            INSERT INTO audit_events (seq, occurred_at, actor, action, entity, entity_id, summary, request_id, address, prev_hash, hash) \
+            VALUES (\(bind: model.id), \(bind: model.occurredAt), \(bind: model.actor), \(bind: model.action), \(bind: model.entity), \
+            \(bind: model.entityId), \(bind: model.summary), \(bind: model.requestId), \(bind: model.address), \(bind: model.previousHash), \
+            \(bind: model.hash))
+            """
+        ).run()
         return AuditRecord(model)
     }
 
@@ -50,8 +52,7 @@ package enum AuditLog {
             let seq: Int
             let hash: String
         }
-        let last = try await database.sql.select().columns("seq", "hash").from("audit_events").orderBy("seq", .descending).limit(1)
-            .first(decoding: Head.self)
+        let last = try await database.sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first(decoding: Head.self)
         return (last?.seq ?? 0, last?.hash ?? genesisHash)
     }
 

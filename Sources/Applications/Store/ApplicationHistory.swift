@@ -15,12 +15,13 @@ enum ApplicationHistory {
         _ sql: any SQLDatabase, application: String, actor: String, action: String, from: ApplicationStatus?, to: ApplicationStatus,
         note: String? = nil, fields: [String]? = nil, at: String
     ) async throws {
-        try await sql.insert(into: "application_events").columns(
-            "application_id", "at", "actor", "action", "from_status", "to_status", "note", "fields"
-        )
-        .values(
-            SQLBind(application), SQLBind(at), SQLBind(actor), SQLBind(action), SQLBind(from?.rawValue), SQLBind(to.rawValue), SQLBind(note),
-            SQLBind(fields.map { json($0) })
+        // Raw SQL: every change of an application writes one, in the one writer's transaction.
+        try await sql.raw(
+            """
+            INSERT INTO application_events (application_id, at, actor, action, from_status, to_status, note, fields) \
+            VALUES (\(bind: application), \(bind: at), \(bind: actor), \(bind: action), \(bind: from?.rawValue), \(bind: to.rawValue), \
+            \(bind: note), \(bind: fields.map { json($0) }))
+            """
         ).run()
     }
 }

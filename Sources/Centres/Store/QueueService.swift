@@ -113,18 +113,14 @@ package struct QueueService: Sendable {
             let id = UUID().uuidString.lowercased()
             let label = QueueRules.label(letter: service.letter, number: number)
             let code = QueueRules.newCode()
-            try await sql.insert(into: "centre_tickets")
-                .columns(
-                    "id", "code", "centre_id", "service_id", "day", "number", "label", "priority", "channel", "phone", "status", "issued_at",
-                    "rank_at",
-                    "recalls", "request_token"
-                )
-                .values(
-                    SQLBind(id), SQLBind(code), SQLBind(centre.id), SQLBind(service.id), SQLBind(day), SQLBind(number),
-                    SQLBind(label),
-                    SQLBind(request.priority.rawValue), SQLBind(request.channel.rawValue), SQLBind(phone), SQLBind(TicketStatus.waiting.rawValue),
-                    SQLBind(issuedAt), SQLBind(rankAt), SQLBind(0), SQLBind(request.requestToken)
-                ).run()
+            try await sql.raw(
+                """
+                INSERT INTO centre_tickets (id, code, centre_id, service_id, day, number, label, priority, channel, phone, status, issued_at, \
+                rank_at, recalls, request_token) VALUES (\(bind: id), \(bind: code), \(bind: centre.id), \(bind: service.id), \(bind: day), \
+                \(bind: number), \(bind: label), \(bind: request.priority.rawValue), \(bind: request.channel.rawValue), \(bind: phone), \
+                \(bind: TicketStatus.waiting.rawValue), \(bind: issuedAt), \(bind: rankAt), 0, \(bind: request.requestToken))
+                """
+            ).run()
             try await AuditLog.append(
                 AuditEntry(
                     actor: request.actor, action: "ticket.issued", entity: "ticket", entityId: id,

@@ -57,9 +57,15 @@ package struct Outbox: Notifier {
         // A number the gateways cannot reach gets no messages; the feature's own form said so when it checked it.
         guard case .success(let number) = PhoneNumber.parse(phone, defaultCountry: country) else { return }
         let now = AuditLog.timestamp(clock.now)
-        try await database.sql.delete(from: "channel_subscriptions").where("subject", .equal, subject).run()
-        try await database.sql.insert(into: "channel_subscriptions").columns("subject", "phone", "phone_hash", "language", "created_at")
-            .values(SQLBind(subject), SQLBind(number.e164), SQLBind(hasher.hash(number)), SQLBind(language), SQLBind(now)).run()
+        // One statement (an upsert) rather than a delete and an insert: it runs in the one writer's transaction.
+        try await database.sql.raw(
+            """
+            INSERT INTO channel_subscriptions (subject, phone, phone_hash, language, created_at) \
+            VALUES (\(bind: subject), \(bind: number.e164), \(bind: hasher.hash(number)), \(bind: language), \(bind: now)) \
+            ON CONFLICT (subject) DO UPDATE SET phone = excluded.phone, phone_hash = excluded.phone_hash, language = excluded.language, \
+            created_at = excluded.created_at
+            """
+        ).run()
     }
 
     package func notify(_ notice: Notice, on database: any Database) async throws {
