@@ -182,6 +182,8 @@ package struct QueueService: Sendable {
     }
 
     /// How many tickets are ahead of this one in its queue (0 when it is next). The stored times are compared as stored.
+    /// Those ranked before it are counted from the index alone (`centre_tickets_waiting`: a service's ids belong to one
+    /// centre); only the ties on rank read their rows.
     package func position(of ticket: Ticket) async throws -> Int {
         try await Self.position(database.sql, of: ticket.id)
     }
@@ -190,9 +192,10 @@ package struct QueueService: Sendable {
         struct CountRow: Decodable { let n: Int }
         let row = try await sql.raw(
             """
-            SELECT COUNT(*) AS n FROM centre_tickets t JOIN centre_tickets me ON me.id = \(bind: ticketId) \
-            WHERE t.centre_id = me.centre_id AND t.service_id = me.service_id AND t.status = 'waiting' AND t.rank_at <= me.rank_at \
-            AND (t.rank_at < me.rank_at OR (t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))))
+            SELECT (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting' \
+            AND t.rank_at < me.rank_at) + (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id \
+            AND t.status = 'waiting' AND t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))) \
+            AS n FROM centre_tickets me WHERE me.id = \(bind: ticketId)
             """
         ).first(decoding: CountRow.self)
         return row?.n ?? 0
