@@ -37,16 +37,20 @@ package struct DirectoryRepository: Sendable {
     struct HoursRow: Decodable { let weekday: Int, opens: Int, closes: Int }
 
     package func hours(_ centreId: String) async throws -> [OpeningSpan] {
-        try await sql.select().columns("weekday", "opens", "closes").from("centre_hours").where("centre_id", .equal, centreId)
-            .orderBy("weekday").orderBy("opens").all(decoding: HoursRow.self)
+        try await sql.raw("SELECT weekday, opens, closes FROM centre_hours WHERE centre_id = \(bind: centreId) ORDER BY weekday, opens")
+            .all(decoding: HoursRow.self)
             .map { OpeningSpan(weekday: $0.weekday, opens: $0.opens, closes: $0.closes) }
     }
 
     struct ClosureRow: Decodable { let day: String, reasonFr: String, reasonEn: String }
 
     package func closures(_ centreId: String, from day: String) async throws -> [Closure] {
-        try await sql.select().columns("day", "reason_fr", "reason_en").from("centre_closures").where("centre_id", .equal, centreId)
-            .where("day", .greaterThanOrEqual, day).orderBy("day").all(decoding: ClosureRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await sql.raw(
+            """
+            SELECT day, reason_fr AS "reasonFr", reason_en AS "reasonEn" FROM centre_closures \
+            WHERE centre_id = \(bind: centreId) AND day >= \(bind: day) ORDER BY day
+            """
+        ).all(decoding: ClosureRow.self)
             .map { Closure(day: $0.day, reason: LocalText(fr: $0.reasonFr, en: $0.reasonEn)) }
     }
 
@@ -55,15 +59,21 @@ package struct DirectoryRepository: Sendable {
     }
 
     package func services(_ centreId: String) async throws -> [CentreService] {
-        try await sql.select().columns("id", "centre_id", "letter", "name_fr", "name_en", "institution_id", "procedure_ids").from("centre_services")
-            .where("centre_id", .equal, centreId).orderBy("position").all(decoding: ServiceRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await sql.raw("SELECT \(unsafeRaw: Self.serviceColumns) FROM centre_services WHERE centre_id = \(bind: centreId) ORDER BY position")
+            .all(decoding: ServiceRow.self)
             .map(Self.service)
     }
 
     package func service(_ id: String) async throws -> CentreService? {
-        try await sql.select().columns("id", "centre_id", "letter", "name_fr", "name_en", "institution_id", "procedure_ids").from("centre_services")
-            .where("id", .equal, id).first(decoding: ServiceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(Self.service)
+        try await sql.raw("SELECT \(unsafeRaw: Self.serviceColumns) FROM centre_services WHERE id = \(bind: id)").first(decoding: ServiceRow.self)
+            .map(Self.service)
     }
+
+    /// A service's columns named as `ServiceRow`'s fields: read in raw SQL (tickets, the console and the API read them on
+    /// every request), without SQLKit's builder or a key strategy applied to every column of every row.
+    static let serviceColumns =
+        #"id, centre_id AS "centreId", letter, name_fr AS "nameFr", name_en AS "nameEn", institution_id AS "institutionId", "#
+        + #"procedure_ids AS "procedureIds""#
 
     static func service(_ row: ServiceRow) -> CentreService {
         CentreService(
@@ -74,9 +84,12 @@ package struct DirectoryRepository: Sendable {
     struct CounterRow: Decodable { let id: String, centreId: String, label: String, isOpen: Bool, agent: String?, serviceIds: String }
 
     package func counters(_ centreId: String) async throws -> [Counter] {
-        try await sql.select().columns("id", "centre_id", "label", "is_open", "agent", "service_ids").from("centre_counters")
-            .where("centre_id", .equal, centreId).orderBy("position").all(decoding: CounterRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .map(Self.counter)
+        try await sql.raw(
+            """
+            SELECT id, centre_id AS "centreId", label, is_open AS "isOpen", agent, service_ids AS "serviceIds" FROM centre_counters \
+            WHERE centre_id = \(bind: centreId) ORDER BY position
+            """
+        ).all(decoding: CounterRow.self).map(Self.counter)
     }
 
     package func counter(_ id: String, centre: String) async throws -> Counter {
@@ -97,7 +110,12 @@ package struct DirectoryRepository: Sendable {
     /// Is the centre open at `date` (its hours in its own time zone, minus exceptional closures)?
     package func isOpen(_ centre: Centre, at date: Date) async throws -> Bool {
         let day = CentreClock.day(date, in: centre.timeZone)
-        let closed = Set(try await closures(centre.id, from: day).map(\.day))
+        // Only that day's closure matters.
+        struct Closed: Decodable { let n: Int }
+        let closedToday =
+            try await sql.raw("SELECT COUNT(*) AS n FROM centre_closures WHERE centre_id = \(bind: centre.id) AND day = \(bind: day)")
+            .first(decoding: Closed.self).map { $0.n > 0 } ?? false
+        let closed: Set<String> = closedToday ? [day] : []
         return CentreClock.isOpen(at: date, in: centre.timeZone, hours: try await hours(centre.id), closedDays: closed)
     }
 
