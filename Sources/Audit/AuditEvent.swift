@@ -82,12 +82,7 @@ package struct AuditRecord: Sendable, Equatable, Codable {
         hasher.update(data: Data(previousHash.utf8))
         hasher.update(data: Data([0x0A]))
         hasher.update(data: canonical)
-        return hex(hasher.finalize())
-    }
-
-    /// Lower-case hexadecimal (every audited write hashes).
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.hexLowercase
+        return hasher.finalize().hexLowercase
     }
 }
 

@@ -84,19 +84,18 @@ package struct DirectoryRepository: Sendable {
     struct CounterRow: Decodable { let id: String, centreId: String, label: String, isOpen: Bool, agent: String?, serviceIds: String }
 
     package func counters(_ centreId: String) async throws -> [Counter] {
-        try await sql.raw(
-            """
-            SELECT id, centre_id AS "centreId", label, is_open AS "isOpen", agent, service_ids AS "serviceIds" FROM centre_counters \
-            WHERE centre_id = \(bind: centreId) ORDER BY position
-            """
-        ).all(decoding: CounterRow.self).map(Self.counter)
+        try await sql.raw("SELECT \(unsafeRaw: Self.counterColumns) FROM centre_counters WHERE centre_id = \(bind: centreId) ORDER BY position")
+            .all(decoding: CounterRow.self).map(Self.counter)
     }
+
+    /// A counter's columns named as `CounterRow`'s fields (read in raw SQL, like `serviceColumns`).
+    static let counterColumns = #"id, centre_id AS "centreId", label, is_open AS "isOpen", agent, service_ids AS "serviceIds""#
 
     package func counter(_ id: String, centre: String) async throws -> Counter {
         guard
-            let row = try await sql.select().columns("id", "centre_id", "label", "is_open", "agent", "service_ids").from("centre_counters")
-                .where("id", .equal, id).where("centre_id", .equal, centre)
-                .first(decoding: CounterRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let row = try await sql.raw(
+                "SELECT \(unsafeRaw: Self.counterColumns) FROM centre_counters WHERE id = \(bind: id) AND centre_id = \(bind: centre)"
+            ).first(decoding: CounterRow.self)
         else { throw AppError.notFound("counter_not_found") }
         return Self.counter(row)
     }
