@@ -28,6 +28,7 @@ For people and tests:
                              answers Guichet's reply text
 
 Usage: sms-simulator.py --port 9101 --guichet http://127.0.0.1:8080 --secret S [--api-key K] [--report-delay 0.2]
+                        [--answer-delay 0.1]
 """
 
 import argparse
@@ -153,6 +154,8 @@ class Handler(BaseHTTPRequestHandler):
             return True
         if timeout:
             time.sleep(15)
+        elif ARGS.answer_delay > 0:
+            time.sleep(ARGS.answer_delay)
         return False
 
     def do_POST(self):
@@ -267,6 +270,7 @@ def main():
     parser.add_argument("--secret", default="", help="Guichet's GUICHET_CHANNELS_SECRET")
     parser.add_argument("--api-key", default="", help="the key Guichet must send (apiKey header, or the webhook's HMAC key)")
     parser.add_argument("--report-delay", type=float, default=0.2)
+    parser.add_argument("--answer-delay", type=float, default=0.0, help="seconds before each send is answered (a real gateway's latency)")
     parser.add_argument("--shortcode", default="21414")
     parser.add_argument("--service-code", default="*221#")
     ARGS = parser.parse_args()

@@ -87,15 +87,51 @@ package struct Delivery: Sendable {
     }
 
     /// Sends what is due, once; the number of messages handled.
+    ///
+    /// Up to `sendConcurrency` numbers are served side by side; the messages of one number go one after another, in the
+    /// order they were queued. A message whose outcome could not be recorded stays claimed and is sent again, under
+    /// the same id, once its claim expires.
     @discardableResult
     package func runOnce() async throws -> Int {
-        let batch = try await claim()
+        let batch = try await claim(limit: max(20, 4 * settings.sendConcurrency))
+        var lanes: [String: [OutgoingMessage]] = [:]
+        var order: [String] = []
         for message in batch {
-            let outcome = await transport.send(message)
-            try await record(outcome, for: message)
+            if lanes[message.phone] == nil { order.append(message.phone) }
+            lanes[message.phone, default: []].append(message)
         }
+        let failure = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
+            var first: (any Error)?
+            var running = 0
+            for phone in order {
+                if running >= settings.sendConcurrency, let done = await group.next() {
+                    running -= 1
+                    first = first ?? done
+                }
+                let lane = lanes[phone] ?? []
+                group.addTask { await send(lane) }
+                running += 1
+            }
+            for await done in group { first = first ?? done }
+            return first
+        }
+        if let failure { throw failure }
         try await applyEarlyReports()
         return batch.count
+    }
+
+    /// One number's messages, in order; stops at the first that could not be recorded (the rest wait for their claim to
+    /// expire, behind it).
+    private func send(_ lane: [OutgoingMessage]) async -> (any Error)? {
+        for message in lane {
+            let outcome = await transport.send(message)
+            do {
+                try await record(outcome, for: message)
+            } catch {
+                return error
+            }
+        }
+        return nil
     }
 
     /// Early reports whose message is now recorded: on PostgreSQL a report and the write of its id can commit side by

@@ -38,6 +38,9 @@ package struct ChannelSettings: Sendable {
     /// Seconds a worker's claim on a message holds before another worker may take it (a worker killed mid-send)
     /// (`GUICHET_SMS_CLAIM_SECONDS`).
     package var claimSeconds: Double = 60
+    /// Messages sent at the same time, to different numbers (`GUICHET_SMS_CONCURRENCY`): a gateway answers in tens to
+    /// hundreds of milliseconds, so one at a time caps the outbox at a few messages a second.
+    package var sendConcurrency = 8
     /// Tries of a webhook delivery before it goes to the dead letters (`GUICHET_WEBHOOK_MAX_ATTEMPTS`); the same worker
     /// switch, poll, claim and retry delays as the messages.
     package var webhookMaxAttempts = 8
@@ -81,6 +84,10 @@ package struct ChannelSettings: Sendable {
         if let value = text("GUICHET_SMS_CLAIM_SECONDS") {
             guard let number = Int(value), (1...3600).contains(number) else { throw ConfigurationError.invalid("GUICHET_SMS_CLAIM_SECONDS", value) }
             claimSeconds = Double(number)
+        }
+        if let value = text("GUICHET_SMS_CONCURRENCY") {
+            guard let number = Int(value), (1...64).contains(number) else { throw ConfigurationError.invalid("GUICHET_SMS_CONCURRENCY", value) }
+            sendConcurrency = number
         }
         if let value = text("GUICHET_SMS_WORKER") { worker = value.lowercased() != "off" }
         if transport != .log {
