@@ -12,7 +12,7 @@ import Testing
         ("", ""),
     ])
     func escapesLikeMustache(input: String, expected: String) {
-        #expect(FastHTMLContentType.escape(input) == expected)
+        #expect(HTMLEscaping.escape(input) == expected)
     }
 
     @Test func boxingKeepsValuesAndDropsAbsentOnes() {
@@ -25,13 +25,15 @@ import Testing
             let items: [Inner]
             let missing: Inner?
         }
-        let boxed = MustacheBoxing.box(Outer(flag: true, items: [Inner(name: "a", note: nil)], missing: nil)) as? [String: Any]
-        #expect(boxed?["flag"] as? Bool == true)
-        #expect(boxed?["missing"] == nil)
-        let items = boxed?["items"] as? [Any]
-        let first = items?.first as? [String: Any]
-        #expect(first?["name"] as? String == "a")
-        #expect(first?.keys.contains("note") == false)
+        guard case .object(let boxed) = TemplateBoxing.box(Outer(flag: true, items: [Inner(name: "a", note: nil)], missing: nil)),
+            case .bool(true) = boxed["flag"], case .list(let items) = boxed["items"], case .object(let first) = items.first,
+            case .text("a") = first["name"]
+        else {
+            Issue.record("not boxed as expected")
+            return
+        }
+        #expect(boxed["missing"] == nil)
+        #expect(first["note"] == nil)
     }
 
     @Test func boxingKeepsTablesAndTokensAsTheyAre() {
@@ -41,10 +43,40 @@ import Testing
             let counts: [String: String]
         }
         let token = CSRFToken(value: "abc")
-        let boxed = MustacheBoxing.box(Model(t: ["a": ["b": "c"] as [String: any Sendable]], csrf: token, counts: ["x": "1"])) as? [String: Any]
-        #expect(((boxed?["t"] as? [String: any Sendable])?["a"] as? [String: any Sendable])?["b"] as? String == "c")
-        #expect(boxed?["csrf"] as? CSRFToken === token)
-        #expect((boxed?["counts"] as? [String: String])?["x"] == "1")
+        let boxed = TemplateBoxing.box(Model(t: ["a": ["b": "c"] as [String: any Sendable]], csrf: token, counts: ["x": "1"]))
+        guard case .text("c") = boxed?.child("t")?.child("a")?.child("b"), case .token(let kept) = boxed?.child("csrf"),
+            case .text("1") = boxed?.child("counts")?.child("x")
+        else {
+            Issue.record("not boxed as expected")
+            return
+        }
+        #expect(kept === token)
+    }
+
+    /// The Mustache the templates use, rendered as the specification says.
+    @Test func templatesRenderAsMustacheDoes() throws {
+        var library = TemplateLibrary()
+        try library.register("<p>{{$body}}default{{/body}}</p>\n{{$foot}}foot{{/foot}}", named: "layout")
+        try library.register(
+            """
+            {{<layout}}{{$body}}{{title}} {{&raw}} {{{raw}}}
+              {{#items}}
+              {{> item-line}}
+              {{/items}}
+            {{^empty(items)}}has{{/empty(items)}}{{#empty(none)}}no{{/empty(none)}}{{^missing}}!{{/missing}}\
+            {{#flag}}on{{/flag}}{{^flag}}off{{/flag}}{{#page}}{{title}}/{{.title}}/{{page.inner.x}}{{/page}}{{/body}}{{/layout}}
+            """, named: "page")
+        try library.register("- {{.}}: {{title}}\n", named: "item-line")
+        let value = TemplateValue.object([
+            "title": .text("<T&\"'>"), "raw": .text("<b>"), "items": .list([.text("a"), .text("b")]), "none": .list([]),
+            "flag": .bool(false), "page": .object(["inner": .object(["x": .text("1")])]),
+        ])
+        let html = library.render(value, withTemplate: "page")
+        #expect(
+            html == "<p>&lt;T&amp;&quot;&#39;&gt; <b> <b>\n- a: &lt;T&amp;&quot;&#39;&gt;\n- b: &lt;T&amp;&quot;&#39;&gt;\n"
+                + "hasno!off&lt;T&amp;&quot;&#39;&gt;//1</p>\nfoot", "\(html ?? "nil")")
+        #expect(throws: TemplateError.self) { try library.register("{{#a}}", named: "open") }
+        #expect(throws: TemplateError.self) { try library.register("{{/a}}", named: "close") }
     }
 
     @Test func daysAreWrittenWithTheirZeros() {

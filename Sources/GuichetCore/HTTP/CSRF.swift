@@ -3,7 +3,6 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Mustache
 import NIOConcurrencyHelpers
 
 /// Guards every form that changes state. A signed-in user's token belongs to their session (set by the session
@@ -136,7 +135,7 @@ package struct CSRFMiddleware: RouterMiddleware {
 
 /// A request's CSRF token: a session's, known at once, or a visitor's, drawn on first use (rendered in a form or checked
 /// against a write) with, for a visitor without the cookie, the new id the response must set.
-package final class CSRFToken: Sendable, MustacheCustomRenderable {
+package final class CSRFToken: Sendable {
     /// For a visitor: the id of their cookie (nil: none yet, one is drawn) and the site's secret.
     private let visitor: (id: String?, secret: SymmetricKey)?
     private let drawn: NIOLockedValueBox<(token: String, newCookie: String?)?>
@@ -171,10 +170,4 @@ package final class CSRFToken: Sendable, MustacheCustomRenderable {
     /// The visitor id drawn for this request, which the response sets as the cookie: nil when the visitor had one,
     /// for a session, or when the token was never drawn.
     package var newCookie: String? { drawn.withLockedValue { $0?.newCookie } }
-
-    /// `{{csrf}}` in a template draws the token.
-    package var renderText: String { value }
-
-    /// Never a null for Mustache's sections (the library's default is not visible outside it).
-    package var isNull: Bool { false }
 }

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MPL-2.0
 import Foundation
 import Hummingbird
-import Mustache
 import NIOConcurrencyHelpers
 
 /// Renders Mustache pages inside the common layout, with the locale table of the request's language as `t`.
 package struct Renderer: Sendable {
-    package let library: MustacheLibrary
+    package let library: TemplateLibrary
     package let localizer: Localizer
     package let stylesheetPath: String
     /// The back office's links, shown to a signed-in user by the `core-admin` layout.
@@ -23,8 +22,7 @@ package struct Renderer: Sendable {
     package init(resourceDirectories: [URL], localizer: Localizer, stylesheetPath: String, adminStylesheetPath: String = CorePaths.adminStylesheet)
         throws
     {
-        MustacheContentTypes.register(FastHTMLContentType(), named: FastHTMLContentType.name)
-        var library = MustacheLibrary()
+        var library = TemplateLibrary()
         for directory in resourceDirectories {
             let templates = directory.appendingPathComponent("Templates")
             guard let enumerator = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) else { continue }
@@ -32,7 +30,7 @@ package struct Renderer: Sendable {
                 // `catalog/procedure.mustache` is registered as `catalog-procedure`: Mustache tags cannot hold a slash.
                 let name = file.path.dropFirst(templates.path.count + 1).dropLast(".mustache".count).replacingOccurrences(of: "/", with: "-")
                 let text = try String(contentsOf: file, encoding: .utf8)
-                try library.register("{{% CONTENT_TYPE: \(FastHTMLContentType.name)}}" + text, named: String(name))
+                try library.register(text, named: String(name))
             }
         }
         self.library = library
@@ -74,7 +72,7 @@ package struct Renderer: Sendable {
             },
             page: page
         )
-        guard let boxed = MustacheBoxing.box(layout), let html = library.render(boxed, withTemplate: template) else {
+        guard let boxed = TemplateBoxing.box(layout), let html = library.render(boxed, withTemplate: template) else {
             context.logger.error("template missing", metadata: ["template": "\(template)"])
             throw AppError(.internalServerError, code: "template_missing")
         }
