@@ -53,6 +53,24 @@ import Testing
         #expect(kept === token)
     }
 
+    @Test func boxingLooksInsideExistentials() {
+        struct Inner {
+            let name: String
+        }
+        struct Outer {
+            let page: Any
+            let items: [any Sendable]
+            let maybe: Any?
+        }
+        let boxed = TemplateBoxing.box(Outer(page: Inner(name: "p"), items: ["a", 2], maybe: Inner(name: "m")) as Any)
+        guard case .text("p") = boxed?.child("page")?.child("name"), case .list(let items) = boxed?.child("items"),
+            case .text("a") = items.first, case .text("2") = items.last, case .text("m") = boxed?.child("maybe")?.child("name")
+        else {
+            Issue.record("not boxed as expected: \(String(describing: boxed))")
+            return
+        }
+    }
+
     /// The Mustache the templates use, rendered as the specification says.
     @Test func templatesRenderAsMustacheDoes() throws {
         var library = TemplateLibrary()
