@@ -1,5 +1,5 @@
-import NIOConcurrencyHelpers
 // SPDX-License-Identifier: MPL-2.0
+import NIOConcurrencyHelpers
 @_spi(Reflection) import Swift
 
 /// Turns a view model into a `TemplateValue` once, before rendering: structs become objects of their stored properties
