@@ -97,6 +97,13 @@ import Testing
         #expect(throws: TemplateError.self) { try library.register("{{/a}}", named: "close") }
     }
 
+    @Test func pathSegmentsAreEncodedOnlyWhenTheyNeedIt() {
+        let route = Route("/centres/:id/tickets/:code")
+        #expect(route.path("sn-ess-dakar", "AB12.x_~") == "/centres/sn-ess-dakar/tickets/AB12.x_~")
+        #expect(route.path("a b/c", "é?#") == "/centres/a%20b%2Fc/tickets/%C3%A9%3F%23")
+        #expect(route.path("", "x") == "/centres//tickets/x")
+    }
+
     @Test func daysAreWrittenWithTheirZeros() {
         #expect(Timestamps.day(Date(timeIntervalSince1970: 0)) == "1970-01-01")
         #expect(Timestamps.day(Date(timeIntervalSince1970: 1_796_601_599)) == "2026-12-06")

@@ -55,7 +55,8 @@ package enum CentreClock {
         return hhmm(minutes)
     }
 
-    package static func hhmm(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+    /// `08:30`, without `String(format:)` (a formatter each call: the procedure page lists every place's hours).
+    package static func hhmm(_ minutes: Int) -> String { Timestamps.digits(minutes / 60, 2) + ":" + Timestamps.digits(minutes % 60, 2) }
 
     package static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":")

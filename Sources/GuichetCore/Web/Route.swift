@@ -37,7 +37,17 @@ package struct Route: Sendable, Hashable, CustomStringConvertible {
 
     /// A value made safe as one path segment: letters, digits and `-._~` stay, everything else is percent-encoded.
     package static func encode(segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+        // Most values (ids, codes) need no encoding: checked on the bytes, without Foundation's encoder.
+        if !segment.isEmpty, segment.utf8.allSatisfy(isUnreserved) { return segment }
+        return segment.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 
     private static let segmentCharacters: CharacterSet = {

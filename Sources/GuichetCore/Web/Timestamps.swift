@@ -20,7 +20,7 @@ package enum Timestamps {
     }
 
     /// `number` with leading zeros to `width` digits (String(format:) costs a formatter each call).
-    static func digits(_ number: Int, _ width: Int) -> String {
+    package static func digits(_ number: Int, _ width: Int) -> String {
         let text = String(number)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
