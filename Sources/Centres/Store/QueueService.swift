@@ -201,11 +201,15 @@ package struct QueueService: Sendable {
         return row?.n ?? 0
     }
 
-    /// Waiting tickets per service of a centre.
+    /// Waiting tickets per service of a centre, counted service by service in the waiting index (`centre_tickets_waiting`):
+    /// grouping the centre's waiting tickets sorted every one of them, on every console read and ticket page.
     package func waitingCounts(centre: String) async throws -> [String: Int] {
         struct Row: Decodable { let serviceId: String, n: Int }
         let rows = try await database.sql.raw(
-            "SELECT service_id, COUNT(*) AS n FROM centre_tickets WHERE centre_id = \(bind: centre) AND status = 'waiting' GROUP BY service_id"
+            """
+            SELECT s.id AS service_id, (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = s.id AND t.status = 'waiting') AS n \
+            FROM centre_services s WHERE s.centre_id = \(bind: centre)
+            """
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.serviceId, $0.n) })
     }
