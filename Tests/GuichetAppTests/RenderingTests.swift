@@ -95,6 +95,10 @@ import Testing
                 + "hasno!off&lt;T&amp;&quot;&#39;&gt;//1</p>\nfoot", "\(html ?? "nil")")
         #expect(throws: TemplateError.self) { try library.register("{{#a}}", named: "open") }
         #expect(throws: TemplateError.self) { try library.register("{{/a}}", named: "close") }
+        #expect(throws: TemplateError.self) { try library.register("{{#first(a)}}{{/first(a)}}", named: "transform") }
+        #expect(library.missingReferences.isEmpty)
+        try library.register("{{> nowhere}}", named: "dangling")
+        #expect(library.missingReferences == ["nowhere"])
     }
 
     @Test func pathSegmentsAreEncodedOnlyWhenTheyNeedIt() {

@@ -33,6 +33,9 @@ package struct Renderer: Sendable {
                 try library.register(text, named: String(name))
             }
         }
+        guard library.missingReferences.isEmpty else {
+            throw TemplateError.missing(library.missingReferences)
+        }
         self.library = library
         self.localizer = localizer
         self.stylesheetPath = stylesheetPath

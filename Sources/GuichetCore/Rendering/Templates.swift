@@ -20,7 +20,20 @@ package struct TemplateLibrary: Sendable {
         templates[name] = try TemplateParser(text: text, name: name).parse()
     }
 
-    package func contains(_ name: String) -> Bool { templates[name] != nil }
+    /// The partials and parents that templates name but that are not registered: a page would render without them.
+    package var missingReferences: [String] {
+        func references(_ nodes: [TemplateNode]) -> [String] {
+            nodes.flatMap { node -> [String] in
+                switch node {
+                case .partial(let name): [name]
+                case .parent(let name, let overrides): [name] + overrides.values.flatMap(references)
+                case .section(_, _, let body), .block(_, let body): references(body)
+                case .text, .variable: []
+                }
+            }
+        }
+        return Set(templates.values.flatMap(references)).filter { templates[$0] == nil }.sorted()
+    }
 
     /// The text of template `name` rendered with `value` as its context; nil when no such template is registered.
     package func render(_ value: TemplateValue, withTemplate name: String) -> String? {
@@ -35,7 +48,7 @@ package struct TemplateLibrary: Sendable {
 
 /// What a template reads: texts, flags, lists and objects, the locale tables as they are, and the CSRF token (drawn when
 /// it is rendered).
-package enum TemplateValue: @unchecked Sendable {
+package enum TemplateValue: Sendable {
     case text(String)
     case bool(Bool)
     case list([TemplateValue])
@@ -57,6 +70,7 @@ package enum TemplateValue: @unchecked Sendable {
 /// A name as written in a tag: its parts, whether it starts at the current object (`.a`), and its transforms from the
 /// outermost (`empty(a)`: `["empty"]`).
 struct TemplateName: Sendable {
+    static let knownTransforms: Set<String> = ["empty", "count"]
     let parts: [String]
     let anchored: Bool
     let transforms: [String]
@@ -68,7 +82,9 @@ struct TemplateName: Sendable {
             transforms.append(String(inner[..<open]))
             inner = inner[inner.index(after: open)..<inner.index(before: inner.endIndex)]
         }
-        guard !inner.contains("("), !inner.contains(")") else { throw TemplateError.badName(String(text)) }
+        guard !inner.contains("("), !inner.contains(")"), transforms.allSatisfy(Self.knownTransforms.contains) else {
+            throw TemplateError.badName(String(text))
+        }
         self.transforms = transforms
         anchored = inner.first == "."
         parts = inner.split(separator: ".").map(String.init)
@@ -91,13 +107,15 @@ package enum TemplateError: Error, CustomStringConvertible {
     case unexpectedClose(template: String, tag: String)
     case unknownTag(template: String, tag: String)
     case badName(String)
+    case missing([String])
 
     package var description: String {
         switch self {
         case .unclosed(let template, let tag): "template \(template): {{\(tag)}} is not closed"
         case .unexpectedClose(let template, let tag): "template \(template): {{/\(tag)}} closes nothing open"
         case .unknownTag(let template, let tag): "template \(template): {{\(tag)}} is not a tag this renderer knows"
-        case .badName(let name): "a tag's name cannot be read: \(name)"
+        case .badName(let name): "a tag's name cannot be read (or its transform is not empty or count): \(name)"
+        case .missing(let names): "templates named but not found: \(names.joined(separator: ", "))"
         }
     }
 }
