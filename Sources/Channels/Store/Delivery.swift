@@ -94,27 +94,7 @@ package struct Delivery: Sendable {
     @discardableResult
     package func runOnce() async throws -> Int {
         let batch = try await claim(limit: max(20, 4 * settings.sendConcurrency))
-        var lanes: [String: [OutgoingMessage]] = [:]
-        var order: [String] = []
-        for message in batch {
-            if lanes[message.phone] == nil { order.append(message.phone) }
-            lanes[message.phone, default: []].append(message)
-        }
-        let failure = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
-            var first: (any Error)?
-            var running = 0
-            for phone in order {
-                if running >= settings.sendConcurrency, let done = await group.next() {
-                    running -= 1
-                    first = first ?? done
-                }
-                let lane = lanes[phone] ?? []
-                group.addTask { await send(lane) }
-                running += 1
-            }
-            for await done in group { first = first ?? done }
-            return first
-        }
+        let failure = await Lanes.run(batch, lane: \.phone, width: settings.sendConcurrency) { lane in await send(lane) }
         if let failure { throw failure }
         try await applyEarlyReports()
         return batch.count

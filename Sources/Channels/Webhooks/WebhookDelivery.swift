@@ -33,7 +33,7 @@ package struct WebhookDelivery: Sendable {
         self.worker = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    struct Claimed: Decodable {
+    struct Claimed: Decodable, Sendable {
         let id: String
         let endpointId: String
         let event: String
@@ -65,16 +65,30 @@ package struct WebhookDelivery: Sendable {
         return rows.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// Sends what is due, once; the number of deliveries handled.
+    /// Sends what is due, once; the number of deliveries handled. Up to `sendConcurrency` endpoints are served side by
+    /// side, each endpoint's deliveries one after another in the order they were queued: an endpoint that answers slowly
+    /// (or only at the timeout) holds up its own deliveries, not every institution's.
     @discardableResult
     package func runOnce() async throws -> Int {
-        let batch = try await claim()
-        for delivery in batch {
-            guard let endpoint = try await webhooks.endpoint(delivery.endpointId) else { continue }
-            let outcome = await send(delivery, to: endpoint)
-            try await record(outcome, for: delivery)
-        }
+        let batch = try await claim(limit: max(20, 4 * settings.sendConcurrency))
+        let failure = await Lanes.run(batch, lane: \.endpointId, width: settings.sendConcurrency) { lane in await send(lane) }
+        if let failure { throw failure }
         return batch.count
+    }
+
+    /// One endpoint's deliveries, in order; stops at the first that could not be read or recorded (the rest wait for
+    /// their claim to expire).
+    private func send(_ lane: [Claimed]) async -> (any Error)? {
+        do {
+            for delivery in lane {
+                guard let endpoint = try await webhooks.endpoint(delivery.endpointId) else { continue }
+                let outcome = await send(delivery, to: endpoint)
+                try await record(outcome, for: delivery)
+            }
+            return nil
+        } catch {
+            return error
+        }
     }
 
     enum Outcome {

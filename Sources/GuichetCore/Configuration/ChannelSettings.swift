@@ -38,8 +38,9 @@ package struct ChannelSettings: Sendable {
     /// Seconds a worker's claim on a message holds before another worker may take it (a worker killed mid-send)
     /// (`GUICHET_SMS_CLAIM_SECONDS`).
     package var claimSeconds: Double = 60
-    /// Messages sent at the same time, to different numbers (`GUICHET_SMS_CONCURRENCY`): a gateway answers in tens to
-    /// hundreds of milliseconds, so one at a time caps the outbox at a few messages a second.
+    /// Messages sent at the same time, to different numbers, and webhook deliveries, to different endpoints
+    /// (`GUICHET_SMS_CONCURRENCY`): a gateway answers in tens to hundreds of milliseconds, so one at a time caps the
+    /// outbox at a few messages a second, and one slow endpoint held up every institution's webhooks.
     package var sendConcurrency = 8
     /// Tries of a webhook delivery before it goes to the dead letters (`GUICHET_WEBHOOK_MAX_ATTEMPTS`); the same worker
     /// switch, poll, claim and retry delays as the messages.
