@@ -57,8 +57,10 @@ struct GovStackController: Sendable {
     }
 
     @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let name = request.form["name"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard name.count <= 200 else { throw AppError.badParameter("name", value: name) }
+        // 200 as the OpenAPI document counts (code points, before trimming): not Characters, which fold combining marks.
+        let raw = request.form["name"] ?? ""
+        guard raw.unicodeScalars.count <= 200 else { throw AppError.badParameter("name", value: raw) }
+        let name = raw.trimmingCharacters(in: .whitespaces)
         let folded = name.lowercased()
         let list = try await executable().values.sorted { $0.id < $1.id }.map { ServiceDTO($0, language: context.language) }
             .filter { folded.isEmpty || $0.name.lowercased().contains(folded) }
