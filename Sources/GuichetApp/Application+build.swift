@@ -166,7 +166,7 @@ package enum GuichetApplication {
             // The request id and the security headers (one layer for both).
             ResponseHeadersMiddleware()
             RequestLogMiddleware()
-            MetricsMiddleware<AppRequestContext>()
+            RequestMetricsMiddleware<AppRequestContext>(factory: PrometheusMetricsFactory(registry: components.metrics))
             GzipMiddleware<AppRequestContext>()
             LanguageMiddleware(secureCookies: components.configuration.secureCookies, defaultCountry: components.configuration.defaultCountry)
             ErrorMiddleware(renderer: components.renderer)

@@ -195,9 +195,16 @@ import Testing
             #expect(
                 try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong-token-0123456789"]) { $0.status }
                     == .notFound)
+            for _ in 0..<3 { _ = try await client.execute(uri: "/ping", method: .get) { $0.status } }
             try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                // Each request counted under its route, method and status (the first /metrics answered 404 twice).
+                let lines = response.text.split(separator: "\n")
+                #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("\"/ping\"") && $0.contains("\"200\"") && $0.hasSuffix(" 3") })
+                #expect(
+                    lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("\"/metrics\"") && $0.contains("\"404\"") && $0.hasSuffix(" 2") })
+                #expect(lines.contains { $0.hasPrefix("http_server_request_duration") && $0.contains("\"/ping\"") })
             }
         }
     }
