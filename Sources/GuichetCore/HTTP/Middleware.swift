@@ -27,10 +27,11 @@ package struct LanguageMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         let query = request.form["lang"]
-        let cookie = request.cookies["lang"]?.value
+        let cookies = request.cookies
+        let cookie = cookies["lang"]?.value
         context.language = Language.negotiate(query: query, cookie: cookie, acceptLanguage: request.headers[.acceptLanguage])
         context.languageInQuery = query.flatMap { Language(rawValue: $0.lowercased()) } != nil
-        if let chosen = Self.countryCode(request.cookies["country"]?.value) {
+        if let chosen = Self.countryCode(cookies["country"]?.value) {
             context.country = chosen
             context.countryChosen = true
         } else {
@@ -41,8 +42,18 @@ package struct LanguageMiddleware: RouterMiddleware {
             response.setCookie(
                 Cookie(name: "lang", value: context.language.rawValue, maxAge: 31_536_000, path: "/", secure: secureCookies, sameSite: .lax))
         }
-        response.headers[.contentLanguage] = context.language.rawValue
+        if !response.headers.contains(.contentLanguage) { response.headers.append(Self.contentLanguage(context.language)) }
         return response
+    }
+
+    /// `Content-Language` for each language, made once.
+    static let contentLanguages = (fr: HTTPField(name: .contentLanguage, value: "fr"), en: HTTPField(name: .contentLanguage, value: "en"))
+
+    static func contentLanguage(_ language: Language) -> HTTPField {
+        switch language {
+        case .fr: contentLanguages.fr
+        case .en: contentLanguages.en
+        }
     }
 }
 
@@ -53,11 +64,14 @@ package enum SecurityHeaders {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
         + "form-action 'self'; frame-ancestors 'none'"
 
+    /// The fields made (and their values checked) once; a handler's own value for one of them is kept.
+    static let fields = [
+        HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy), HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+        HTTPField(name: .referrerPolicy, value: "same-origin"), HTTPField(name: .xFrameOptions, value: "DENY"),
+    ]
+
     package static func apply(to headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = contentSecurityPolicy
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[.referrerPolicy] = "same-origin"
-        headers[.xFrameOptions] = "DENY"
+        for field in fields where !headers.contains(field.name) { headers.append(field) }
     }
 }
 

@@ -63,7 +63,7 @@ package struct CanonicalPathResponder<Inner: HTTPResponder>: HTTPResponder where
 
     package func respond(to request: Request, context: AppRequestContext) async throws -> Response {
         let raw = request.head.path ?? "/"
-        let pathEnd = raw.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? raw.endIndex
+        let pathEnd = raw.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? raw.endIndex
         let path = raw[..<pathEnd]
         // A NUL in the query would reach the database from any handler that reads it (PostgreSQL refuses it: a 500).
         if NULCharacter.inEncoded(raw[pathEnd...]) { return refusal(request, path: path, code: "bad_character") }
