@@ -68,7 +68,7 @@ package struct Sessions: Sendable {
             c.kind AS scope_kind, c.scope_id FROM sessions s JOIN users u ON u.id = s.user_id \
             LEFT JOIN user_scopes c ON c.user_id = s.user_id WHERE s.id_hash = \(bind: hash)
             """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         guard let row = rows.first else { return nil }
         let now = now
         if now - row.lastSeenAt > settings.idleTimeout || now - row.createdAt > settings.absoluteTimeout {

@@ -47,7 +47,7 @@ package struct ApplicationFiguresSource: ApplicationFigures {
             }
             .filtering(simulated)
             .orderBy("submitted_at")
-            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         return rows.compactMap { row in
             guard let submitted = Timestamps.parse(row.submittedAt), let status = ApplicationStatus(rawValue: row.status) else { return nil }
             // A decision after `until` is not known yet at `until`.

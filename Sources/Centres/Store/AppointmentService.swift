@@ -37,7 +37,7 @@ package struct AppointmentService: Sendable {
         struct CountRow: Decodable { let slotStart: String, booked: Int }
         let counts = try await database.sql.select().columns("slot_start", "booked").from("centre_slot_counts").where("service_id", .equal, service)
             .where("slot_start", .greaterThanOrEqual, CentreClock.stamp(first)).where("slot_start", .lessThanOrEqual, CentreClock.stamp(last))
-            .all(decoding: CountRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: CountRow.self, keyDecodingStrategy: .snakeCaseColumns)
         let booked = Dictionary(counts.map { ($0.slotStart, $0.booked) }, uniquingKeysWith: max)
         return starts.map { AppointmentRules.Slot(start: $0, booked: booked[CentreClock.stamp($0)] ?? 0) }
     }
@@ -205,7 +205,7 @@ package struct AppointmentService: Sendable {
         var query = sql.select().columns("id", "code", "centre_id", "service_id", "slot_start", "status", "ticket_id").from("centre_appointments")
             .where(SQLIdentifier(column), .equal, value)
         if let other, let otherValue { query = query.where(SQLIdentifier(other), .equal, otherValue) }
-        guard let row = try await query.first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+        guard let row = try await query.first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns),
             let start = Timestamps.parse(row.slotStart)
         else { return nil }
         return Appointment(

@@ -39,7 +39,7 @@ package struct DashboardService: Sendable {
         let zone = centre.timeZone
         let rows = try await sql.select().columns("service_id", "status", "issued_at", "called_at", "started_at", "finished_at", "agent")
             .from("centre_tickets").where("centre_id", .equal, centre.id).where("day", .equal, day).filtering(simulated)
-            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         for ticket in rows.compactMap(\.times) { result.add(ticket, in: zone) }
         guard let parsed = InputParser.day(day),
             let start = CentreClock.calendar(zone).date(from: DateComponents(year: parsed.year, month: parsed.month, day: parsed.day)),

@@ -10,7 +10,7 @@ extension DirectoryRepository {
         let pattern = "%" + procedure.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
         return try await sql.select().columns("id", "centre_id", "letter", "name_fr", "name_en", "institution_id", "procedure_ids")
             .from("centre_services").where("procedure_ids", .like, pattern).orderBy("centre_id").orderBy("position")
-            .all(decoding: ServiceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(Self.service)
+            .all(decoding: ServiceRow.self, keyDecodingStrategy: .snakeCaseColumns).map(Self.service)
             .filter { $0.procedures.contains(procedure) }
     }
 }

@@ -122,7 +122,7 @@ package struct DirectoryRepository: Sendable {
 
     package func commitments() async throws -> [Commitment] {
         try await sql.select().columns("id", "kind", "threshold_minutes", "target_percent", "label_fr", "label_en").from("centre_commitments")
-            .orderBy("position").all(decoding: CommitmentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .orderBy("position").all(decoding: CommitmentRow.self, keyDecodingStrategy: .snakeCaseColumns)
             .compactMap { row in
                 Commitment.Kind(rawValue: row.kind).map { kind in
                     Commitment(

@@ -162,17 +162,17 @@ package struct QueueService: Sendable {
 
     /// The ticket a counter is dealing with (called or being served), if any.
     package func current(counter: String) async throws -> Ticket? {
-        try await database.sql.select().columns(TicketRow.columns).from("centre_tickets").where("counter_id", .equal, counter)
+        try await database.sql.select().column(TicketRow.columns).from("centre_tickets").where("counter_id", .equal, counter)
             .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue])
-            .first(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase).flatMap(\.ticket)
+            .first(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns).flatMap(\.ticket)
     }
 
     /// The ticket each counter of the centre holds (called or being served), by counter: one query for the console,
     /// which agents reload after every action, instead of one per counter.
     package func currentTickets(centre: String) async throws -> [String: Ticket] {
-        let rows = try await database.sql.select().columns(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
+        let rows = try await database.sql.select().column(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
             .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue]).where("counter_id", .isNot, SQLLiteral.null)
-            .all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns)
         var byCounter: [String: Ticket] = [:]
         for ticket in rows.compactMap(\.ticket) {
             guard let counter = ticket.counterId else { continue }
@@ -210,23 +210,23 @@ package struct QueueService: Sendable {
             SELECT s.id AS service_id, (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = s.id AND t.status = 'waiting') AS n \
             FROM centre_services s WHERE s.centre_id = \(bind: centre)
             """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.serviceId, $0.n) })
     }
 
     /// The last tickets called in a centre (a recall brings a ticket back to the top), for the display board.
     package func recentlyCalled(centre: String, limit: Int = 8) async throws -> [Ticket] {
-        try await database.sql.select().columns(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
+        try await database.sql.select().column(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
             .where("announced_at", .isNot, SQLLiteral.null).orderBy("announced_at", .descending).limit(limit)
-            .all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase).compactMap(\.ticket)
+            .all(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns).compactMap(\.ticket)
     }
 
     static func ticket(_ sql: any SQLDatabase, where column: String, _ value: String, and other: String? = nil, _ otherValue: String? = nil)
         async throws -> Ticket?
     {
-        var query = sql.select().columns(TicketRow.columns).from("centre_tickets").where(SQLIdentifier(column), .equal, value)
+        var query = sql.select().column(TicketRow.columns).from("centre_tickets").where(SQLIdentifier(column), .equal, value)
         if let other, let otherValue { query = query.where(SQLIdentifier(other), .equal, otherValue) }
-        return try await query.first(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase).flatMap(\.ticket)
+        return try await query.first(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns).flatMap(\.ticket)
     }
 }
 
@@ -252,10 +252,10 @@ struct TicketRow: Decodable {
     let agent: String?
     let recalls: Int
 
-    static let columns = [
+    static let columns = SQLColumnList([
         "id", "code", "centre_id", "service_id", "day", "number", "label", "priority", "channel", "status", "issued_at", "rank_at", "called_at",
         "started_at", "finished_at", "announced_at", "counter_id", "agent", "recalls",
-    ]
+    ])
 
     /// Nil only for a row whose issue or rank time is not a time (never written so).
     var ticket: Ticket? {

@@ -25,7 +25,7 @@ package struct ResultsService: Sendable {
         let end = CentreClock.stamp(bounds.end)
         let rows = try await sql.select().columns("service_id", "issued_at", "called_at", "status").from("centre_tickets")
             .where("centre_id", .equal, centre.id).where("issued_at", .greaterThanOrEqual, start).where("issued_at", .lessThan, end)
-            .filtering(simulated).all(decoding: TicketRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .filtering(simulated).all(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns)
         for row in rows {
             guard let issued = Timestamps.parse(row.issuedAt), let status = TicketStatus(rawValue: row.status) else { continue }
             result.count(
@@ -52,7 +52,7 @@ package struct ResultsService: Sendable {
                 UNION SELECT DISTINCT centre_id FROM centre_feedback WHERE 1 = 1\(simulated.andExcluded)
                 """
             )
-            .all(decoding: IdRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.centreId))
+            .all(decoding: IdRow.self, keyDecodingStrategy: .snakeCaseColumns).map(\.centreId))
         for centre in centres where active.contains(centre.id) {
             let result = try await result(centre: centre, month: month, waitMinutes: waitMinutes)
             guard result.called > 0 || result.feedback > 0 else { continue }

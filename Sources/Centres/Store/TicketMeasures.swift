@@ -35,13 +35,13 @@ package struct TicketMeasures: ProcedureMeasureSource {
             SELECT service_id, COUNT(*) AS served FROM centre_tickets WHERE status = \(bind: TicketStatus.done.rawValue) \
             AND finished_at >= \(bind: start)\(simulated.andExcluded) GROUP BY service_id
             """
-        ).all(decoding: ServedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: ServedRow.self, keyDecodingStrategy: .snakeCaseColumns)
         let rated = try await sql.raw(
             """
             SELECT service_id, COUNT(*) AS rated, SUM(CASE WHEN rating >= 3 THEN 1 ELSE 0 END) AS satisfied FROM centre_feedback \
             WHERE service_id IS NOT NULL AND created_at >= \(bind: start)\(simulated.andExcluded) GROUP BY service_id
             """
-        ).all(decoding: RatedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: RatedRow.self, keyDecodingStrategy: .snakeCaseColumns)
         var byService: [String: ProcedureMeasure] = [:]
         for row in served { byService[row.serviceId, default: ProcedureMeasure()].count += row.served }
         for row in rated {
@@ -50,7 +50,7 @@ package struct TicketMeasures: ProcedureMeasureSource {
         }
         guard !byService.isEmpty else { return [:] }
         let services = try await sql.select().columns("id", "procedure_ids").from("centre_services").where("id", .in, Array(byService.keys))
-            .all(decoding: ServiceRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: ServiceRow.self, keyDecodingStrategy: .snakeCaseColumns)
         var result: [String: ProcedureMeasure] = [:]
         for service in services {
             guard let measure = byService[service.id] else { continue }

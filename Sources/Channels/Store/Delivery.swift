@@ -78,7 +78,7 @@ package struct Delivery: Sendable {
                 OR (status = 'sending' AND claimed_until < \(bind: stamp))) ORDER BY next_attempt_at LIMIT \(literal: limit)\(lock)) \
                 AND phone IS NOT NULL RETURNING id, phone, body, event, attempts, created_at
                 """
-            ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            ).all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         }
         // RETURNING keeps no order: a person's messages go in the order they were queued ("taken" before "near").
         return rows.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.compactMap { row in
@@ -119,7 +119,7 @@ package struct Delivery: Sendable {
     func applyEarlyReports() async throws {
         let waiting = try await database.sql.raw(
             "SELECT provider_id, status, reason FROM channel_early_reports ORDER BY received_at LIMIT 50"
-        ).all(decoding: WaitingReport.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: WaitingReport.self, keyDecodingStrategy: .snakeCaseColumns)
         guard !waiting.isEmpty else { return }
         let stamp = AuditLog.timestamp(clock.now)
         try await database.writeTransaction { db in

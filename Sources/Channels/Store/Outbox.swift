@@ -76,7 +76,7 @@ package struct Outbox: Notifier {
         }
         guard
             let row = try await database.sql.select().columns("phone", "phone_hash", "language").from("channel_subscriptions")
-                .where("subject", .equal, notice.subject).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .where("subject", .equal, notice.subject).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         else { return }
         try await enqueue(
             key: notice.key, subject: notice.subject, event: notice.event, phone: row.phone, phoneHash: row.phoneHash, language: row.language,
@@ -106,7 +106,7 @@ package struct Outbox: Notifier {
         }
         guard
             let row = try await database.sql.select().columns("near_enabled", "near_threshold").from("channel_centre_settings")
-                .where("centre_id", .equal, centre).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .where("centre_id", .equal, centre).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         else { return nearDefault }
         return row.nearEnabled ? row.nearThreshold : nil
     }

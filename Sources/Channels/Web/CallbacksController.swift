@@ -200,7 +200,7 @@ struct USSDSessions: Sendable {
         let fresh = Stored(state: USSDState(), inputs: 0, screen: nil)
         guard
             let row = try await database.sql.select().columns("phone_hash", "state", "inputs", "screen", "updated_at").from("channel_ussd_sessions")
-                .where("session_id", .equal, session).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+                .where("session_id", .equal, session).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns),
             row.phoneHash == phoneHash, let updated = Timestamps.parse(row.updatedAt), clock.now.timeIntervalSince(updated) <= timeout,
             let state = try? JSONDecoder().decode(USSDState.self, from: Data(row.state.utf8))
         else { return fresh }

@@ -56,7 +56,7 @@ struct MessagesController: Sendable {
             SELECT event, status, attempts, last_error, created_at FROM channel_outbox WHERE status IN ('failed', 'dead') OR \
             (status = 'queued' AND attempts > 0) ORDER BY created_at DESC LIMIT 20
             """
-        ).all(decoding: FailureRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: FailureRow.self, keyDecodingStrategy: .snakeCaseColumns)
         var centres: [CentreSwitch] = []
         for centre in try await directory.centres() where principal.actsFor(centre: centre.id) {
             let threshold = try await outbox.nearThreshold(centre: centre.id, on: database.db)

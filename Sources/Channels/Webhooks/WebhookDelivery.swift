@@ -60,7 +60,7 @@ package struct WebhookDelivery: Sendable {
                 attempts = attempts + 1 WHERE id IN (SELECT id FROM webhook_deliveries WHERE \(due) ORDER BY next_attempt_at \
                 LIMIT \(literal: limit)\(lock)) RETURNING id, endpoint_id, event, body, attempts, created_at
                 """
-            ).all(decoding: Claimed.self, keyDecodingStrategy: .convertFromSnakeCase)
+            ).all(decoding: Claimed.self, keyDecodingStrategy: .snakeCaseColumns)
         }
         return rows.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }

@@ -95,7 +95,7 @@ package struct Webhooks: Notifier {
         guard let facts = notice.application, let event = WebhookEvent(notice.event) else { return }
         let endpoints = try await database.sql.select().columns("*").from("webhook_endpoints")
             .where("institution_id", .equal, facts.institutionId)
-            .all(decoding: WebhookEndpoint.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: WebhookEndpoint.self, keyDecodingStrategy: .snakeCaseColumns)
         let now = AuditLog.timestamp(clock.now)
         for endpoint in endpoints where endpoint.eventSet.contains(event) {
             let id = UUID().uuidString.lowercased()
@@ -118,12 +118,12 @@ package struct Webhooks: Notifier {
 
     package func endpoints() async throws -> [WebhookEndpoint] {
         try await database.sql.select().columns("*").from("webhook_endpoints").orderBy("institution_id").orderBy("created_at")
-            .all(decoding: WebhookEndpoint.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: WebhookEndpoint.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     package func endpoint(_ id: String) async throws -> WebhookEndpoint? {
         try await database.sql.select().columns("*").from("webhook_endpoints").where("id", .equal, id)
-            .first(decoding: WebhookEndpoint.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first(decoding: WebhookEndpoint.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     /// An http(s) URL with a host, no credentials, at most 500 characters; nil otherwise.
@@ -197,7 +197,7 @@ package struct Webhooks: Notifier {
         try await database.writeTransaction { db in
             guard
                 let endpoint = try await db.sql.select().columns("*").from("webhook_endpoints").where("id", .equal, id)
-                    .first(decoding: WebhookEndpoint.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    .first(decoding: WebhookEndpoint.self, keyDecodingStrategy: .snakeCaseColumns)
             else { throw AppError.notFound("webhook_not_found") }
             try await db.sql.delete(from: "webhook_deliveries").where("endpoint_id", .equal, id).run()
             try await db.sql.delete(from: "webhook_endpoints").where("id", .equal, id).run()
@@ -241,14 +241,14 @@ package struct Webhooks: Notifier {
             .from("webhook_deliveries")
         if let endpoint { query = query.where("endpoint_id", .equal, endpoint) }
         return try await query.orderBy("created_at", .descending).orderBy("id").limit(limit)
-            .all(decoding: LogLine.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: LogLine.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     /// One delivery of the log.
     package func log(delivery id: String) async throws -> LogLine? {
         try await database.sql.select()
             .columns("id", "endpoint_id", "event", "status", "attempts", "last_status", "last_error", "created_at", "delivered_at", "body")
-            .from("webhook_deliveries").where("id", .equal, id).first(decoding: LogLine.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .from("webhook_deliveries").where("id", .equal, id).first(decoding: LogLine.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     /// The URL's host, for the audit summary (a URL's path or query may hold a token of the receiver's).

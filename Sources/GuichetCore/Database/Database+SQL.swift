@@ -9,3 +9,19 @@ extension FluentKit.Database {
         self as! any SQLDatabase
     }
 }
+
+/// A fixed list of column names, quoted (as both SQLite and PostgreSQL quote them) and joined once: a select builder
+/// given the names quotes and escapes each of them again on every query.
+package struct SQLColumnList: SQLExpression {
+    package let names: [String]
+    private let text: String
+
+    package init(_ names: [String]) {
+        self.names = names
+        self.text = names.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ", ")
+    }
+
+    package func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(text)
+    }
+}

@@ -149,12 +149,12 @@ package struct Collections: Sendable {
 
     func requestByKey(_ key: String) async throws -> PaymentRequest? {
         try await database.sql.raw("SELECT * FROM payment_requests WHERE idempotency_key = \(bind: key)")
-            .first(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     func pendingRequest(order: String) async throws -> PaymentRequest? {
         try await database.sql.raw("SELECT * FROM payment_requests WHERE order_id = \(bind: order) AND status = 'pending'")
-            .first(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     /// Asks the operator where a pending request stands and records the answer (the person's page, the worker).
@@ -228,7 +228,7 @@ package struct Collections: Sendable {
                 UPDATE payment_requests SET status = \(bind: status), reason = \(bind: String(reason.prefix(120))), phone = NULL, \
                 updated_at = \(bind: stamp) WHERE id = \(bind: requestId) AND status = 'pending' RETURNING order_id
                 """
-            ).all(decoding: OrderRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            ).all(decoding: OrderRow.self, keyDecodingStrategy: .snakeCaseColumns)
             guard let order = closed.first?.orderId else { return }
             try await sql.raw(
                 "UPDATE payment_orders SET status = 'due', updated_at = \(bind: stamp) WHERE id = \(bind: order) AND status = 'pending'"
@@ -272,17 +272,17 @@ package struct Collections: Sendable {
                 reason = NULL, updated_at = \(bind: stamp) WHERE id = \(bind: requestId) AND status IN ('pending', 'expired', 'failed', 'recorded') \
                 RETURNING order_id
                 """
-            ).all(decoding: OrderRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            ).all(decoding: OrderRow.self, keyDecodingStrategy: .snakeCaseColumns)
             guard let orderId = moved.first?.orderId,
                 let order = try await sql.raw("SELECT * FROM payment_orders WHERE id = \(bind: orderId)")
-                    .first(decoding: PaymentOrder.self, keyDecodingStrategy: .convertFromSnakeCase),
+                    .first(decoding: PaymentOrder.self, keyDecodingStrategy: .snakeCaseColumns),
                 let request = try await sql.raw("SELECT * FROM payment_requests WHERE id = \(bind: requestId)")
-                    .first(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    .first(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
             else { return }
             switch order.status {
             case "due", "pending":
                 let lines = try await sql.raw("SELECT * FROM payment_lines WHERE order_id = \(bind: orderId) ORDER BY fee_key")
-                    .all(decoding: PaymentLine.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    .all(decoding: PaymentLine.self, keyDecodingStrategy: .snakeCaseColumns)
                 let receipt = try Receipts.sign(order: order, lines: lines, request: request, at: stamp, keys: keys, simulated: settings.simulated)
                 try await sql.raw(
                     """
@@ -372,7 +372,7 @@ package struct Collections: Sendable {
             SELECT * FROM payment_requests WHERE status = 'pending' AND COALESCE(polled_at, created_at) < \(bind: cutoff) \
             ORDER BY created_at LIMIT 50
             """
-        ).all(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
         for request in stale {
             let sent = try await sendIfUnsent(request)
             if sent.sentAt != nil, sent.sentAt != request.sentAt { continue }

@@ -127,14 +127,14 @@ package struct PaymentBooks: FeeLedger {
 
     func summary(application: String, on sql: any SQLDatabase) async throws -> FeeSummary? {
         let orders = try await sql.raw("SELECT * FROM payment_orders WHERE application_id = \(bind: application) ORDER BY created_at, stage")
-            .all(decoding: PaymentOrder.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: PaymentOrder.self, keyDecodingStrategy: .snakeCaseColumns)
         guard !orders.isEmpty else { return nil }
         let lines = try await sql.raw(
             """
             SELECT l.* FROM payment_lines l JOIN payment_orders o ON o.id = l.order_id WHERE o.application_id = \(bind: application) \
             ORDER BY l.order_id, l.fee_key
             """
-        ).all(decoding: PaymentLine.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: PaymentLine.self, keyDecodingStrategy: .snakeCaseColumns)
         var summaryLines: [FeeSummary.Line] = []
         for order in orders {
             for line in lines where line.orderId == order.id {
@@ -160,26 +160,26 @@ package struct PaymentBooks: FeeLedger {
 
     package func order(id: String) async throws -> PaymentOrder? {
         try await database.sql.raw("SELECT * FROM payment_orders WHERE id = \(bind: id)")
-            .first(decoding: PaymentOrder.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first(decoding: PaymentOrder.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     package func orders(reference: String) async throws -> [PaymentOrder] {
         try await database.sql.raw("SELECT * FROM payment_orders WHERE reference = \(bind: reference) ORDER BY created_at, stage")
-            .all(decoding: PaymentOrder.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: PaymentOrder.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     package func lines(order: String) async throws -> [PaymentLine] {
         try await database.sql.raw("SELECT * FROM payment_lines WHERE order_id = \(bind: order) ORDER BY fee_key")
-            .all(decoding: PaymentLine.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: PaymentLine.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     package func request(id: String) async throws -> PaymentRequest? {
         try await database.sql.raw("SELECT * FROM payment_requests WHERE id = \(bind: id)")
-            .first(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 
     package func requests(order: String) async throws -> [PaymentRequest] {
         try await database.sql.raw("SELECT * FROM payment_requests WHERE order_id = \(bind: order) ORDER BY created_at")
-            .all(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
     }
 }

@@ -101,7 +101,7 @@ package struct Reconciliation: Sendable {
             """
         let ours = try await database.sql.raw(
             "\(select) AND q.status = 'successful' AND q.updated_at >= \(bind: day + "T00:00:00") AND q.updated_at <= \(bind: day + "T23:59:59.999Z")"
-        ).all(decoding: OurRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: OurRow.self, keyDecodingStrategy: .snakeCaseColumns)
         var byId = Dictionary(ours.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var rows: [Row] = []
         for line in theirs {
@@ -117,7 +117,7 @@ package struct Reconciliation: Sendable {
             }
             // Not received on our books that day: perhaps recorded otherwise (still pending, failed, another day).
             let other = try await database.sql.raw("\(select) AND q.id = \(bind: key)").first(
-                decoding: OurRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                decoding: OurRow.self, keyDecodingStrategy: .snakeCaseColumns)
             if let other, other.status == "successful" {
                 let same = other.amount == line.amount && other.currency == line.currency
                 rows.append(

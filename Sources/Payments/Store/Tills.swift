@@ -35,12 +35,12 @@ package struct Tills: Sendable {
             AND status = 'successful' AND created_at >= \(bind: day + "T00:00:00") AND created_at <= \(bind: day + "T23:59:59.999Z") \
             ORDER BY created_at
             """
-        ).all(decoding: PaymentRequest.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: PaymentRequest.self, keyDecodingStrategy: .snakeCaseColumns)
         var totals: [String: [String: Int]] = [:]
         for payment in payments { totals[payment.method, default: [:]][payment.currency, default: 0] += payment.amount }
         let closed = try await database.sql.raw(
             "SELECT closed_at FROM payment_tills WHERE centre_id = \(bind: centre) AND agent = \(bind: agent) AND day = \(bind: day)"
-        ).first(decoding: ClosedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).first(decoding: ClosedRow.self, keyDecodingStrategy: .snakeCaseColumns)
         return Day(payments: payments, totals: totals, closedAt: closed?.closedAt)
     }
 
