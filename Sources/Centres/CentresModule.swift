@@ -4,6 +4,7 @@ import Foundation
 import GuichetCore
 import Hummingbird
 import Logging
+import SQLKit
 
 /// The service centres, built once by the composition root: the directory, the queues, appointments, feedback and
 /// results, their pages, console and API. It asks the catalogue (`CatalogLookup`) whether the procedures and
@@ -101,8 +102,16 @@ package struct CentresModule: Sendable {
     package static var migrations: [any Migration] {
         [
             CreateCentresTables(), CreateAppointments(), AddCommitmentLabels(), AddCentresSimulatedFlags(), AddTicketIndex.counter,
-            AddTicketIndex.called, AddTicketIndex.waiting,
+            AddTicketIndex.called, AddTicketIndex.waiting, CreateWaitingCounts(),
         ]
+    }
+
+    /// Tables the database derives from others (by triggers): a copy of the data leaves them out and rebuilds them.
+    package static var derivedTables: Set<String> { [CreateWaitingCounts.table] }
+
+    /// Makes the derived tables again from the rows they count (after a copy).
+    package static func rebuildDerivedTables(on sql: any SQLDatabase) async throws {
+        try await CreateWaitingCounts.rebuild(on: sql)
     }
 
     /// Where the home page leads for this feature.

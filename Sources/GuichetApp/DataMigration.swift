@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 import Audit
 import Catalog
+import Centres
 import FluentKit
 import Foundation
 import GuichetCore
@@ -21,7 +22,7 @@ package enum DataMigration {
     }
 
     /// Tables not copied row by row: the migrations' own bookkeeping (the target ran them) and the search index.
-    static var notCopied: Set<String> { ["_fluent_migrations", SearchIndex.tableName] }
+    static var notCopied: Set<String> { Set(["_fluent_migrations", SearchIndex.tableName]).union(CentresModule.derivedTables) }
     /// Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement.
     static let parametersPerStatement = 30_000
 
@@ -81,6 +82,7 @@ package enum DataMigration {
                 }
                 logger.info("table copied", metadata: ["table": "\(plan.table)", "rows": "\(copied[plan.table] ?? 0)"])
             }
+            try await CentresModule.rebuildDerivedTables(on: transaction.sql)
             let indexed = try await SearchIndex.rebuild(on: transaction)
             logger.info("search index rebuilt", metadata: ["procedures": "\(indexed)"])
             try await resetSequences(on: transaction.sql)

@@ -191,4 +191,57 @@ import Testing
             #expect(Set(labels).count == agents * perAgent, "two tickets got the same number")
         }
     }
+    /// The waiting counts the database keeps (`centre_waiting`, by triggers) stay equal to a count of the waiting tickets
+    /// through issues, calls, transfers and no-shows; and a ticket's place is the same whichever side of the queue is
+    /// counted: near its end (from the service's count) or further ahead (the tickets ranked before it), ties included.
+    @Test func waitingCountsAndPlacesFollowEveryChange() async throws {
+        try await F.withCentres { components in
+            let queue = QueueService(database: components.database)
+            let sql = components.database.sql
+            let morning = F.date("2026-03-02T08:00:00Z")
+            // More tickets than QueueService.behindCounted, so that both ways of finding a place are taken; several at the
+            // same instant (ties on rank and issue time), and some with a priority (ranked earlier).
+            for index in 0..<(QueueService.behindCounted + 30) {
+                let priority: Priority = index % 9 == 4 ? .elderly : .none
+                _ = try await queue.issue(
+                    .init(centreId: F.dakar, serviceId: F.civil, priority: priority, channel: .kiosk, actor: "test"),
+                    at: morning.addingTimeInterval(Double(index / 3)))
+            }
+            for index in 0..<4 {
+                _ = try await queue.issue(
+                    .init(centreId: F.dakar, serviceId: F.identity, channel: .kiosk, actor: "test"), at: morning.addingTimeInterval(Double(index)))
+            }
+            try await queue.openCounter(centre: F.dakar, counter: F.counter(1), services: [F.civil], actor: "agent")
+            let called = try #require(try await queue.callNext(centre: F.dakar, counter: F.counter(1), actor: "agent"))
+            _ = try await queue.transfer(ticket: called.id, centre: F.dakar, counter: F.counter(1), to: F.identity, actor: "agent")
+            let second = try #require(try await queue.callNext(centre: F.dakar, counter: F.counter(1), actor: "agent"))
+            _ = try await queue.apply(.noShow, ticket: second.id, centre: F.dakar, counter: F.counter(1), actor: "agent")
+            _ = try await queue.callNext(centre: F.dakar, counter: F.counter(1), actor: "agent")
+
+            struct Waiting: Decodable {
+                let id: String
+                let serviceId: String
+                let rankAt: String
+                let issuedAt: String
+            }
+            let waiting = try await sql.raw(
+                "SELECT id, service_id, rank_at, issued_at FROM centre_tickets WHERE status = 'waiting' ORDER BY rank_at, issued_at, id"
+            ).all(decoding: Waiting.self, keyDecodingStrategy: .snakeCaseColumns)
+            let counts = try await queue.waitingCounts(centre: F.dakar)
+            #expect(counts[F.civil] == waiting.filter { $0.serviceId == F.civil }.count)
+            #expect(counts[F.identity] == waiting.filter { $0.serviceId == F.identity }.count)
+            #expect(counts[F.identity] == 5, "the transferred ticket waits in its new service")
+            #expect(counts[F.civil] == QueueService.behindCounted + 30 - 3)
+            for service in [F.civil, F.identity] {
+                let line = waiting.filter { $0.serviceId == service }
+                // The first, the last, both sides of the count's limit, and every tenth ticket.
+                let positions = Set([0, line.count - 1, line.count - QueueService.behindCounted, line.count - QueueService.behindCounted - 1])
+                    .union(stride(from: 0, to: line.count, by: 10)).filter { $0 >= 0 && $0 < line.count }
+                for position in positions.sorted() {
+                    let ticket = try #require(try await queue.ticket(id: line[position].id))
+                    #expect(try await queue.position(of: ticket) == position, "ticket \(position) of \(service)")
+                }
+            }
+        }
+    }
 }

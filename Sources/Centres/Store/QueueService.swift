@@ -182,33 +182,49 @@ package struct QueueService: Sendable {
     }
 
     /// How many tickets are ahead of this one in its queue (0 when it is next). The stored times are compared as stored.
-    /// Those ranked before it are counted from the index alone (`centre_tickets_waiting`: a service's ids belong to one
-    /// centre); only the ties on rank read their rows.
     package func position(of ticket: Ticket) async throws -> Int {
         try await Self.position(database.sql, of: ticket.id)
     }
 
+    /// At most this many waiting tickets behind one are counted to find its place from its service's count.
+    static let behindCounted = 200
+
+    /// A ticket's place, in one statement (one snapshot): its service's waiting count (`centre_waiting`) less those behind
+    /// it, when few are (a new ticket, most often); else the waiting tickets ranked before it, counted in the waiting index
+    /// (`centre_tickets_waiting`: a service's ids belong to one centre), with only the ties on rank reading their rows.
+    /// Either way a count reads at most the shorter side of the queue plus `behindCounted` entries, not the whole queue.
     static func position(_ sql: any SQLDatabase, of ticketId: String) async throws -> Int {
+        struct Row: Decodable {
+            let waiting: Bool
+            let total: Int?
+            let behind: Int
+        }
+        let before =
+            "t.rank_at < me.rank_at OR (t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id)))"
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT me.status = 'waiting' AS waiting, (SELECT w.waiting FROM centre_waiting w WHERE w.service_id = me.service_id) AS total,                 (SELECT COUNT(*) FROM (SELECT 1 FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting'                 AND t.rank_at >= me.rank_at AND t.id <> me.id AND NOT (\(unsafeRaw: before)) LIMIT \(unsafeRaw: String(behindCounted))) behind) AS behind                 FROM centre_tickets me WHERE me.id = \(bind: ticketId)
+                """
+            ).first(decoding: Row.self)
+        else { return 0 }
+        if row.waiting, let total = row.total, row.behind < behindCounted { return max(0, total - 1 - row.behind) }
         struct CountRow: Decodable { let n: Int }
-        let row = try await sql.raw(
+        let counted = try await sql.raw(
             """
-            SELECT (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting' \
-            AND t.rank_at < me.rank_at) + (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id \
-            AND t.status = 'waiting' AND t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))) \
-            AS n FROM centre_tickets me WHERE me.id = \(bind: ticketId)
+            SELECT (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting'             AND t.rank_at < me.rank_at) + (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id             AND t.status = 'waiting' AND t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id)))             AS n FROM centre_tickets me WHERE me.id = \(bind: ticketId)
             """
         ).first(decoding: CountRow.self)
-        return row?.n ?? 0
+        return counted?.n ?? 0
     }
 
-    /// Waiting tickets per service of a centre, counted service by service in the waiting index (`centre_tickets_waiting`):
-    /// grouping the centre's waiting tickets sorted every one of them, on every console read and ticket page.
+    /// Waiting tickets per service of a centre, as the database keeps them (`centre_waiting`): counting them read every
+    /// waiting ticket on every console read.
     package func waitingCounts(centre: String) async throws -> [String: Int] {
         struct Row: Decodable { let serviceId: String, n: Int }
         let rows = try await database.sql.raw(
             """
-            SELECT s.id AS service_id, (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = s.id AND t.status = 'waiting') AS n \
-            FROM centre_services s WHERE s.centre_id = \(bind: centre)
+            SELECT s.id AS service_id, COALESCE(w.waiting, 0) AS n FROM centre_services s LEFT JOIN centre_waiting w ON w.service_id = s.id             WHERE s.centre_id = \(bind: centre)
             """
         ).all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.serviceId, $0.n) })
