@@ -204,7 +204,11 @@ package struct QueueService: Sendable {
         guard
             let row = try await sql.raw(
                 """
-                SELECT me.status = 'waiting' AS waiting, (SELECT w.waiting FROM centre_waiting w WHERE w.service_id = me.service_id) AS total,                 (SELECT COUNT(*) FROM (SELECT 1 FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting'                 AND t.rank_at >= me.rank_at AND t.id <> me.id AND NOT (\(unsafeRaw: before)) LIMIT \(unsafeRaw: String(behindCounted))) behind) AS behind                 FROM centre_tickets me WHERE me.id = \(bind: ticketId)
+                SELECT me.status = 'waiting' AS waiting, (SELECT w.waiting FROM centre_waiting w WHERE w.service_id = me.service_id) AS total, \
+                (SELECT COUNT(*) FROM (SELECT 1 FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting' \
+                AND t.rank_at >= me.rank_at AND t.id <> me.id AND NOT (\(unsafeRaw: before)) \
+                LIMIT \(unsafeRaw: String(behindCounted))) behind) AS behind \
+                FROM centre_tickets me WHERE me.id = \(bind: ticketId)
                 """
             ).first(decoding: Row.self)
         else { return 0 }
@@ -212,7 +216,10 @@ package struct QueueService: Sendable {
         struct CountRow: Decodable { let n: Int }
         let counted = try await sql.raw(
             """
-            SELECT (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting'             AND t.rank_at < me.rank_at) + (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id             AND t.status = 'waiting' AND t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id)))             AS n FROM centre_tickets me WHERE me.id = \(bind: ticketId)
+            SELECT (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id AND t.status = 'waiting' \
+            AND t.rank_at < me.rank_at) + (SELECT COUNT(*) FROM centre_tickets t WHERE t.service_id = me.service_id \
+            AND t.status = 'waiting' AND t.rank_at = me.rank_at AND (t.issued_at < me.issued_at OR (t.issued_at = me.issued_at AND t.id < me.id))) \
+            AS n FROM centre_tickets me WHERE me.id = \(bind: ticketId)
             """
         ).first(decoding: CountRow.self)
         return counted?.n ?? 0
@@ -224,7 +231,8 @@ package struct QueueService: Sendable {
         struct Row: Decodable { let serviceId: String, n: Int }
         let rows = try await database.sql.raw(
             """
-            SELECT s.id AS service_id, COALESCE(w.waiting, 0) AS n FROM centre_services s LEFT JOIN centre_waiting w ON w.service_id = s.id             WHERE s.centre_id = \(bind: centre)
+            SELECT s.id AS service_id, COALESCE(w.waiting, 0) AS n FROM centre_services s LEFT JOIN centre_waiting w ON w.service_id = s.id \
+            WHERE s.centre_id = \(bind: centre)
             """
         ).all(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.serviceId, $0.n) })

@@ -37,7 +37,10 @@ struct CreateWaitingCounts: AsyncMigration {
     static func rebuild(on sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM centre_waiting").run()
         try await sql.raw(
-            "INSERT INTO centre_waiting (service_id, waiting) SELECT service_id, COUNT(*) FROM centre_tickets WHERE status = 'waiting' GROUP BY service_id"
+            """
+            INSERT INTO centre_waiting (service_id, waiting) SELECT service_id, COUNT(*) FROM centre_tickets WHERE status = 'waiting' \
+            GROUP BY service_id
+            """
         ).run()
     }
 
