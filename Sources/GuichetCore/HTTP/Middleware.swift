@@ -10,10 +10,17 @@ import Logging
 package struct LanguageMiddleware: RouterMiddleware {
     let secureCookies: Bool
     let defaultCountry: String?
+    /// The `Set-Cookie` field remembering each language, made once.
+    let languageCookies: (fr: HTTPField, en: HTTPField)
 
     package init(secureCookies: Bool, defaultCountry: String? = nil) {
         self.secureCookies = secureCookies
         self.defaultCountry = defaultCountry
+        func field(_ language: Language) -> HTTPField {
+            let cookie = Cookie(name: "lang", value: language.rawValue, maxAge: 31_536_000, path: "/", secure: secureCookies, sameSite: .lax)
+            return HTTPField(name: .setCookie, value: cookie.description)
+        }
+        languageCookies = (fr: field(.fr), en: field(.en))
     }
 
     /// The cookie's value when it is a well-formed country code (two ASCII capitals), else nil.
@@ -39,8 +46,7 @@ package struct LanguageMiddleware: RouterMiddleware {
         }
         var response = try await next(request, context)
         if context.languageInQuery, cookie != context.language.rawValue, !request.uri.path.hasPrefix(CorePaths.apiPrefix) {
-            response.setCookie(
-                Cookie(name: "lang", value: context.language.rawValue, maxAge: 31_536_000, path: "/", secure: secureCookies, sameSite: .lax))
+            response.headers.append(context.language == .fr ? languageCookies.fr : languageCookies.en)
         }
         if !response.headers.contains(.contentLanguage) { response.headers.append(Self.contentLanguage(context.language)) }
         return response

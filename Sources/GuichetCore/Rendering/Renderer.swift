@@ -49,7 +49,7 @@ package struct Renderer: Sendable {
     ) throws -> Response {
         let layout = LayoutModel(
             lang: context.language.rawValue,
-            t: localizer.table(context.language),
+            t: localizer.templateTable(context.language),
             title: title,
             description: description,
             stylesheet: stylesheetPath,
@@ -95,7 +95,7 @@ package struct Renderer: Sendable {
 
 struct LayoutModel {
     let lang: String
-    let t: [String: any Sendable]
+    let t: TemplateValue
     let title: String
     let description: String?
     let stylesheet: String
