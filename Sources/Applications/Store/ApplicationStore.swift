@@ -7,10 +7,11 @@ import GuichetCore
 import SQLKit
 
 extension ApplicationRecord {
-    static let columns = [
+    /// Quoted and joined once: every submission reads its record back, and the tracking page and inbox read them.
+    static let columns = SQLColumnList([
         "id", "reference", "procedure_id", "form_id", "institution_id", "country", "status", "channel", "centre_id", "ticket_id", "filed_by",
         "owner_hash", "answers", "revision", "assigned_to", "requested", "created_at", "updated_at", "submitted_at", "due_at", "decided_at",
-    ]
+    ])
 
     init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: String.self)
@@ -54,18 +55,18 @@ package struct ApplicationStore: Sendable {
 
     package func application(id: String, on db: (any SQLDatabase)? = nil) async throws -> ApplicationRecord? {
         guard id.count <= 64 else { return nil }
-        return try await (db ?? sql).select().columns(ApplicationRecord.columns.map { SQLIdentifier($0) }).from("applications")
+        return try await (db ?? sql).select().column(ApplicationRecord.columns).from("applications")
             .where("id", .equal, id).first().map(ApplicationRecord.init(row:))
     }
 
     package func application(reference: String) async throws -> ApplicationRecord? {
-        try await sql.select().columns(ApplicationRecord.columns.map { SQLIdentifier($0) }).from("applications")
+        try await sql.select().column(ApplicationRecord.columns).from("applications")
             .where("reference", .equal, reference).first().map(ApplicationRecord.init(row:))
     }
 
     /// The browser's unfinished application for this procedure, if any.
     package func draft(procedure: String, ownerHash: String) async throws -> ApplicationRecord? {
-        try await sql.select().columns(ApplicationRecord.columns.map { SQLIdentifier($0) }).from("applications")
+        try await sql.select().column(ApplicationRecord.columns).from("applications")
             .where("owner_hash", .equal, ownerHash).where("procedure_id", .equal, procedure).where("status", .equal, ApplicationStatus.draft.rawValue)
             .orderBy("created_at", .descending).first().map(ApplicationRecord.init(row:))
     }
@@ -140,7 +141,7 @@ package struct ApplicationStore: Sendable {
         let total =
             try await apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("applications")).first()?
             .decode(column: "n", as: Int.self) ?? 0
-        let items = try await apply(sql.select().columns(ApplicationRecord.columns.map { SQLIdentifier($0) }).from("applications"))
+        let items = try await apply(sql.select().column(ApplicationRecord.columns).from("applications"))
             .orderBy("due_at").orderBy("reference").limit(limit).offset(offset).all().map(ApplicationRecord.init(row:))
         return (items, total)
     }

@@ -20,7 +20,7 @@ package struct FormStore: Sendable {
         self.changes = changes
     }
 
-    static let columns = ["id", "procedure_id", "number", "procedure_version", "data", "created_by", "created_at"]
+    static let columns = SQLColumnList(["id", "procedure_id", "number", "procedure_version", "data", "created_by", "created_at"])
 
     static func decode(_ row: any SQLRow) throws -> StoredForm {
         StoredForm(
@@ -32,7 +32,7 @@ package struct FormStore: Sendable {
 
     package func current(procedure: String) async throws -> StoredForm? {
         guard cache != nil else {
-            return try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+            return try await database.sql.select().column(Self.columns).from("application_forms")
                 .where("procedure_id", .equal, procedure).orderBy("number", .descending).first().map(Self.decode)
         }
         // With a cache, only the latest form's number is read: its definition is decoded once per process, not for each
@@ -53,7 +53,7 @@ package struct FormStore: Sendable {
     package func form(id: Int) async throws -> StoredForm? {
         if let cached = cache?.get(id) { return cached }
         guard
-            let form = try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+            let form = try await database.sql.select().column(Self.columns).from("application_forms")
                 .where("id", .equal, id).first().map(Self.decode)
         else { return nil }
         cache?.put(form)
@@ -61,7 +61,7 @@ package struct FormStore: Sendable {
     }
 
     package func versions(procedure: String) async throws -> [StoredForm] {
-        try await database.sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+        try await database.sql.select().column(Self.columns).from("application_forms")
             .where("procedure_id", .equal, procedure).orderBy("number", .descending).all().map(Self.decode)
     }
 
@@ -87,7 +87,7 @@ package struct FormStore: Sendable {
         let data = String(decoding: try encoder.encode(definition), as: UTF8.self)
         let stored = try await database.writeTransaction { db in
             let sql = db.sql
-            let last = try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+            let last = try await sql.select().column(Self.columns).from("application_forms")
                 .where("procedure_id", .equal, procedure.id).orderBy("number", .descending).first().map(Self.decode)
             if let last, last.definition == definition { return last }
             let number = (last?.number ?? 0) + 1
@@ -100,7 +100,7 @@ package struct FormStore: Sendable {
                     summary: "version \(number), procedure version \(procedure.version), \(definition.fields.count) fields"), on: db)
             try await changes.markChanged(on: db)
             guard
-                let stored = try await sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from("application_forms")
+                let stored = try await sql.select().column(Self.columns).from("application_forms")
                     .where("procedure_id", .equal, procedure.id).where("number", .equal, number).first().map(Self.decode)
             else { throw AppError(.internalServerError, code: "internal") }
             return stored

@@ -143,7 +143,7 @@ package struct Submissions: Sendable {
         let year = Calendar(identifier: .gregorian).component(.year, from: date)
         for _ in 0..<8 {
             let candidate = ApplicationReference.make(country: country, year: year)
-            if try await sql.select().column("id").from("applications").where("reference", .equal, candidate).first() == nil { return candidate }
+            if try await sql.raw("SELECT id FROM applications WHERE reference = \(bind: candidate)").first() == nil { return candidate }
         }
         throw AppError(.serviceUnavailable, code: "reference_exhausted")
     }
@@ -270,8 +270,9 @@ package struct Submissions: Sendable {
 
     func existing(scope: String, key: String, requestHash: String) async throws -> ApplicationRecord? {
         guard
-            let row = try await database.sql.select().columns("id", "request_hash").from("applications")
-                .where("idempotency_scope", .equal, scope).where("idempotency_key", .equal, key).first()
+            let row = try await database.sql.raw(
+                "SELECT id, request_hash FROM applications WHERE idempotency_scope = \(bind: scope) AND idempotency_key = \(bind: key)"
+            ).first()
         else { return nil }
         guard try row.decode(column: "request_hash", as: String?.self) == requestHash else {
             throw AppError.idempotencyKeyReused

@@ -75,8 +75,9 @@ package struct Outbox: Notifier {
             let language: String
         }
         guard
-            let row = try await database.sql.select().columns("phone", "phone_hash", "language").from("channel_subscriptions")
-                .where("subject", .equal, notice.subject).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
+            let row = try await database.sql.raw(
+                "SELECT phone, phone_hash, language FROM channel_subscriptions WHERE subject = \(bind: notice.subject)"
+            ).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         else { return }
         try await enqueue(
             key: notice.key, subject: notice.subject, event: notice.event, phone: row.phone, phoneHash: row.phoneHash, language: row.language,
@@ -96,7 +97,7 @@ package struct Outbox: Notifier {
 
     /// Ends a subject: nobody is told more about it, and its number goes.
     package func forget(subject: String, on database: any Database) async throws {
-        try await database.sql.delete(from: "channel_subscriptions").where("subject", .equal, subject).run()
+        try await database.sql.raw("DELETE FROM channel_subscriptions WHERE subject = \(bind: subject)").run()
     }
 
     package func nearThreshold(centre: String, on database: any Database) async throws -> Int? {
@@ -105,8 +106,9 @@ package struct Outbox: Notifier {
             let nearThreshold: Int
         }
         guard
-            let row = try await database.sql.select().columns("near_enabled", "near_threshold").from("channel_centre_settings")
-                .where("centre_id", .equal, centre).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
+            let row = try await database.sql.raw(
+                "SELECT near_enabled, near_threshold FROM channel_centre_settings WHERE centre_id = \(bind: centre)"
+            ).first(decoding: Row.self, keyDecodingStrategy: .snakeCaseColumns)
         else { return nearDefault }
         return row.nearEnabled ? row.nearThreshold : nil
     }
@@ -120,7 +122,7 @@ package struct Outbox: Notifier {
     ) async throws {
         let sql = database.sql
         if !afterStop,
-            try await sql.select().column("phone_hash").from("channel_optouts").where("phone_hash", .equal, phoneHash).first() != nil
+            try await sql.raw("SELECT phone_hash FROM channel_optouts WHERE phone_hash = \(bind: phoneHash)").first() != nil
         {
             return
         }

@@ -93,8 +93,8 @@ package struct Webhooks: Notifier {
 
     package func notify(_ notice: Notice, on database: any Database) async throws {
         guard let facts = notice.application, let event = WebhookEvent(notice.event) else { return }
-        let endpoints = try await database.sql.select().columns("*").from("webhook_endpoints")
-            .where("institution_id", .equal, facts.institutionId)
+        // Raw SQL in the writer's transaction (every submission asks): the builder quotes every name again.
+        let endpoints = try await database.sql.raw("SELECT * FROM webhook_endpoints WHERE institution_id = \(bind: facts.institutionId)")
             .all(decoding: WebhookEndpoint.self, keyDecodingStrategy: .snakeCaseColumns)
         let now = AuditLog.timestamp(clock.now)
         for endpoint in endpoints where endpoint.eventSet.contains(event) {
