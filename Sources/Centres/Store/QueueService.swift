@@ -65,8 +65,16 @@ package struct QueueService: Sendable {
 
     /// The same, for a centre the caller has already read (`request.centreId` is then ignored).
     package func issueOnce(_ request: IssueRequest, in centre: Centre, at date: Date? = nil) async throws -> (ticket: Ticket, created: Bool) {
+        let issued = try await issueOnce(request, in: centre, reading: try await directory.service(request.serviceId), at: date)
+        return (issued.ticket, issued.created)
+    }
+
+    /// The same, for a service the caller has already read (nil: none has the request's id), which the answer returns.
+    package func issueOnce(_ request: IssueRequest, in centre: Centre, reading service: CentreService?, at date: Date? = nil) async throws
+        -> (ticket: Ticket, created: Bool, service: CentreService)
+    {
         let date = date ?? clock.now
-        guard let service = try await directory.service(request.serviceId), service.centreId == centre.id else {
+        guard let service, service.id == request.serviceId, service.centreId == centre.id else {
             throw AppError.validation(field: "service", code: "service_unknown")
         }
         var phone: String?
@@ -77,10 +85,13 @@ package struct QueueService: Sendable {
             }
         }
         do {
-            return try await insertTicket(request, centre: centre, service: service, phone: phone, at: date)
+            let issued = try await insertTicket(request, centre: centre, service: service, phone: phone, at: date)
+            return (issued.ticket, issued.created, service)
         } catch {
             // Two submissions with one token at the same instant (PostgreSQL runs them side by side): the loser finds the winner's ticket.
-            if let token = request.requestToken, let existing = try await ticket(centre: centre.id, requestToken: token) { return (existing, false) }
+            if let token = request.requestToken, let existing = try await ticket(centre: centre.id, requestToken: token) {
+                return (existing, false, service)
+            }
             throw error
         }
     }

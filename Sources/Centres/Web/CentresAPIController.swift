@@ -89,11 +89,12 @@ package struct CentresAPIController: Sendable {
         let now = clock.now
         guard try await directory.isOpen(centre, at: now) else { throw AppError.conflict("centre_closed") }
         try await flood.remoteTicket(address: context.clientAddress)
-        let (ticket, created) = try await queue.issueOnce(
+        let (ticket, created, service) = try await queue.issueOnce(
             .init(
                 centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,
-                actor: context.principal?.actor ?? "api"), in: centre, at: now)
-        return try await answer(created ? ticket : Self.replayed(ticket, service: serviceId, priority: priority), status: created ? .created : .ok)
+                actor: context.principal?.actor ?? "api"), in: centre, reading: try await directory.service(serviceId), at: now)
+        return try await answer(
+            created ? ticket : Self.replayed(ticket, service: serviceId, priority: priority), status: created ? .created : .ok, service: service)
     }
 
     static func replayed(_ ticket: Ticket, service: String, priority: Priority) throws -> Ticket {
@@ -108,8 +109,9 @@ package struct CentresAPIController: Sendable {
         return try await answer(ticket, status: .ok)
     }
 
-    func answer(_ ticket: Ticket, status: HTTPResponse.Status) async throws -> Response {
-        let service = try await directory.service(ticket.serviceId)
+    /// `service`: the ticket's service when the caller has read it (else it is read here).
+    func answer(_ ticket: Ticket, status: HTTPResponse.Status, service known: CentreService? = nil) async throws -> Response {
+        let service = known?.id == ticket.serviceId ? known : try await directory.service(ticket.serviceId)
         let counters = try await directory.counters(ticket.centreId)
         var ahead: Int?
         var estimate: Int?
