@@ -175,7 +175,7 @@ package struct QueueService: Sendable {
     package func current(counter: String) async throws -> Ticket? {
         try await database.sql.select().column(TicketRow.columns).from("centre_tickets").where("counter_id", .equal, counter)
             .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue])
-            .first(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns).flatMap(\.ticket)
+            .first().map(TicketRow.init(row:)).flatMap(\.ticket)
     }
 
     /// The ticket each counter of the centre holds (called or being served), by counter: one query for the console,
@@ -183,7 +183,7 @@ package struct QueueService: Sendable {
     package func currentTickets(centre: String) async throws -> [String: Ticket] {
         let rows = try await database.sql.select().column(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
             .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue]).where("counter_id", .isNot, SQLLiteral.null)
-            .all(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns)
+            .all().map(TicketRow.init(row:))
         var byCounter: [String: Ticket] = [:]
         for ticket in rows.compactMap(\.ticket) {
             guard let counter = ticket.counterId else { continue }
@@ -253,7 +253,7 @@ package struct QueueService: Sendable {
     package func recentlyCalled(centre: String, limit: Int = 8) async throws -> [Ticket] {
         try await database.sql.select().column(TicketRow.columns).from("centre_tickets").where("centre_id", .equal, centre)
             .where("announced_at", .isNot, SQLLiteral.null).orderBy("announced_at", .descending).limit(limit)
-            .all(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns).compactMap(\.ticket)
+            .all().map(TicketRow.init(row:)).compactMap(\.ticket)
     }
 
     static func ticket(_ sql: any SQLDatabase, where column: String, _ value: String, and other: String? = nil, _ otherValue: String? = nil)
@@ -261,12 +261,12 @@ package struct QueueService: Sendable {
     {
         var query = sql.select().column(TicketRow.columns).from("centre_tickets").where(SQLIdentifier(column), .equal, value)
         if let other, let otherValue { query = query.where(SQLIdentifier(other), .equal, otherValue) }
-        return try await query.first(decoding: TicketRow.self, keyDecodingStrategy: .snakeCaseColumns).flatMap(\.ticket)
+        return try await query.first().map(TicketRow.init(row:)).flatMap(\.ticket)
     }
 }
 
 /// A row of `centre_tickets` as stored (times as ISO strings).
-struct TicketRow: Decodable {
+struct TicketRow {
     let id: String
     let code: String
     let centreId: String
@@ -301,5 +301,31 @@ struct TicketRow: Decodable {
             status: status, issuedAt: issued, rankAt: rank, calledAt: Timestamps.parse(calledAt), startedAt: Timestamps.parse(startedAt),
             finishedAt: Timestamps.parse(finishedAt), announcedAt: Timestamps.parse(announcedAt), counterId: counterId, agent: agent,
             recalls: recalls)
+    }
+}
+
+extension TicketRow {
+    /// Read column by column: SQLKit's decoder (a keyed container per row, a key converted per column) was most of the
+    /// cost of reading the console's tickets.
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        code = try row.decode(column: "code", as: String.self)
+        centreId = try row.decode(column: "centre_id", as: String.self)
+        serviceId = try row.decode(column: "service_id", as: String.self)
+        day = try row.decode(column: "day", as: String.self)
+        number = try row.decode(column: "number", as: Int.self)
+        label = try row.decode(column: "label", as: String.self)
+        priority = try row.decode(column: "priority", as: String.self)
+        channel = try row.decode(column: "channel", as: String.self)
+        status = try row.decode(column: "status", as: String.self)
+        issuedAt = try row.decode(column: "issued_at", as: String.self)
+        rankAt = try row.decode(column: "rank_at", as: String.self)
+        calledAt = try row.decode(column: "called_at", as: String?.self)
+        startedAt = try row.decode(column: "started_at", as: String?.self)
+        finishedAt = try row.decode(column: "finished_at", as: String?.self)
+        announcedAt = try row.decode(column: "announced_at", as: String?.self)
+        counterId = try row.decode(column: "counter_id", as: String?.self)
+        agent = try row.decode(column: "agent", as: String?.self)
+        recalls = try row.decode(column: "recalls", as: Int.self)
     }
 }

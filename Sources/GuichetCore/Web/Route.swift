@@ -11,10 +11,26 @@ package struct Route: Sendable, Hashable, CustomStringConvertible {
     package let pattern: String
     /// The parameters' names, in order (`["id", "counter"]`).
     package let parameters: [String]
+    /// The text around the parameters, cut once (`/centres/`, `/kiosk` for `/centres/:id/kiosk`): one more than the
+    /// parameters. A page with many links (an agent's console) builds hundreds of them.
+    private let literals: [String]
 
     package init(_ pattern: String) {
         self.pattern = pattern
         self.parameters = pattern.split(separator: "/").compactMap { $0.first == ":" ? String($0.dropFirst()) : nil }
+        var literals: [String] = []
+        var current = ""
+        for (index, segment) in pattern.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { current += "/" }
+            if segment.first == ":" {
+                literals.append(current)
+                current = ""
+            } else {
+                current += segment
+            }
+        }
+        literals.append(current)
+        self.literals = literals
     }
 
     package var description: String { pattern }
@@ -26,13 +42,12 @@ package struct Route: Sendable, Hashable, CustomStringConvertible {
 
     package func path(_ values: [String]) -> String {
         guard !parameters.isEmpty else { return pattern }
-        var index = 0
-        let segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
-            guard segment.first == ":" else { return String(segment) }
-            defer { index += 1 }
-            return index < values.count ? Route.encode(segment: values[index]) : ""
+        var path = ""
+        for (index, literal) in literals.enumerated() {
+            if index > 0, index <= values.count { path += Route.encode(segment: values[index - 1]) }
+            path += literal
         }
-        return segments.joined(separator: "/")
+        return path
     }
 
     /// A value made safe as one path segment: letters, digits and `-._~` stay, everything else is percent-encoded.
