@@ -230,10 +230,14 @@ import Testing
 
             let rejected = try await complete(open[1], ["decision": "REJECTED", "note": "Pièces non conformes"])
             let rejectedStatus = try await status(open[1])
-            #expect(rejected.status == 200 && rejectedStatus == "rejected")
-            let sentBack = try await complete(open[2], ["decision": "SENDBACK", "note": "Nom à corriger", "fields": "last_name"])
+            #expect(rejected.status == 200 && rejectedStatus == "rejected", "\(rejected.status) \(String(describing: rejected.body))")
+            // A field of that application's own form (the three are whichever the demo's ids sort first, of several procedures).
+            let answers = try #require(
+                try await sql.raw("SELECT answers FROM applications WHERE id = \(bind: open[2])").first()?.decode(column: "answers", as: String.self))
+            let field = try #require((try JSONSerialization.jsonObject(with: Data(answers.utf8)) as? [String: Any])?.keys.sorted().first)
+            let sentBack = try await complete(open[2], ["decision": "SENDBACK", "note": "Champ à corriger", "fields": field])
             let sentBackStatus = try await status(open[2])
-            #expect(sentBack.status == 200 && sentBackStatus == "action_required")
+            #expect(sentBack.status == 200 && sentBackStatus == "action_required", "\(sentBack.status) \(String(describing: sentBack.body))")
             #expect(((sentBack.body as? [String: Any])?["status"] as? [String: Any])?["code"] as? String == "SENDBACK")
 
             // Done: no longer a task. Another institution's: not found. Each decision is in the audit log by the token.
