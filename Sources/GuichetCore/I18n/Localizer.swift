@@ -42,9 +42,8 @@ package enum Language: String, Sendable, CaseIterable {
 }
 
 /// The locale catalogues (`Locales/fr.json`, `Locales/en.json` of each feature), merged.
-/// Templates receive the nested dictionary as `t`; Swift code asks for dotted keys.
+/// Templates receive the nested tables as `t`; Swift code asks for dotted keys.
 package struct Localizer: Sendable {
-    private let nested: [Language: [String: any Sendable]]
     private let flat: [Language: [String: String]]
     /// The nested tables boxed once for the templates: boxing a text on each `{{t.…}}` was about a tenth of a render.
     private let boxed: [Language: TemplateValue]
@@ -59,7 +58,6 @@ package struct Localizer: Sendable {
             nested[language, default: [:]] = Self.merge(nested[language] ?? [:], Self.sendable(object))
             Self.flatten(object, prefix: "", into: &flat[language, default: [:]])
         }
-        self.nested = nested
         self.flat = flat
         self.boxed = nested.mapValues(Self.tree)
     }
@@ -84,10 +82,6 @@ package struct Localizer: Sendable {
             }
         }
         try self.init(catalogues: catalogues)
-    }
-
-    package func table(_ language: Language) -> [String: any Sendable] {
-        nested[language] ?? [:]
     }
 
     /// The table of `language` as templates read it (`t`), boxed at start.

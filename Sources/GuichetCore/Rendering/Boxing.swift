@@ -100,7 +100,6 @@ private enum BoxPlans {
         if T.self == Int.self { return { .text(String($0.load(as: Int.self))) } }
         if T.self == CSRFToken.self { return { .token($0.load(as: CSRFToken.self)) } }
         if T.self == TemplateValue.self { return { $0.load(as: TemplateValue.self) } }
-        if T.self == [String: any Sendable].self { return { .table($0.load(as: [String: any Sendable].self)) } }
         if let optional = T.self as? any TemplateContainer.Type {
             let inner = make(optional.elementType, &plans)
             return { optional.box(at: $0, elements: inner) }

@@ -46,22 +46,19 @@ package struct TemplateLibrary: Sendable {
     fileprivate func nodes(_ name: String) -> [TemplateNode]? { templates[name] }
 }
 
-/// What a template reads: texts, flags, lists and objects, the locale tables as they are, and the CSRF token (drawn when
-/// it is rendered).
+/// What a template reads: texts, flags, lists and objects (the locale tables among them), and the CSRF token (drawn
+/// when it is rendered).
 package enum TemplateValue: Sendable {
     case text(String)
     case bool(Bool)
     case list([TemplateValue])
     case object([String: TemplateValue])
-    /// A locale table (`t`): nested dictionaries of texts, boxed as they are read.
-    case table([String: any Sendable])
     case token(CSRFToken)
 
     /// The value named `name` in this one, if it is an object.
     func child(_ name: String) -> TemplateValue? {
         switch self {
         case .object(let fields): return fields[name]
-        case .table(let table): return table[name].flatMap(TemplateBoxing.box)
         default: return nil
         }
     }
@@ -303,7 +300,7 @@ private struct TemplateRenderer {
         case .text(let string): text = string
         case .bool(let flag): text = flag ? "true" : "false"
         case .token(let token): text = token.value
-        case .list, .object, .table: return
+        case .list, .object: return
         }
         if escaped { HTMLEscaping.append(text, to: &output) } else { output += text }
     }
@@ -363,7 +360,6 @@ private struct TemplateRenderer {
         case ("empty", .list(let items)): .bool(items.isEmpty)
         case ("empty", .text(let text)): .bool(text.isEmpty)
         case ("empty", .object(let fields)): .bool(fields.isEmpty)
-        case ("empty", .table(let table)): .bool(table.isEmpty)
         case ("count", .list(let items)): .text(String(items.count))
         default: nil
         }
