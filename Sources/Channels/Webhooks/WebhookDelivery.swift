@@ -76,12 +76,12 @@ package struct WebhookDelivery: Sendable {
         return batch.count
     }
 
-    /// One endpoint's deliveries, in order; stops at the first that could not be read or recorded (the rest wait for
-    /// their claim to expire).
+    /// One endpoint's deliveries, in order, the endpoint read once for them all; stops at the first that could not be
+    /// recorded (the rest wait for their claim to expire).
     private func send(_ lane: [Claimed]) async -> (any Error)? {
         do {
+            guard let first = lane.first, let endpoint = try await webhooks.endpoint(first.endpointId) else { return nil }
             for delivery in lane {
-                guard let endpoint = try await webhooks.endpoint(delivery.endpointId) else { continue }
                 let outcome = await send(delivery, to: endpoint)
                 try await record(outcome, for: delivery)
             }
