@@ -56,11 +56,16 @@ struct GovStackController: Sendable {
         return procedure
     }
 
+    /// A name to filter by (empty: none), trimmed; at most 200 as the OpenAPI document counts them (code points, before
+    /// trimming): not Characters, which fold combining marks.
+    static func nameFilter(_ request: Request, parameter: String) throws -> String {
+        let raw = request.form[parameter] ?? ""
+        guard raw.unicodeScalars.count <= 200 else { throw AppError.badParameter(parameter, value: raw) }
+        return raw.trimmingCharacters(in: .whitespaces)
+    }
+
     @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
-        // 200 as the OpenAPI document counts (code points, before trimming): not Characters, which fold combining marks.
-        let raw = request.form["name"] ?? ""
-        guard raw.unicodeScalars.count <= 200 else { throw AppError.badParameter("name", value: raw) }
-        let name = raw.trimmingCharacters(in: .whitespaces)
+        let name = try Self.nameFilter(request, parameter: "name")
         let folded = name.lowercased()
         let list = try await executable().values.sorted { $0.id < $1.id }.map { ServiceDTO($0, language: context.language) }
             .filter { folded.isEmpty || $0.name.lowercased().contains(folded) }

@@ -56,10 +56,7 @@ extension GovStackController {
         }
         let buckets = try Self.buckets(from: start, through: end, timeframe: timeframe)
         var facts = try await applications.applications(from: start, until: end.addingTimeInterval(86_400))
-        // 200 as the OpenAPI document counts (code points, before trimming): not Characters, which fold combining marks.
-        let raw = request.form["registrationName"] ?? ""
-        guard raw.unicodeScalars.count <= 200 else { throw AppError.badParameter("registrationName", value: raw) }
-        let name = raw.trimmingCharacters(in: .whitespaces)
+        let name = try Self.nameFilter(request, parameter: "registrationName")
         if !name.isEmpty {
             // A service is named by its procedure's id, its GovStack id or its title.
             let matching = try await executable().filter { id, procedure in
