@@ -44,18 +44,23 @@ extension QueueService {
         let now = CentreClock.stamp(date)
         return try await database.writeTransaction { db in
             let sql = db.sql
-            let busy = try await sql.select().column("id").from("centre_tickets").where("counter_id", .equal, counterId)
-                .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue]).first()
-            guard busy == nil else { throw AppError.conflict("counter_busy") }
             let services: [any Encodable & Sendable] = counter.serviceIds
+            let held: SQLQueryString = "SELECT 1 FROM centre_tickets b WHERE b.counter_id = \(bind: counterId) AND b.status IN ('called', 'serving')"
+            // A counter that still holds a ticket claims none; the claimed row comes back whole from the UPDATE. One statement
+            // in the one writer's transaction where there were three (the check, the claim, the row read again).
             let claimed: SQLQueryString =
                 """
                 UPDATE centre_tickets SET status = 'called', counter_id = \(bind: counterId), agent = \(bind: actor), called_at = \(bind: now), \
                 announced_at = \(bind: now) WHERE id = (SELECT id FROM centre_tickets WHERE centre_id = \(bind: centre) AND status = 'waiting' \
-                AND service_id IN (\(binds: services)) ORDER BY rank_at, issued_at, id LIMIT 1\(lock)) AND status = 'waiting' RETURNING id
+                AND service_id IN (\(binds: services)) ORDER BY rank_at, issued_at, id LIMIT 1\(lock)) AND status = 'waiting' \
+                AND NOT EXISTS (\(held)) RETURNING \(TicketRow.columns)
                 """
-            guard let id = try await sql.raw(claimed).first(decodingColumn: "id", as: String.self) else { return nil }
-            guard let ticket = try await Self.ticket(sql, where: "id", id) else { return nil }
+            guard let ticket = try await sql.raw(claimed).first().map(TicketRow.init(row:))?.ticket else {
+                // Nobody claimed: the counter is busy, or nobody waits.
+                if try await sql.raw(held).first() != nil { throw AppError.conflict("counter_busy") }
+                return nil
+            }
+            let id = ticket.id
             try await AuditLog.append(
                 AuditEntry(actor: actor, action: "ticket.called", entity: "ticket", entityId: id, summary: "\(ticket.label) at \(counter.label)"),
                 on: db,
@@ -84,12 +89,12 @@ extension QueueService {
         case .finish: change = ("status = 'done', finished_at = \(bind: now), phone = NULL", .serving)
         case .noShow: change = ("status = 'no_show', finished_at = \(bind: now), phone = NULL", .called)
         }
-        let update: SQLQueryString = "UPDATE centre_tickets SET \(change.set) WHERE \(held) AND status = \(bind: change.from.rawValue) RETURNING id"
+        let update: SQLQueryString =
+            "UPDATE centre_tickets SET \(change.set) WHERE \(held) AND status = \(bind: change.from.rawValue) RETURNING \(TicketRow.columns)"
         return try await database.writeTransaction { db in
-            let sql = db.sql
-            guard try await sql.raw(update).first(decodingColumn: "id", as: String.self) != nil,
-                let ticket = try await Self.ticket(sql, where: "id", ticketId)
-            else { throw AppError.conflict("ticket_state") }
+            guard let ticket = try await db.sql.raw(update).first().map(TicketRow.init(row:))?.ticket else {
+                throw AppError.conflict("ticket_state")
+            }
             try await AuditLog.append(
                 AuditEntry(
                     actor: actor, action: "ticket.\(action.rawValue)", entity: "ticket", entityId: ticketId,
@@ -146,11 +151,11 @@ extension QueueService {
                 UPDATE centre_tickets SET status = 'waiting', service_id = \(bind: service.id), counter_id = NULL, agent = NULL, called_at = NULL, \
                 started_at = NULL, announced_at = NULL \
                 WHERE id = \(bind: ticketId) AND centre_id = \(bind: centre) AND counter_id = \(bind: counter) \
-                AND status IN ('called', 'serving') AND service_id <> \(bind: service.id) RETURNING id
+                AND status IN ('called', 'serving') AND service_id <> \(bind: service.id) RETURNING \(TicketRow.columns)
                 """
-            guard try await sql.raw(update).first(decodingColumn: "id", as: String.self) != nil,
-                let ticket = try await Self.ticket(sql, where: "id", ticketId)
-            else { throw AppError.conflict("ticket_state") }
+            guard let ticket = try await sql.raw(update).first().map(TicketRow.init(row:))?.ticket else {
+                throw AppError.conflict("ticket_state")
+            }
             try await AuditLog.append(
                 AuditEntry(
                     actor: actor, action: "ticket.transferred", entity: "ticket", entityId: ticketId, summary: "\(ticket.label) to \(service.id)"),
