@@ -33,8 +33,12 @@ package enum AuditLog {
             return nil
         }
         // In raw SQL rather than through FluentKit's models or SQLKit's builders: on SQLite's writer the statement then goes
-        // straight to the connection, and no builder quotes eleven names again for every event.
-        let model = chained(entry, occurredAt: occurredAt, after: try await head(on: database))
+        // straight to the connection, and no builder quotes eleven names again for every event. In a write-queue batch the
+        // head is read once, then remembered from event to event.
+        let memo = (database as? any BatchTransaction)?.memo
+        let head: (seq: Int, hash: String)
+        if let remembered = memo?.auditHead { head = remembered } else { head = try await self.head(on: database) }
+        let model = chained(entry, occurredAt: occurredAt, after: head)
         try await database.sql.raw(
             """
             INSERT INTO audit_events (seq, occurred_at, actor, action, entity, entity_id, summary, request_id, address, prev_hash, hash) \
@@ -43,6 +47,7 @@ package enum AuditLog {
             \(bind: model.hash))
             """
         ).run()
+        memo?.auditHead = (model.id ?? head.seq + 1, model.hash)
         return AuditRecord(model)
     }
 

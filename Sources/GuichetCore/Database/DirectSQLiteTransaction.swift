@@ -13,9 +13,10 @@ import SQLKit
 /// one writer's critical path every hop counts, so statements sent through `db.sql` (SQLKit builders and raw SQL) take
 /// that path here. FluentKit's model queries still go through FluentKit's database for the same connection, on the same
 /// single thread, so the order holds.
-struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase {
+struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase, BatchTransaction {
     let inner: any FluentKit.Database
     let connection: SQLiteConnection
+    let memo = TransactionMemo()
 
     /// Runs `body` in one transaction on `database`. On SQLite the transaction is begun and ended on the connection
     /// itself, not by FluentKit's `transaction`, which runs its closure in a new task: the write queue's task would
@@ -88,4 +89,18 @@ struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase {
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await closure(self)
     }
+}
+
+/// What one write-queue transaction on SQLite remembers between its writers: the audit chain's head once read or
+/// appended to (the transaction holds SQLite's write lock, so nobody else moves it). Only the queue's drain touches it,
+/// one writer after another; the queue puts it back as it was when a writer is rolled back to its savepoint.
+package final class TransactionMemo: @unchecked Sendable {
+    package var auditHead: (seq: Int, hash: String)?
+
+    init() {}
+}
+
+/// A transaction of the write queue's that carries a `TransactionMemo`.
+package protocol BatchTransaction {
+    var memo: TransactionMemo { get }
 }

@@ -71,13 +71,17 @@ package actor WriteQueue {
                     return [nil]
                 }
                 var failures: [(any Error)?] = []
+                let memo = (tx as? any BatchTransaction)?.memo
                 for write in batch {
                     try await tx.sql.raw("SAVEPOINT guichet_write").run()
+                    let remembered = memo?.auditHead
                     do {
                         try await write.run(on: tx)
                         try await tx.sql.raw("RELEASE guichet_write").run()
                         failures.append(nil)
                     } catch {
+                        // Its audit events are rolled back with it: the chain's head is again the one before it.
+                        memo?.auditHead = remembered
                         // When SQLite has already ended the transaction (a full disk, an I/O error) this throws too, and the
                         // whole batch fails with it.
                         try await tx.sql.raw("ROLLBACK TO guichet_write").run()
