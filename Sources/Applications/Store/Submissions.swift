@@ -129,13 +129,15 @@ package struct Submissions: Sendable {
         id: String, revision: Int, country: String, phone: String?, facts: ApplicationEventFacts, origin: ActionOrigin, on db: any Database
     ) async throws {
         let subject = "application:\(id)"
+        let notice = Notice(
+            subject: subject, event: .applicationSubmitted, values: ["reference": facts.reference], key: "\(subject):submitted:\(revision)",
+            application: facts)
         if let phone {
-            try await notifier.subscribe(subject: subject, phone: phone, language: origin.language ?? "fr", country: country, on: db)
+            try await notifier.subscribe(
+                subject: subject, phone: phone, language: origin.language ?? "fr", country: country, thenNotify: notice, on: db)
+        } else {
+            try await notifier.notify(notice, on: db)
         }
-        try await notifier.notify(
-            Notice(
-                subject: subject, event: .applicationSubmitted, values: ["reference": facts.reference], key: "\(subject):submitted:\(revision)",
-                application: facts), on: db)
     }
 
     /// A reference nobody holds yet (the unique index is the last word; a clash among 20 million codes a year is rare).

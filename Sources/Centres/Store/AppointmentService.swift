@@ -112,12 +112,13 @@ package struct AppointmentService: Sendable {
     /// The booking's message and its two reminders (a day and an hour before; one already past is not queued).
     func announceBooking(_ appointment: Appointment, centre: Centre, contact: Contact, now: Date, on db: any Database) async throws {
         let subject = "appointment:\(appointment.id)"
-        try await notifier.subscribe(subject: subject, phone: contact.phone, language: contact.language, country: centre.country, on: db)
         let values = [
             "code": appointment.code, "centre": centre.name.fr, "day": CentreClock.day(appointment.slotStart, in: centre.timeZone),
             "time": CentreClock.localTime(appointment.slotStart, in: centre.timeZone),
         ]
-        try await notifier.notify(Notice(subject: subject, event: .appointmentBooked, values: values, key: "\(subject):booked"), on: db)
+        try await notifier.subscribe(
+            subject: subject, phone: contact.phone, language: contact.language, country: centre.country,
+            thenNotify: Notice(subject: subject, event: .appointmentBooked, values: values, key: "\(subject):booked"), on: db)
         for (event, before) in [(NoticeEvent.appointmentReminderDay, 86_400.0), (.appointmentReminderHour, 3_600.0)] {
             let at = appointment.slotStart.addingTimeInterval(-before)
             guard at > now else { continue }

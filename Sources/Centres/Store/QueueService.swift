@@ -144,10 +144,10 @@ package struct QueueService: Sendable {
             guard let ticket = row.ticket else { throw AppError(.internalServerError, code: "internal") }
             if let phone {
                 let subject = "ticket:\(id)"
-                try await notifier.subscribe(subject: subject, phone: phone, language: request.language, country: centre.country, on: db)
                 let ahead = try await Self.position(sql, of: id)
-                try await notifier.notify(
-                    Notice(
+                try await notifier.subscribe(
+                    subject: subject, phone: phone, language: request.language, country: centre.country,
+                    thenNotify: Notice(
                         subject: subject, event: .ticketTaken,
                         values: ["label": label, "code": ticket.code, "centre": centre.name.fr, "ahead": String(ahead)], key: "\(subject):taken"),
                     on: db)

@@ -54,18 +54,38 @@ package struct Outbox: Notifier {
     // MARK: - Notifier
 
     package func subscribe(subject: String, phone: String, language: String, country: String?, on database: any Database) async throws {
+        _ = try await subscribed(subject: subject, phone: phone, language: language, country: country, on: database)
+    }
+
+    package func subscribe(subject: String, phone: String, language: String, country: String?, thenNotify notice: Notice, on database: any Database)
+        async throws
+    {
+        guard let (number, hash) = try await subscribed(subject: subject, phone: phone, language: language, country: country, on: database),
+            notice.subject == subject
+        else { return try await notify(notice, on: database) }
+        try await enqueue(
+            key: notice.key, subject: notice.subject, event: notice.event, phone: number.e164, phoneHash: hash, language: language,
+            text: body(notice.event, values: notice.values, language: language), notBefore: notice.notBefore, on: database)
+    }
+
+    /// The number and its hash as subscribed; nil when the number cannot be reached (nothing is written).
+    private func subscribed(subject: String, phone: String, language: String, country: String?, on database: any Database) async throws
+        -> (PhoneNumber, String)?
+    {
         // A number the gateways cannot reach gets no messages; the feature's own form said so when it checked it.
-        guard case .success(let number) = PhoneNumber.parse(phone, defaultCountry: country) else { return }
+        guard case .success(let number) = PhoneNumber.parse(phone, defaultCountry: country) else { return nil }
         let now = AuditLog.timestamp(clock.now)
+        let hash = hasher.hash(number)
         // One statement (an upsert) rather than a delete and an insert: it runs in the one writer's transaction.
         try await database.sql.raw(
             """
             INSERT INTO channel_subscriptions (subject, phone, phone_hash, language, created_at) \
-            VALUES (\(bind: subject), \(bind: number.e164), \(bind: hasher.hash(number)), \(bind: language), \(bind: now)) \
+            VALUES (\(bind: subject), \(bind: number.e164), \(bind: hash), \(bind: language), \(bind: now)) \
             ON CONFLICT (subject) DO UPDATE SET phone = excluded.phone, phone_hash = excluded.phone_hash, language = excluded.language, \
             created_at = excluded.created_at
             """
         ).run()
+        return (number, hash)
     }
 
     package func notify(_ notice: Notice, on database: any Database) async throws {

@@ -79,12 +79,25 @@ package protocol Notifier: Sendable {
     func subscribe(subject: String, phone: String, language: String, country: String?, on database: any Database) async throws
     /// Queues a message for the subject's subscriber, if it has one and has not sent STOP.
     func notify(_ notice: Notice, on database: any Database) async throws
+    /// `subscribe`, then `notify` for the subscription just made: the outbox writes it and queues the message with what it
+    /// wrote, rather than reading it back (both run in the one writer's transaction on SQLite).
+    func subscribe(subject: String, phone: String, language: String, country: String?, thenNotify notice: Notice, on database: any Database)
+        async throws
     /// Drops the subject's messages of these events not sent yet (a cancelled appointment's reminders).
     func withdraw(subject: String, events: [NoticeEvent], on database: any Database) async throws
     /// Ends a subject (a ticket served, an appointment checked in): nothing more is said about it and its number goes.
     func forget(subject: String, on database: any Database) async throws
     /// How many people ahead make "your turn is near" at this centre; nil when the centre switched it off.
     func nearThreshold(centre: String, on database: any Database) async throws -> Int?
+}
+
+extension Notifier {
+    package func subscribe(subject: String, phone: String, language: String, country: String?, thenNotify notice: Notice, on database: any Database)
+        async throws
+    {
+        try await subscribe(subject: subject, phone: phone, language: language, country: country, on: database)
+        try await notify(notice, on: database)
+    }
 }
 
 /// Several notifiers in one: each call goes to every one, in order, in the caller's transaction (the SMS outbox and the
@@ -102,6 +115,14 @@ package struct Notifiers: Notifier {
 
     package func notify(_ notice: Notice, on database: any Database) async throws {
         for notifier in all { try await notifier.notify(notice, on: database) }
+    }
+
+    package func subscribe(subject: String, phone: String, language: String, country: String?, thenNotify notice: Notice, on database: any Database)
+        async throws
+    {
+        for notifier in all {
+            try await notifier.subscribe(subject: subject, phone: phone, language: language, country: country, thenNotify: notice, on: database)
+        }
     }
 
     package func withdraw(subject: String, events: [NoticeEvent], on database: any Database) async throws {
