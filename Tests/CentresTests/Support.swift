@@ -74,7 +74,9 @@ enum CentresFixtures {
 
     /// The importer the composition root builds, asking the catalogue about the procedures and institutions named.
     static func importer(_ components: AppComponents) -> DirectoryImporter {
-        DirectoryImporter(database: components.database, catalog: CatalogLookupService(database: components.database.db))
+        DirectoryImporter(
+            database: components.database, catalog: CatalogLookupService(database: components.database.db),
+            changes: CatalogContentChanges(database: components.database, generation: components.cache.generation))
     }
 
     static func load(_ components: AppComponents) async throws {

@@ -34,9 +34,12 @@ import Testing
 
     @Test func ticketsServedGiveTheMeasuredVolumeAndTheirRatingsTheSatisfaction() async throws {
         try await TestApp.withClient(seed: .demo) { client, components in
-            _ = try await DirectoryImporter(database: components.database, catalog: CatalogLookupService(database: components.database))
-                .importDocument(
-                    try CentresDocument.decode(yaml: Self.yaml), actor: "test")
+            _ = try await DirectoryImporter(
+                database: components.database, catalog: CatalogLookupService(database: components.database),
+                changes: CatalogContentChanges(database: components.database, generation: components.cache.generation)
+            )
+            .importDocument(
+                try CentresDocument.decode(yaml: Self.yaml), actor: "test")
             let queue = QueueService(database: components.database)
             let feedback = FeedbackService(database: components.database)
             let counter = "ranking-centre.1"

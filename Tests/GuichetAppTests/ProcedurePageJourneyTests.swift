@@ -25,8 +25,11 @@ import Testing
             let clock = ManualClock(Self.monday)
             components.clock = clock
             let catalog = CatalogLookupService(database: components.database.db)
-            _ = try await DirectoryImporter(database: components.database, catalog: catalog)
-                .importDocument(try CentresModule.demoDocument(), actor: "test")
+            _ = try await DirectoryImporter(
+                database: components.database, catalog: catalog,
+                changes: CatalogContentChanges(database: components.database, generation: components.cache.generation)
+            )
+            .importDocument(try CentresModule.demoDocument(), actor: "test")
             try await ApplicationsDemo.seedForms(service: components.applications)
             let app = try GuichetApplication.buildApplication(components, logger: TestApp.logger, ownsDatabase: false)
             let ready = components

@@ -8,9 +8,19 @@ import SQLKit
 /// commitments (written by `DirectoryImporter`, the commitments also by `CommitmentsService`).
 package struct DirectoryRepository: Sendable {
     let sql: any SQLDatabase
+    /// The server's directory keeps centres, hours and services in memory between changes (`DirectoryMemo`); nil reads
+    /// them every time (tests of one feature, commands).
+    let memo: DirectoryMemo?
 
     package init(database: any Database) {
         self.sql = database.sql
+        self.memo = nil
+    }
+
+    /// Keeps centres, hours and services in memory while `changes` keeps its version.
+    package init(database: any Database, changes: any PublishedContentChanges) {
+        self.sql = database.sql
+        self.memo = changes is NoPublishedContentChanges ? nil : DirectoryMemo(changes: changes)
     }
 
     struct DataRow: Decodable { let data: String }
@@ -23,6 +33,11 @@ package struct DirectoryRepository: Sendable {
     }
 
     package func centre(_ id: String) async throws -> Centre? {
+        guard let memo else { return try await readCentre(id) }
+        return try await memo.centre(id) { try await readCentre(id) }
+    }
+
+    func readCentre(_ id: String) async throws -> Centre? {
         guard let row = try await sql.select().column("data").from("centres").where("id", .equal, id).first(decoding: DataRow.self) else {
             return nil
         }
@@ -37,6 +52,11 @@ package struct DirectoryRepository: Sendable {
     struct HoursRow: Decodable { let weekday: Int, opens: Int, closes: Int }
 
     package func hours(_ centreId: String) async throws -> [OpeningSpan] {
+        guard let memo else { return try await readHours(centreId) }
+        return try await memo.hours(centreId) { try await readHours(centreId) }
+    }
+
+    func readHours(_ centreId: String) async throws -> [OpeningSpan] {
         try await sql.raw("SELECT weekday, opens, closes FROM centre_hours WHERE centre_id = \(bind: centreId) ORDER BY weekday, opens")
             .all(decoding: HoursRow.self)
             .map { OpeningSpan(weekday: $0.weekday, opens: $0.opens, closes: $0.closes) }
@@ -59,12 +79,22 @@ package struct DirectoryRepository: Sendable {
     }
 
     package func services(_ centreId: String) async throws -> [CentreService] {
+        guard let memo else { return try await readServices(centreId) }
+        return try await memo.services(centreId) { try await readServices(centreId) }
+    }
+
+    func readServices(_ centreId: String) async throws -> [CentreService] {
         try await sql.raw("SELECT \(unsafeRaw: Self.serviceColumns) FROM centre_services WHERE centre_id = \(bind: centreId) ORDER BY position")
             .all(decoding: ServiceRow.self)
             .map(Self.service)
     }
 
     package func service(_ id: String) async throws -> CentreService? {
+        guard let memo else { return try await readService(id) }
+        return try await memo.service(id) { try await readService(id) }
+    }
+
+    func readService(_ id: String) async throws -> CentreService? {
         try await sql.raw("SELECT \(unsafeRaw: Self.serviceColumns) FROM centre_services WHERE id = \(bind: id)").first(decoding: ServiceRow.self)
             .map(Self.service)
     }
