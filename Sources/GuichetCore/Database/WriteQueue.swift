@@ -6,10 +6,11 @@ import SQLKit
 /// One writer at a time on SQLite, and group commit: SQLite takes one writer per file anyway, and queuing writers here,
 /// in order, keeps a deferred transaction from failing when it upgrades to a write (SQLITE_BUSY_SNAPSHOT in WAL mode).
 ///
-/// The writers that queue while a transaction commits go together into the next one: each runs in its own savepoint, in
-/// the order they came, and one commit (one sync of the log to the disk) ends them all. Each caller is answered only once
-/// that commit is done, so nothing acknowledged can be lost; a writer that fails is rolled back to its savepoint and fails
-/// alone, the others commit. When the commit itself fails, every writer of the batch gets its error.
+/// The writers that queue while a transaction commits go together into the next one, in the order they came, and one
+/// commit (one sync of the log to the disk) ends them all. Each caller is answered only once that commit is done, so
+/// nothing acknowledged can be lost. When a writer fails, that transaction is rolled back and the batch runs again, each
+/// writer in its own savepoint: the failing one is rolled back to its savepoint and fails alone, the others commit. When
+/// the commit itself fails, every writer of the batch gets its error.
 /// On PostgreSQL writers run side by side (and PostgreSQL groups their commits itself).
 package actor WriteQueue {
     private var pending: [any QueuedWrite] = []
@@ -62,7 +63,27 @@ package actor WriteQueue {
     }
 
     /// One transaction for the batch; each writer learns its fate after the commit.
+    ///
+    /// First without savepoints: writers rarely fail, and a savepoint per writer costs two statements and a copy of every
+    /// page it touches. When one fails (or the commit does), that transaction is rolled back, nothing of it is kept, and
+    /// the batch runs again with a savepoint per writer, so that the failing one fails alone.
     private static func commit(_ batch: [any QueuedWrite], on database: any Database) async {
+        if batch.count > 1 {
+            do {
+                try await DirectSQLiteTransaction.run(on: database) { tx in
+                    for write in batch { try await write.run(on: tx) }
+                }
+                for write in batch { write.succeed() }
+                return
+            } catch {
+                // Rolled back: the batch is run again below, each writer behind its own savepoint.
+            }
+        }
+        await commitIsolated(batch, on: database)
+    }
+
+    /// One transaction for the batch, each writer in its own savepoint.
+    private static func commitIsolated(_ batch: [any QueuedWrite], on database: any Database) async {
         do {
             let failures = try await DirectSQLiteTransaction.run(on: database) { tx -> [(any Error)?] in
                 if let only = batch.first, batch.count == 1 {
@@ -100,7 +121,8 @@ package actor WriteQueue {
     }
 }
 
-/// A writer waiting in the queue: its body, run in the batch's transaction, and its caller, answered after the commit.
+/// A writer waiting in the queue: its body, run in the batch's transaction (again, should that transaction be rolled back
+/// for another writer's failure), and its caller, answered after the commit.
 private protocol QueuedWrite: Sendable {
     func run(on database: any Database) async throws
     func succeed()
