@@ -176,8 +176,11 @@ package struct Submissions: Sendable {
         let claims = try await staged.claims(input.documents, owner: input.documentOwner)
         let id = UUID().uuidString.lowercased()
         let dueDays = input.submit ? ApplicationRules.dueDays(input.procedure) : 0
+        // Encoded here and the stored row decoded after the commit, not in the one writer's transaction.
+        let answersJSON = ApplicationHistory.json(answers)
+        let inserted: StoredRow?
         do {
-            try await database.writeTransaction { db in
+            inserted = try await database.writeTransaction { db -> StoredRow? in
                 let sql = db.sql
                 let now = clock.now
                 let stamp = AuditLog.timestamp(now)
@@ -185,20 +188,21 @@ package struct Submissions: Sendable {
                 let reference = try await Self.newReference(country: input.procedure.country, at: now, on: sql)
                 let status: ApplicationStatus = input.submit ? .submitted : .draft
                 // Raw SQL, not SQLKit's builder: it runs in the one writer's transaction, where quoting twenty names for every
-                // submission showed in the profile.
-                try await sql.raw(
+                // submission showed in the profile. The row comes back as stored, for the answer, instead of being read again.
+                let record = try await sql.raw(
                     """
                     INSERT INTO applications (id, reference, procedure_id, form_id, institution_id, country, status, channel, centre_id, \
                     ticket_id, filed_by, answers, revision, idempotency_scope, idempotency_key, request_hash, created_at, updated_at, \
                     submitted_at, due_at) VALUES (\(bind: id), \(bind: reference), \(bind: input.procedure.id), \(bind: input.form.id), \
                     \(bind: input.procedure.institution), \(bind: input.procedure.country), \(bind: status.rawValue), \
                     \(bind: input.filing.channel.rawValue), \(bind: input.filing.centreId), \(bind: input.filing.ticketId), \
-                    \(bind: input.filing.filedBy), \(bind: ApplicationHistory.json(answers)), 1, \(bind: input.scope), \
+                    \(bind: input.filing.filedBy), \(bind: answersJSON), 1, \(bind: input.scope), \
                     \(bind: input.idempotencyKey), \(bind: input.requestHash), \(bind: stamp), \(bind: stamp), \
                     \(bind: input.submit ? stamp : nil), \
-                    \(bind: input.submit ? AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400)) : nil))
+                    \(bind: input.submit ? AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400)) : nil)) \
+                    RETURNING \(ApplicationRecord.columns)
                     """
-                ).run()
+                ).first().map(StoredRow.init)
                 try await StagedDocuments.link(claims, application: id, at: stamp, origin: origin, on: db)
                 try await ApplicationHistory.insertEvent(
                     sql, application: id, actor: origin.actor, action: input.submit ? "submitted" : "started", from: nil, to: status, at: stamp)
@@ -221,6 +225,7 @@ package struct Submissions: Sendable {
                         try await fees.charge(subject, lines: lines, actor: origin.actor, on: db)
                     }
                 }
+                return record
             }
         } catch let error as AppError {
             throw error
@@ -231,7 +236,7 @@ package struct Submissions: Sendable {
             }
             throw error
         }
-        guard let record = try await store.application(id: id) else { throw AppError(.internalServerError, code: "internal") }
+        guard let record = try inserted.map({ try ApplicationRecord(row: $0.row) }) else { throw AppError(.internalServerError, code: "internal") }
         return (record, true)
     }
 
@@ -281,4 +286,10 @@ package struct Submissions: Sendable {
         }
         return try await store.application(id: try row.decode(column: "id", as: String.self))
     }
+}
+
+/// A row as the database gave it back, carried out of the writer's transaction to be decoded there. The row's values are
+/// plain data, read by one task after the other.
+struct StoredRow: @unchecked Sendable {
+    let row: any SQLRow
 }

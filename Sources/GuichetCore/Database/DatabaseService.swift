@@ -110,6 +110,9 @@ package final class DatabaseService: Service, @unchecked Sendable {
             // power cut, not only a crash of the process (FULL is SQLite's default; said here so that nobody lowers it).
             try await sql.raw("PRAGMA synchronous=FULL").run()
             try await writer.sql.raw("PRAGMA synchronous=FULL").run()
+            // The writer's savepoint journals (one per writer of a batch) and temporary structures stay in memory rather than
+            // spilling to files.
+            try await writer.sql.raw("PRAGMA temp_store=MEMORY").run()
         }
     }
 
