@@ -15,6 +15,20 @@ import Testing
         #expect(HTMLEscaping.escape(input) == expected)
     }
 
+    /// The byte search that tells whether a page drew its CSRF token agrees with Foundation's `contains` on ASCII tokens.
+    @Test func tokenSearchAgreesWithContains() {
+        let token = "Ab-_9xYz"
+        let texts = [
+            "", "A", token, "x" + token, token + "x", "AbAb-_9xY", "<p>é \(token)</p>", String(repeating: "A", count: 300) + token,
+            "Ab-_9xYZ", "AAb-_9xYz", "ééé",
+        ]
+        for text in texts {
+            #expect(Renderer.contains(text, token) == text.contains(token), "\(text)")
+        }
+        #expect(Renderer.contains("abc", ""))
+        #expect(!Renderer.contains("", "a"))
+    }
+
     @Test func boxingKeepsValuesAndDropsAbsentOnes() {
         struct Inner {
             let name: String

@@ -111,11 +111,23 @@ package struct DirectoryRepository: Sendable {
             procedures: row.procedureIds.split(separator: ",").map(String.init))
     }
 
-    struct CounterRow: Decodable { let id: String, centreId: String, label: String, isOpen: Bool, agent: String?, serviceIds: String }
+    struct CounterRow {
+        let id: String, centreId: String, label: String, isOpen: Bool, agent: String?, serviceIds: String
+
+        /// Column by column, as `counterColumns` names them (the console and call-next read counters on every request).
+        init(row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: String.self)
+            centreId = try row.decode(column: "centreId", as: String.self)
+            label = try row.decode(column: "label", as: String.self)
+            isOpen = try row.decode(column: "isOpen", as: Bool.self)
+            agent = try row.decode(column: "agent", as: String?.self)
+            serviceIds = try row.decode(column: "serviceIds", as: String.self)
+        }
+    }
 
     package func counters(_ centreId: String) async throws -> [Counter] {
         try await sql.raw("SELECT \(unsafeRaw: Self.counterColumns) FROM centre_counters WHERE centre_id = \(bind: centreId) ORDER BY position")
-            .all(decoding: CounterRow.self).map(Self.counter)
+            .all().map(CounterRow.init(row:)).map(Self.counter)
     }
 
     /// A counter's columns named as `CounterRow`'s fields (read in raw SQL, like `serviceColumns`).
@@ -125,7 +137,7 @@ package struct DirectoryRepository: Sendable {
         guard
             let row = try await sql.raw(
                 "SELECT \(unsafeRaw: Self.counterColumns) FROM centre_counters WHERE id = \(bind: id) AND centre_id = \(bind: centre)"
-            ).first(decoding: CounterRow.self)
+            ).first().map(CounterRow.init(row:))
         else { throw AppError.notFound("counter_not_found") }
         return Self.counter(row)
     }
