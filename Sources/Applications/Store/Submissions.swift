@@ -288,8 +288,8 @@ package struct Submissions: Sendable {
     }
 }
 
-/// A row as the database gave it back, carried out of the writer's transaction to be decoded there. The row's values are
-/// plain data, read by one task after the other.
+/// A row as the database gave it back, carried out of the writer's transaction and decoded by the caller after the
+/// commit. The row's values are plain data, read by one task after the other.
 struct StoredRow: @unchecked Sendable {
     let row: any SQLRow
 }
