@@ -15,18 +15,28 @@ import Testing
         #expect(HTMLEscaping.escape(input) == expected)
     }
 
-    /// The byte search that tells whether a page drew its CSRF token agrees with Foundation's `contains` on ASCII tokens.
-    @Test func tokenSearchAgreesWithContains() {
+    /// The byte search (whether a page drew its CSRF token, where a multipart body closes) agrees with Foundation's
+    /// `contains` on ASCII tokens, and finds a later occurrence from an offset.
+    @Test func byteSearchAgreesWithContains() {
         let token = "Ab-_9xYz"
         let texts = [
             "", "A", token, "x" + token, token + "x", "AbAb-_9xY", "<p>é \(token)</p>", String(repeating: "A", count: 300) + token,
             "Ab-_9xYZ", "AAb-_9xYz", "ééé",
         ]
         for text in texts {
-            #expect(Renderer.contains(text, token) == text.contains(token), "\(text)")
+            #expect(ByteSearch.contains(text, token) == text.contains(token), "\(text)")
         }
-        #expect(Renderer.contains("abc", ""))
-        #expect(!Renderer.contains("", "a"))
+        #expect(ByteSearch.contains("abc", ""))
+        #expect(!ByteSearch.contains("", "a"))
+        let bytes = Array("--b--x--b--".utf8)
+        let closing = Array("--b--".utf8)
+        bytes.withUnsafeBufferPointer { haystack in
+            closing.withUnsafeBufferPointer { needle in
+                #expect(ByteSearch.firstIndex(of: needle, in: haystack) == 0)
+                #expect(ByteSearch.firstIndex(of: needle, in: haystack, from: 1) == 6)
+                #expect(ByteSearch.firstIndex(of: needle, in: haystack, from: 7) == nil)
+            }
+        }
     }
 
     @Test func boxingKeepsValuesAndDropsAbsentOnes() {

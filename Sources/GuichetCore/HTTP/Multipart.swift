@@ -84,21 +84,8 @@ package struct MultipartForm: Sendable {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var match = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    match = false
-                    break
-                }
-                if match { return index }
-            }
-            index += 1
+        haystack.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in ByteSearch.firstIndex(of: needle, in: haystack, from: start) }
         }
-        return nil
     }
 }
