@@ -74,7 +74,38 @@ import Testing
                 let writes = await database.writeQueue.writes
                 #expect(writes >= count)
                 #expect(transactions < writes, "200 writers at once shared no transaction (\(transactions) for \(writes))")
+                // The writer prepared its statements once and kept them (not SQLiteNIO's prepare-per-call fallback).
+                #expect(await database.writeQueue.keptStatements >= 3)
             }
+        }
+    }
+
+    /// A statement that fails (here a duplicate key) fails its writer alone, and the same statement, kept prepared by
+    /// the SQLite writer, runs again for the next writer with other values.
+    @Test func aFailedStatementFailsItsWriterAndRunsAgainForTheNext() async throws {
+        try await TestApp.withComponents { components in
+            let database = components.database
+            try await database.sql.raw("CREATE TABLE write_probe (id VARCHAR(16) PRIMARY KEY, n INTEGER NOT NULL)").run()
+            for (id, n) in [("a", 1), ("a", 2), ("b", 3)] {
+                do {
+                    try await database.writeTransaction { db in
+                        try await db.sql.raw("INSERT INTO write_probe (id, n) VALUES (\(bind: id), \(bind: n))").run()
+                    }
+                    #expect(n != 2, "a second row with key a was written")
+                } catch {
+                    #expect(n == 2, "writer \(n) failed with \(error)")
+                }
+            }
+            struct Row: Decodable, Equatable {
+                let id: String
+                let n: Int
+            }
+            let rows = try await database.sql.raw("SELECT id, n FROM write_probe ORDER BY id").all(decoding: Row.self)
+            #expect(rows == [Row(id: "a", n: 1), Row(id: "b", n: 3)])
+            let read = try await database.writeTransaction { db in
+                try await db.sql.raw("SELECT id, n FROM write_probe WHERE n > \(bind: 1)").all(decoding: Row.self)
+            }
+            #expect(read == [Row(id: "b", n: 3)])
         }
     }
 

@@ -174,6 +174,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
         }
         guard !alreadyDone else { return }
         await cleanup?(self)
+        // SQLite closes no connection that still has statements: the writer's kept ones go first.
+        await writeQueue.closeStatements()
         await databases.shutdownAsync()
         await writerDatabases?.shutdownAsync()
         for pool in threadPools { try? await pool.shutdownGracefully() }

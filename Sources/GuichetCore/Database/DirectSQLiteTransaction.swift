@@ -16,28 +16,31 @@ import SQLKit
 struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase, BatchTransaction {
     let inner: any FluentKit.Database
     let connection: SQLiteConnection
+    /// The writer's kept statements (nil: SQLiteNIO's own call prepares each statement).
+    let statements: WriterStatements?
     let memo = TransactionMemo()
 
     /// Runs `body` in one transaction on `database`. On SQLite the transaction is begun and ended on the connection
     /// itself, not by FluentKit's `transaction`, which runs its closure in a new task: the write queue's task would
     /// leave its executor (the writer's thread) for the whole batch. Elsewhere, FluentKit's transaction.
     static func run<T: Sendable>(
-        on database: any FluentKit.Database, _ body: @escaping @Sendable (any FluentKit.Database) async throws -> T
+        on database: any FluentKit.Database, statements slot: WriterStatementSlot? = nil,
+        _ body: @escaping @Sendable (any FluentKit.Database) async throws -> T
     ) async throws -> T {
         guard database is any SQLiteDatabase else { return try await database.transaction(body) }
         // The writer's pool holds one connection, and only the write queue, one batch at a time, uses it.
         let bound = try await database.withConnection { $0.eventLoop.makeSucceededFuture($0) }.get()
         guard let sqlite = bound as? any SQLiteDatabase else { return try await database.transaction(body) }
         let connection = try await sqlite.withConnection { $0.eventLoop.makeSucceededFuture($0) }.get()
-        let transaction = DirectSQLiteTransaction(inner: bound, connection: connection)
+        let transaction = DirectSQLiteTransaction(inner: bound, connection: connection, statements: slot?.statements(for: connection))
         // IMMEDIATE: the write lock is taken at the start, so no statement of the batch waits to upgrade to it.
-        try await connection.query("BEGIN IMMEDIATE TRANSACTION", []) { _ in }
+        try await transaction.run("BEGIN IMMEDIATE TRANSACTION")
         do {
             let value = try await body(transaction)
-            try await connection.query("COMMIT TRANSACTION", []) { _ in }
+            try await transaction.run("COMMIT TRANSACTION")
             return value
         } catch {
-            try? await connection.query("ROLLBACK TRANSACTION", []) { _ in }
+            try? await transaction.run("ROLLBACK TRANSACTION")
             throw error
         }
     }
@@ -82,8 +85,21 @@ struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase, BatchTransactio
         query.serialize(to: &serializer)
         let encoder = SQLiteDataEncoder()
         let binds = try serializer.binds.map { try encoder.encode($0) }
+        if let statements {
+            try statements.run(serializer.sql, binds, onRow)
+            return
+        }
         let decoder = SQLiteDataDecoder()
         try await connection.query(serializer.sql, binds) { onRow($0.sql(decoder: decoder)) }
+    }
+
+    /// Runs a statement that takes no values and gives no rows (the transaction's own).
+    private func run(_ sql: String) async throws {
+        if let statements {
+            try statements.run(sql, []) { _ in }
+        } else {
+            try await connection.query(sql, []) { _ in }
+        }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

@@ -22,6 +22,10 @@ package actor WriteQueue {
     /// Transactions committed (or failed) and the writers they carried, since start: their ratio is the batching.
     package private(set) var transactions = 0
     package private(set) var writes = 0
+    /// SQLite: the writer's statements, prepared once (see `WriterStatements`).
+    private let statements = WriterStatementSlot()
+    /// `closeStatements()` came during a batch: the drain closes them when it is done.
+    private var closeWhenIdle = false
 
     package init(batchLimit: Int = 64, executor: (any TaskExecutor)? = nil) {
         self.batchLimit = max(1, batchLimit)
@@ -48,8 +52,20 @@ package actor WriteQueue {
     private func nextBatch() -> [any QueuedWrite] {
         let batch = Array(pending.prefix(batchLimit))
         pending.removeFirst(batch.count)
-        if batch.isEmpty { draining = false }
+        if batch.isEmpty {
+            draining = false
+            if closeWhenIdle { statements.close() }
+        }
         return batch
+    }
+
+    /// Statements the writer keeps prepared now (SQLite; 0 elsewhere, or once closed).
+    package var keptStatements: Int { statements.count }
+
+    /// Finalises the writer's kept statements (before its connection closes), now or when the batch under way is done;
+    /// a later batch prepares its statements again each time.
+    package func closeStatements() {
+        if draining { closeWhenIdle = true } else { statements.close() }
     }
 
     private func drain(on database: any Database) async {
@@ -58,7 +74,7 @@ package actor WriteQueue {
             if batch.isEmpty { return }
             transactions += 1
             writes += batch.count
-            await Self.commit(batch, on: database)
+            await Self.commit(batch, on: database, statements: statements)
         }
     }
 
@@ -67,10 +83,10 @@ package actor WriteQueue {
     /// First without savepoints: writers rarely fail, and a savepoint per writer costs two statements and a copy of every
     /// page it touches. When one fails (or the commit does), that transaction is rolled back, nothing of it is kept, and
     /// the batch runs again with a savepoint per writer, so that the failing one fails alone.
-    private static func commit(_ batch: [any QueuedWrite], on database: any Database) async {
+    private static func commit(_ batch: [any QueuedWrite], on database: any Database, statements: WriterStatementSlot) async {
         if batch.count > 1 {
             do {
-                try await DirectSQLiteTransaction.run(on: database) { tx in
+                try await DirectSQLiteTransaction.run(on: database, statements: statements) { tx in
                     for write in batch { try await write.run(on: tx) }
                 }
                 for write in batch { write.succeed() }
@@ -79,13 +95,13 @@ package actor WriteQueue {
                 // Rolled back: the batch is run again below, each writer behind its own savepoint.
             }
         }
-        await commitIsolated(batch, on: database)
+        await commitIsolated(batch, on: database, statements: statements)
     }
 
     /// One transaction for the batch, each writer in its own savepoint.
-    private static func commitIsolated(_ batch: [any QueuedWrite], on database: any Database) async {
+    private static func commitIsolated(_ batch: [any QueuedWrite], on database: any Database, statements: WriterStatementSlot) async {
         do {
-            let failures = try await DirectSQLiteTransaction.run(on: database) { tx -> [(any Error)?] in
+            let failures = try await DirectSQLiteTransaction.run(on: database, statements: statements) { tx -> [(any Error)?] in
                 if let only = batch.first, batch.count == 1 {
                     // Alone: no savepoint, its error rolls the transaction back.
                     try await only.run(on: tx)
