@@ -25,7 +25,8 @@ package struct AccountsModule: Sendable {
         database: DatabaseService, configuration: AppConfiguration, catalog: any CatalogLookup, clock: any WallClock = SystemClock()
     ) -> AccountService {
         AccountService(
-            database: database.db, settings: AccountSettings(configuration), limiter: AttemptLimiter(database), catalog: catalog, clock: clock)
+            database: database.db, settings: AccountSettings(configuration), limiter: AttemptLimiter(database), catalog: catalog, clock: clock,
+            reads: database.sql)
     }
 
     /// Finds the principal of each request (session cookie or bearer token); added before the CSRF middleware.

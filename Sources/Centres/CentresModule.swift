@@ -41,7 +41,7 @@ package struct CentresModule: Sendable {
         procedureActions: [any ProcedureActionSource] = [], contentChanges: any PublishedContentChanges = NoPublishedContentChanges(),
         simulatedRows: SimulatedRows = .excluded, notifier: any Notifier = NoNotifier()
     ) throws {
-        let directory = DirectoryRepository(database: database.db, changes: contentChanges)
+        let directory = DirectoryRepository(database: database, changes: contentChanges)
         let queue = QueueService(database: database, directory: directory, clock: clock, notifier: notifier)
         self.directory = directory
         self.importer = DirectoryImporter(database: database, catalog: catalog, changes: contentChanges)

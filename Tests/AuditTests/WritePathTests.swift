@@ -80,6 +80,22 @@ import Testing
         }
     }
 
+    /// The database's SQL reads on SQLite's own reader connections, and what would write through the same SQL (a table
+    /// made, a row added) still goes through FluentKit's database and is read back at once.
+    @Test func readsAndWritesThroughTheDatabasesSQL() async throws {
+        try await TestApp.withComponents { components in
+            let database = components.database
+            try await database.sql.raw("CREATE TABLE read_probe (id VARCHAR(16) PRIMARY KEY)").run()
+            try await database.sql.raw("INSERT INTO read_probe (id) VALUES (\(bind: "r1"))").run()
+            struct Row: Decodable { let id: String }
+            let rows = try await database.sql.raw("SELECT id FROM read_probe WHERE id = \(bind: "r1")").all(decoding: Row.self)
+            #expect(rows.map(\.id) == ["r1"])
+            let missing = try await database.sql.raw("SELECT id FROM read_probe WHERE id = \(bind: "r2")").all(decoding: Row.self)
+            #expect(missing.isEmpty)
+            if database.dialect == .sqlite { #expect(database.idleReaders >= 1) }
+        }
+    }
+
     /// A statement that fails (here a duplicate key) fails its writer alone, and the same statement, kept prepared by
     /// the SQLite writer, runs again for the next writer with other values.
     @Test func aFailedStatementFailsItsWriterAndRunsAgainForTheNext() async throws {

@@ -3,6 +3,7 @@ import Audit
 import FluentKit
 import Foundation
 import GuichetCore
+import SQLKit
 
 /// Users, passwords, sessions, sign-in limits and API tokens, built once over one database: the parts
 /// (`userAccounts`, `sessions`, `throttle`, `apiTokens`) do the work; these methods keep the call sites short.
@@ -19,7 +20,7 @@ package struct AccountService: Sendable {
     /// `catalog` tells which institutions exist (scopes name them); `clock` dates sessions and changes.
     package init(
         database: any Database, settings: AccountSettings = AccountSettings(), limiter: AttemptLimiter? = nil, catalog: any CatalogLookup,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(), reads: (any SQLDatabase)? = nil
     ) {
         let limiter = limiter ?? AttemptLimiter(database: database, queued: nil)
         self.database = database
@@ -27,7 +28,7 @@ package struct AccountService: Sendable {
         self.limiter = limiter
         userAccounts = Users(database: database, settings: settings, limiter: limiter, catalog: catalog, clock: clock)
         throttle = SignInThrottle(database: database, settings: settings, limiter: limiter)
-        sessions = Sessions(database: database, settings: settings, limiter: limiter, throttle: throttle, clock: clock)
+        sessions = Sessions(database: database, settings: settings, limiter: limiter, throttle: throttle, clock: clock, reads: reads)
         apiTokens = APITokens(database: database, limiter: limiter, users: userAccounts, clock: clock)
     }
 

@@ -13,9 +13,15 @@ package struct Sessions: Sendable {
     let limiter: AttemptLimiter
     let throttle: SignInThrottle
     let clock: any WallClock
+    /// Where a session is looked up (every signed-in request): the database's fastest reads (`DatabaseService.sql`).
+    let reads: any SQLDatabase
 
-    init(database: any Database, settings: AccountSettings, limiter: AttemptLimiter, throttle: SignInThrottle, clock: any WallClock) {
+    init(
+        database: any Database, settings: AccountSettings, limiter: AttemptLimiter, throttle: SignInThrottle, clock: any WallClock,
+        reads: (any SQLDatabase)? = nil
+    ) {
         self.database = database
+        self.reads = reads ?? database.sql
         self.settings = settings
         self.limiter = limiter
         self.throttle = throttle
@@ -75,7 +81,7 @@ package struct Sessions: Sendable {
         }
         let hash = Secrets.sha256(id)
         let sql = database.sql
-        let rows = try await sql.raw(
+        let rows = try await reads.raw(
             """
             SELECT s.created_at, s.last_seen_at, s.user_id, u.name, u.role, u.disabled, u.must_change_password, \
             c.kind AS scope_kind, c.scope_id FROM sessions s JOIN users u ON u.id = s.user_id \

@@ -19,7 +19,16 @@ package struct DirectoryRepository: Sendable {
 
     /// Keeps centres, hours and services in memory while `changes` keeps its version.
     package init(database: any Database, changes: any PublishedContentChanges) {
-        self.sql = database.sql
+        self.init(sql: database.sql, changes: changes)
+    }
+
+    /// The server's: reads through the database's fastest path (`DatabaseService.sql`), and the memo as above.
+    package init(database: DatabaseService, changes: any PublishedContentChanges) {
+        self.init(sql: database.sql, changes: changes)
+    }
+
+    private init(sql: any SQLDatabase, changes: any PublishedContentChanges) {
+        self.sql = sql
         self.memo = changes is NoPublishedContentChanges ? nil : DirectoryMemo(changes: changes)
     }
 

@@ -44,6 +44,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
     private let writerFirst: (any Database)?
     /// The threads that run SQLite's calls (this service's own, so that bcrypt and file work elsewhere do not delay them).
     private let threadPools: [NIOThreadPool]
+    /// SQLite only: reads run at once by the asking task, on connections of their own (see `SQLiteReaders`).
+    private let readers: SQLiteReaders?
     private let cleanup: (@Sendable (DatabaseService) async -> Void)?
     private let isShutDown = NIOLockedValueBox(false)
 
@@ -62,6 +64,7 @@ package final class DatabaseService: Service, @unchecked Sendable {
             readerThreads.start()
             writerThread.start()
             threadPools = [readerThreads, writerThread]
+            readers = SQLiteReaders(path: path)
             databases = Databases(threadPool: readerThreads, on: Self.readerLoops)
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
             let writer = Databases(threadPool: writerThread, on: MultiThreadedEventLoopGroup.singleton)
@@ -75,6 +78,7 @@ package final class DatabaseService: Service, @unchecked Sendable {
             dialect = .postgres
             databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
             threadPools = []
+            readers = nil
             writeQueue = WriteQueue()
             writerDatabases = nil
             writerFirst = nil
@@ -135,8 +139,14 @@ package final class DatabaseService: Service, @unchecked Sendable {
         databases.database(logger: logger, on: databases.eventLoopGroup.any()) ?? first
     }
 
+    /// SQLite: the readers' connections idle now (0 elsewhere).
+    package var idleReaders: Int { readers?.idleCount ?? 0 }
+
+    /// SQL on the database: on SQLite, what only reads runs on the readers' own connections (`SQLiteReaders`), the rest
+    /// through FluentKit's database (`db`).
     package var sql: any SQLDatabase {
-        db.sql
+        guard let readers else { return db.sql }
+        return SQLiteReadDatabase(readers: readers, fallback: db.sql)
     }
 
     /// Where the write queue's transactions run: on SQLite the writer's own connection, on PostgreSQL the pool.
@@ -176,6 +186,7 @@ package final class DatabaseService: Service, @unchecked Sendable {
         await cleanup?(self)
         // SQLite closes no connection that still has statements: the writer's kept ones go first.
         await writeQueue.closeStatements()
+        readers?.close()
         await databases.shutdownAsync()
         await writerDatabases?.shutdownAsync()
         for pool in threadPools { try? await pool.shutdownGracefully() }

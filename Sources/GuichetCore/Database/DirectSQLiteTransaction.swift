@@ -17,7 +17,7 @@ struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase, BatchTransactio
     let inner: any FluentKit.Database
     let connection: SQLiteConnection
     /// The writer's kept statements (nil: SQLiteNIO's own call prepares each statement).
-    let statements: WriterStatements?
+    let statements: KeptStatements?
     let memo = TransactionMemo()
 
     /// Runs `body` in one transaction on `database`. On SQLite the transaction is begun and ended on the connection

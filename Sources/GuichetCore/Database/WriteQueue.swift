@@ -22,7 +22,7 @@ package actor WriteQueue {
     /// Transactions committed (or failed) and the writers they carried, since start: their ratio is the batching.
     package private(set) var transactions = 0
     package private(set) var writes = 0
-    /// SQLite: the writer's statements, prepared once (see `WriterStatements`).
+    /// SQLite: the writer's statements, prepared once (see `KeptStatements`).
     private let statements = WriterStatementSlot()
     /// `closeStatements()` came during a batch: the drain closes them when it is done.
     private var closeWhenIdle = false

@@ -4,21 +4,24 @@ import NIOCore
 import SQLKit
 import VaporCSQLite
 
-/// The SQLite writer's statements, each prepared once and kept, run on the thread that asks for them.
+/// An SQLite connection's statements, each prepared once and kept, run on the thread that asks for them: the writer's
+/// (the write queue's transactions) and the readers' (`SQLiteReaders`).
 ///
 /// SQLiteNIO prepares every statement anew and finalises it after its last row: on the one writer, parsing the same
 /// few statements again for every submission and every ticket was about a quarter of its thread. Each call also went
-/// from the writer's task to the writer's thread and back, twice a statement. Here a statement is prepared once (with
-/// SQLite's hint that it is kept), reset after each run, and run at once by the task that needs it, which the write
-/// queue already keeps on the writer's thread.
+/// from the caller's task to the connection's thread and back. Here a statement is prepared once (with SQLite's hint
+/// that it is kept), reset after each run, and run at once by the task that needs it (the write queue keeps its task on
+/// the writer's thread).
 ///
-/// SQLiteNIO does not give its connection's handle, so it is read by reflection from the pinned version's stored
-/// property (`handle.raw`). Should a later version name it otherwise, `init?(connection:)` gives nil and the writer
-/// falls back to SQLiteNIO's own call. The connection is opened with `SQLITE_OPEN_FULLMUTEX`, so SQLite serialises calls
-/// on it whatever thread they come from; only the write queue's drain, one batch after another, uses this object.
-final class WriterStatements: @unchecked Sendable {
-    /// The connection served, kept so that a connection opened later in its place is not taken for it.
-    let connection: SQLiteConnection
+/// SQLiteNIO does not give its connection's handle, so for the writer it is read by reflection from the pinned version's
+/// stored property (`handle.raw`). Should a later version name it otherwise, `init?(connection:)` gives nil and the
+/// writer falls back to SQLiteNIO's own call. Connections are opened with `SQLITE_OPEN_FULLMUTEX`, so SQLite serialises
+/// calls on one whatever thread they come from; one user at a time (the write queue's drain, or the reader holding the
+/// connection) uses this object.
+final class KeptStatements: @unchecked Sendable {
+    /// The connection served, kept so that a connection opened later in its place is not taken for it (nil: a connection
+    /// of `SQLiteReaders`').
+    let connection: SQLiteConnection?
     private let handle: OpaquePointer
     private var prepared: [String: OpaquePointer] = [:]
     /// Statements kept at most: a writer that wrote values into its SQL (rather than binding them) would otherwise grow
@@ -35,13 +38,21 @@ final class WriterStatements: @unchecked Sendable {
         handle = pointer
     }
 
-    /// Runs `sql` with `binds`, giving each row to `onRow` before the next step.
-    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (any SQLRow) throws -> Void) throws {
+    /// For a connection opened and closed by its owner, who finalises these statements first.
+    init(handle: OpaquePointer) {
+        connection = nil
+        self.handle = handle
+    }
+
+    /// Runs `sql` with `binds`, giving each row to `onRow` before the next step. With `onlyReading`, a statement that
+    /// would write is not run, and false is returned.
+    @discardableResult
+    func run(_ sql: String, _ binds: [SQLiteData], onlyReading: Bool = false, _ onRow: (any SQLRow) throws -> Void) throws -> Bool {
         let statement: OpaquePointer
         if let kept = prepared[sql] {
             statement = kept
         } else {
-            guard let fresh = try prepare(sql) else { return }
+            guard let fresh = try prepare(sql) else { return true }
             statement = fresh
             if prepared.count < Self.limit { prepared[sql] = fresh }
         }
@@ -54,15 +65,16 @@ final class WriterStatements: @unchecked Sendable {
                 sqlite_nio_sqlite3_finalize(statement)
             }
         }
+        if onlyReading, sqlite_nio_sqlite3_stmt_readonly(statement) == 0 { return false }
         try bind(binds, to: statement)
         var names: [String]?
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
-            if status == SQLITE_DONE { return }
+            if status == SQLITE_DONE { return true }
             guard status == SQLITE_ROW else { throw failure(status) }
             let columns = names ?? Self.names(of: statement)
             names = columns
-            try onRow(WriterRow(names: columns, values: try Self.values(of: statement, count: columns.count)))
+            try onRow(KeptRow(names: columns, values: try Self.values(of: statement, count: columns.count)))
         }
     }
 
@@ -123,7 +135,7 @@ final class WriterStatements: @unchecked Sendable {
                 return .float(sqlite_nio_sqlite3_column_double(statement, column))
             case SQLITE_TEXT:
                 guard let text = sqlite_nio_sqlite3_column_text(statement, column) else {
-                    throw WriterStatementError(code: SQLITE_NOMEM, message: "no text for a text column")
+                    throw SQLiteStatementError(code: SQLITE_NOMEM, message: "no text for a text column")
                 }
                 return .text(String(cString: text))
             case SQLITE_BLOB:
@@ -139,8 +151,8 @@ final class WriterStatements: @unchecked Sendable {
         }
     }
 
-    private func failure(_ status: Int32) -> WriterStatementError {
-        WriterStatementError(code: status, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "")
+    private func failure(_ status: Int32) -> SQLiteStatementError {
+        SQLiteStatementError(code: status, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "")
     }
 
     /// SQLite's SQLITE_TRANSIENT: SQLite copies the bound text or bytes before the call returns.
@@ -148,15 +160,15 @@ final class WriterStatements: @unchecked Sendable {
 }
 
 /// A statement of the writer's failed: SQLite's result code and message.
-struct WriterStatementError: Error, CustomStringConvertible {
+struct SQLiteStatementError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
 
     var description: String { "SQLite error \(code): \(message)" }
 }
 
-/// A row read by `WriterStatements`, decoded as SQLiteKit decodes its own.
-private struct WriterRow: SQLRow {
+/// A row read by `KeptStatements`, decoded as SQLiteKit decodes its own.
+private struct KeptRow: SQLRow {
     let names: [String]
     let values: [SQLiteData]
 
@@ -180,21 +192,21 @@ private struct WriterRow: SQLRow {
     }
 }
 
-/// The write queue's `WriterStatements`, made for the writer's connection at its first batch and finalised when the
+/// The write queue's `KeptStatements`, made for the writer's connection at its first batch and finalised when the
 /// database shuts down. Only the queue touches it: its drain, one batch at a time, and its `closeStatements()` between
 /// batches.
 final class WriterStatementSlot: @unchecked Sendable {
-    private var current: WriterStatements?
+    private var current: KeptStatements?
     private var closed = false
 
     /// The statements for `connection`, nil once closed (or should its handle not be readable).
-    func statements(for connection: SQLiteConnection) -> WriterStatements? {
+    func statements(for connection: SQLiteConnection) -> KeptStatements? {
         guard !closed, !connection.isClosed else { return nil }
         if let current, current.connection === connection { return current }
         // Another connection: the one before was closed with its statements unfinalised, so SQLite kept it open; finalised
         // here, it is let go.
         current?.finalizeAll()
-        current = WriterStatements(connection: connection)
+        current = KeptStatements(connection: connection)
         return current
     }
 
