@@ -57,7 +57,7 @@ package struct ApplicationsModule: Sendable {
         let store = ApplicationStore(database: database, clock: clock)
         let forms = FormStore(database: database, cache: FormCache(), changes: contentChanges)
         let files = FileStore(dataDirectory: settings.dataDirectory)
-        let catalog = CatalogRepository(database: database.db)
+        let catalog = CatalogRepository(service: database)
         let documents = Documents(database: database, keys: keys, catalog: catalog)
         self.store = store
         self.forms = forms

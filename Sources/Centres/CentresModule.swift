@@ -49,9 +49,9 @@ package struct CentresModule: Sendable {
         self.appointments = AppointmentService(database: database, directory: directory, queue: queue, clock: clock)
         self.feedback = FeedbackService(database: database, directory: directory, clock: clock)
         self.flood = FloodGuard(database: database, limits: limits, clock: clock)
-        self.estimator = WaitEstimator(database: database.db, clock: clock, simulated: simulatedRows)
-        self.results = ResultsService(database: database.db, simulated: simulatedRows)
-        self.dashboard = DashboardService(database: database.db, simulated: simulatedRows)
+        self.estimator = WaitEstimator(database: database, clock: clock, simulated: simulatedRows)
+        self.results = ResultsService(database: database, simulated: simulatedRows)
+        self.dashboard = DashboardService(database: database, simulated: simulatedRows)
         self.simulatedRows = simulatedRows
         self.contentChanges = contentChanges
         self.commitments = CommitmentsService(database: database, directory: directory, clock: clock)

@@ -28,7 +28,7 @@ package struct InsightsModule: Sendable {
         payments: any PaymentFigures = NoPaymentFigures()
     ) {
         self.payments = payments
-        let catalog = CatalogRepository(database: database.db)
+        let catalog = CatalogRepository(service: database)
         uploads = AttemptLimiter(database)
         self.renderer = renderer
         self.inboxPath = inboxPath

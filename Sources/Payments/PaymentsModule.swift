@@ -42,7 +42,7 @@ package struct PaymentsModule: Sendable {
         self.tills = Tills(database: database, clock: clock)
         self.reconciliation = Reconciliation(database: database, clock: clock)
         self.renderer = renderer
-        self.catalog = CatalogRepository(database: database.db)
+        self.catalog = CatalogRepository(service: database)
         self.settings = settings
     }
 

@@ -41,7 +41,13 @@ package struct CatalogRepository: Sendable {
         }
     }
 
-    private var sql: any SQLDatabase { database.sql }
+    /// On the server's database, its fastest reads (on SQLite, `SQLiteReaders`).
+    private var sql: any SQLDatabase {
+        switch connection {
+        case .fixed(let database): database.sql
+        case .service(let service): service.sql
+        }
+    }
 
     /// One transaction; on the server's database, through `writeTransaction` (one writer at a time on SQLite).
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {

@@ -9,7 +9,7 @@ package struct CentreFiguresSource: CentreFigures {
     let results: ResultsService
 
     package init(database: DatabaseService, simulated: SimulatedRows = .excluded) {
-        self.init(directory: DirectoryRepository(database: database.db), results: ResultsService(database: database.db, simulated: simulated))
+        self.init(directory: DirectoryRepository(database: database), results: ResultsService(database: database, simulated: simulated))
     }
 
     init(directory: DirectoryRepository, results: ResultsService) {

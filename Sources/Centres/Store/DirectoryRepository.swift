@@ -17,6 +17,12 @@ package struct DirectoryRepository: Sendable {
         self.memo = nil
     }
 
+    /// On the server's database (its fastest reads), without the memo.
+    package init(database: DatabaseService) {
+        self.sql = database.sql
+        self.memo = nil
+    }
+
     /// Keeps centres, hours and services in memory while `changes` keeps its version.
     package init(database: any Database, changes: any PublishedContentChanges) {
         self.init(sql: database.sql, changes: changes)

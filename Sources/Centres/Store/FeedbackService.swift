@@ -22,7 +22,7 @@ package struct FeedbackService: Sendable {
 
     /// Feedback over its own directory reader (tests).
     package init(database: DatabaseService, clock: any WallClock = SystemClock()) {
-        self.init(database: database, directory: DirectoryRepository(database: database.db), clock: clock)
+        self.init(database: database, directory: DirectoryRepository(database: database), clock: clock)
     }
 
     package func hasAnswer(ticket: Ticket) async throws -> Bool {

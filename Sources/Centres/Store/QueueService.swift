@@ -24,7 +24,7 @@ package struct QueueService: Sendable {
 
     /// A queue over its own directory reader (tests, and features that only issue tickets).
     package init(database: DatabaseService, clock: any WallClock = SystemClock()) {
-        self.init(database: database, directory: DirectoryRepository(database: database.db), clock: clock)
+        self.init(database: database, directory: DirectoryRepository(database: database), clock: clock)
     }
 
     package struct IssueRequest: Sendable {

@@ -11,7 +11,16 @@ package struct ResultsService: Sendable {
     let simulated: SimulatedRows
 
     package init(database: any Database, simulated: SimulatedRows = .excluded) {
-        self.sql = database.sql
+        self.init(sql: database.sql, simulated: simulated)
+    }
+
+    /// The server's: reads through the database's fastest path (`DatabaseService.sql`).
+    package init(database: DatabaseService, simulated: SimulatedRows = .excluded) {
+        self.init(sql: database.sql, simulated: simulated)
+    }
+
+    private init(sql: any SQLDatabase, simulated: SimulatedRows) {
+        self.sql = sql
         self.simulated = simulated
     }
 

@@ -76,7 +76,7 @@ package enum CentresSimulation {
     @discardableResult
     package static func run(database: DatabaseService, now: Date = Date(), settings: Settings = Settings()) async throws -> Counts {
         guard try await !hasRun(database: database) else { return Counts() }
-        let plan = try await plan(directory: DirectoryRepository(database: database.db), now: now, settings: settings)
+        let plan = try await plan(directory: DirectoryRepository(database: database), now: now, settings: settings)
         let counts = plan.counts
         guard counts.tickets + counts.feedback > 0 else { return counts }
         try await database.writeTransaction { db in
