@@ -312,8 +312,12 @@ package struct CatalogRepository: Sendable {
 
     package func procedures(ids: [String]) async throws -> [Procedure] {
         guard !ids.isEmpty else { return [] }
-        let list = SQLList(ids.map { SQLBind($0) })
-        let rows = try await sql.raw("SELECT id, data FROM procedures WHERE status = 'published' AND id IN (\(list))").all(decoding: IdData.self)
+        // One id (a submission, a payment, a USSD menu) is compared with `=`: SQLite plans `id IN (?1)` again for every new
+        // value (it turns a one-value list into `=` with the value in the plan), which made the kept statement be prepared
+        // again on every read.
+        let condition: SQLQueryString =
+            if ids.count == 1, let id = ids.first { "id = \(bind: id)" } else { "id IN (\(SQLList(ids.map { SQLBind($0) })))" }
+        let rows = try await sql.raw("SELECT id, data FROM procedures WHERE status = 'published' AND \(condition)").all(decoding: IdData.self)
         let byId = Dictionary(uniqueKeysWithValues: try rows.map { ($0.id, try DecodedProcedures.shared.procedure($0.id, data: $0.data)) })
         return ids.compactMap { byId[$0] }
     }

@@ -59,8 +59,9 @@ final class KeptStatements: @unchecked Sendable {
         let keep = prepared[sql] == statement
         defer {
             if keep {
+                // Reset, not cleared: every run binds all of its values again. Clearing marked most statements expired (SQLite
+                // then parsed and planned them again at their next step, about once per request).
                 sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
             } else {
                 sqlite_nio_sqlite3_finalize(statement)
             }
