@@ -312,9 +312,7 @@ package struct CatalogRepository: Sendable {
 
     package func procedures(ids: [String]) async throws -> [Procedure] {
         guard !ids.isEmpty else { return [] }
-        // One id (a submission, a payment, a USSD menu) is compared with `=`: SQLite plans `id IN (?1)` again for every new
-        // value (it turns a one-value list into `=` with the value in the plan), which made the kept statement be prepared
-        // again on every read.
+        // One id (a submission, a payment, a USSD menu: the most frequent read) is compared with `=`.
         let condition: SQLQueryString =
             if ids.count == 1, let id = ids.first { "id = \(bind: id)" } else { "id IN (\(SQLList(ids.map { SQLBind($0) })))" }
         let rows = try await sql.raw("SELECT id, data FROM procedures WHERE status = 'published' AND \(condition)").all(decoding: IdData.self)

@@ -83,8 +83,7 @@ struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase, BatchTransactio
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        let encoder = SQLiteDataEncoder()
-        let binds = try serializer.binds.map { try encoder.encode($0) }
+        let binds = try serializer.binds.map { try KeptStatements.encoder.encode($0) }
         if let statements {
             try statements.run(serializer.sql, binds, onRow)
             return

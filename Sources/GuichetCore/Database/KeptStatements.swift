@@ -156,11 +156,14 @@ final class KeptStatements: @unchecked Sendable {
         SQLiteStatementError(code: status, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "")
     }
 
+    /// How values are given to SQLite, as SQLiteKit gives them (made once: each makes a JSON encoder).
+    static let encoder = SQLiteDataEncoder()
+
     /// SQLite's SQLITE_TRANSIENT: SQLite copies the bound text or bytes before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
-/// A statement of the writer's failed: SQLite's result code and message.
+/// A kept statement failed: SQLite's result code and message.
 struct SQLiteStatementError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
@@ -184,8 +187,11 @@ private struct KeptRow: SQLRow {
             throw DecodingError.valueNotFound(
                 D.self, .init(codingPath: [], debugDescription: "no column \(column) in the row"))
         }
-        return try SQLiteDataDecoder().decode(D.self, from: data)
+        return try Self.decoder.decode(D.self, from: data)
     }
+
+    /// One decoder for every row (each makes a JSON decoder, which a column's decoding used to pay for).
+    private static let decoder = SQLiteDataDecoder()
 
     private func value(_ column: String) -> SQLiteData? {
         guard let index = names.firstIndex(of: column), index < values.count else { return nil }
