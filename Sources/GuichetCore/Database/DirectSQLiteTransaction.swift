@@ -81,15 +81,12 @@ struct DirectSQLiteTransaction: FluentKit.Database, SQLDatabase, BatchTransactio
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        let binds = try serializer.binds.map { try KeptStatements.encoder.encode($0) }
+        let (sql, binds) = try KeptStatements.serialize(query, for: self)
         if let statements {
-            try statements.run(serializer.sql, binds, onRow)
+            try statements.run(sql, binds, onRow)
             return
         }
-        let decoder = SQLiteDataDecoder()
-        try await connection.query(serializer.sql, binds) { onRow($0.sql(decoder: decoder)) }
+        try await connection.query(sql, binds) { onRow($0.sql(decoder: KeptStatements.decoder)) }
     }
 
     /// Runs a statement that takes no values and gives no rows (the transaction's own).

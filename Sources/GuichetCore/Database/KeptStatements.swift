@@ -156,8 +156,18 @@ final class KeptStatements: @unchecked Sendable {
         SQLiteStatementError(code: status, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "")
     }
 
-    /// How values are given to SQLite, as SQLiteKit gives them (made once: each makes a JSON encoder).
-    static let encoder = SQLiteDataEncoder()
+    /// `query` as SQLite takes it: its SQL, serialised for `database`'s dialect, and its values, encoded as SQLiteKit
+    /// encodes them. For both of our SQL databases on SQLite (the writer's transaction, the readers).
+    static func serialize(_ query: any SQLExpression, for database: any SQLDatabase) throws -> (sql: String, binds: [SQLiteData]) {
+        var serializer = SQLSerializer(database: database)
+        query.serialize(to: &serializer)
+        return (serializer.sql, try serializer.binds.map { try encoder.encode($0) })
+    }
+
+    /// How values are given to SQLite and read back, as SQLiteKit does it (made once: each makes a JSON encoder or
+    /// decoder, which every statement, and every column of a row, used to pay for).
+    private static let encoder = SQLiteDataEncoder()
+    static let decoder = SQLiteDataDecoder()
 
     /// SQLite's SQLITE_TRANSIENT: SQLite copies the bound text or bytes before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -187,11 +197,8 @@ private struct KeptRow: SQLRow {
             throw DecodingError.valueNotFound(
                 D.self, .init(codingPath: [], debugDescription: "no column \(column) in the row"))
         }
-        return try Self.decoder.decode(D.self, from: data)
+        return try KeptStatements.decoder.decode(D.self, from: data)
     }
-
-    /// One decoder for every row (each makes a JSON decoder, which a column's decoding used to pay for).
-    private static let decoder = SQLiteDataDecoder()
 
     private func value(_ column: String) -> SQLiteData? {
         guard let index = names.firstIndex(of: column), index < values.count else { return nil }

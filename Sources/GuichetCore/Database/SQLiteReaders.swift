@@ -122,10 +122,8 @@ struct SQLiteReadDatabase: SQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        let binds = try serializer.binds.map { try KeptStatements.encoder.encode($0) }
-        if try readers.read(serializer.sql, binds, onRow) { return }
+        let (sql, binds) = try KeptStatements.serialize(query, for: self)
+        if try readers.read(sql, binds, onRow) { return }
         try await fallback.execute(sql: query, onRow)
     }
 
