@@ -14,7 +14,7 @@ import Testing
 
     @Test func slotsFollowOpeningHoursInTheCentresTimeZone() async throws {
         try await F.withCentres { components in
-            let centre = try await DirectoryRepository(database: components.database.db).requireCentre(F.brazzaville)
+            let centre = try await DirectoryRepository(database: components.database).requireCentre(F.brazzaville)
             // Friday 13 March 2026, 12:10 UTC = 13:10 in Brazzaville: today's slots start at 13:30 local (12:30 UTC), last at 15:30.
             let now = F.date("2026-03-13T12:10:00Z")
             let slots = try await AppointmentService(database: components.database).slots(centre: centre, service: F.record, now: now)

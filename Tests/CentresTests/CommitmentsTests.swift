@@ -46,7 +46,7 @@ import Testing
             let saved = try await manager.post(CentresRoute.commitments.path(), form: Self.form())
             #expect(saved.status == .seeOther && saved.headers[.location] == CentresRoute.commitments.path() + "?saved=1")
             #expect(try await manager.get(CentresRoute.commitments.path() + "?saved=1").text.contains("Engagements enregistrés"))
-            let stored = try await DirectoryRepository(database: components.database.db).commitments()
+            let stored = try await DirectoryRepository(database: components.database).commitments()
             #expect(
                 stored == [
                     Commitment(kind: .wait, minutes: 15, target: 90, label: LocalText(fr: "Accueil rapide", en: "Quick welcome")),
@@ -71,7 +71,7 @@ import Testing
 
             // A commitment no longer published leaves the public page.
             #expect(try await manager.post(CentresRoute.commitments.path(), form: Self.form(satisfaction: false)).status == .seeOther)
-            #expect(try await DirectoryRepository(database: components.database.db).commitments().map(\.kind) == [.wait])
+            #expect(try await DirectoryRepository(database: components.database).commitments().map(\.kind) == [.wait])
             let after = try await client.execute(uri: CentresRoute.results.path(), method: .get) { $0.text }
             #expect(!after.contains("Usagers satisfaits") && !after.contains("d&#39;usagers satisfaits ou très satisfaits."))
         }
@@ -81,7 +81,7 @@ import Testing
         try await F.withClient { client, components in
             let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.brazzaville])
             try await manager.get(CentresRoute.commitments.path())
-            let before = try await DirectoryRepository(database: components.database.db).commitments()
+            let before = try await DirectoryRepository(database: components.database).commitments()
             let eventsBefore = try await Self.events(components).count
             let refused = try await manager.post(CentresRoute.commitments.path(), form: Self.form(waitTarget: "101", minutes: "0", waitLabelEn: "  "))
             #expect(refused.status == .unprocessableContent)
@@ -92,19 +92,19 @@ import Testing
             #expect(html.contains("<a href=\"#wait-label-en\">Écrivez l&#39;intitulé en anglais.</a>"))
             #expect(html.contains("value=\"101\""), "what was typed stays in the form")
             #expect(!html.contains("#satisfaction-"), "the right fields are not flagged")
-            #expect(try await DirectoryRepository(database: components.database.db).commitments() == before)
+            #expect(try await DirectoryRepository(database: components.database).commitments() == before)
             #expect(try await Self.events(components).count == eventsBefore)
 
             let english = try await manager.post(CentresRoute.commitments.path() + "?lang=en", form: Self.form(satisfactionTarget: "-1"))
             #expect(english.status == .unprocessableContent)
             #expect(english.text.contains("The target must be a whole number from 0 to 100."))
-            #expect(try await DirectoryRepository(database: components.database.db).commitments() == before)
+            #expect(try await DirectoryRepository(database: components.database).commitments() == before)
         }
     }
 
     @Test func onlyManagersOfACentreAndAdministratorsMayEdit() async throws {
         try await F.withClient { client, components in
-            let before = try await DirectoryRepository(database: components.database.db).commitments()
+            let before = try await DirectoryRepository(database: components.database).commitments()
             for (role, centres) in [(Role.centreAgent, [F.dakar]), (.analyst, []), (.centreManager, [])] {
                 let other = try await TestApp.signedIn(client, components, role: role, centres: centres)
                 #expect(try await other.get(CentresRoute.commitments.path()).status == .forbidden, "\(role) \(centres)")
@@ -115,7 +115,7 @@ import Testing
             #expect(signedOut.status == .seeOther && signedOut.headers[.location]?.hasPrefix("/admin/sign-in") == true)
             let manager = try await TestApp.signedIn(client, components, role: .centreManager, centres: [F.dakar])
             #expect(try await manager.post(CentresRoute.commitments.path(), form: Self.form(), withToken: false).status == .forbidden)
-            #expect(try await DirectoryRepository(database: components.database.db).commitments() == before)
+            #expect(try await DirectoryRepository(database: components.database).commitments() == before)
             let admin = try await TestApp.signedIn(client, components, role: .administrator)
             #expect(try await admin.get(CentresRoute.commitments.path()).status == .ok)
         }

@@ -25,7 +25,7 @@ import Testing
             #expect(try await manager.get(CentresRoute.console.path(F.brazzaville)).status == .ok)
             let refused = try await manager.post(CentresRoute.counterOpen.path(F.dakar, F.counter(1)), form: [("service", F.civil)])
             #expect(refused.status == .forbidden)
-            let counter = try await DirectoryRepository(database: components.database.db).counter(F.counter(1), centre: F.dakar)
+            let counter = try await DirectoryRepository(database: components.database).counter(F.counter(1), centre: F.dakar)
             #expect(!counter.isOpen)
 
             for role in [Role.analyst, .catalogEditor, .backOfficeAgent] {

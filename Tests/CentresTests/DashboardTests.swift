@@ -35,8 +35,8 @@ import Testing
     @Test func figuresOfAFixedDay() async throws {
         try await F.withCentres { components in
             try await Self.fill(components)
-            let centre = try await DirectoryRepository(database: components.database.db).requireCentre(F.brazzaville)
-            let day = try await DashboardService(database: components.database.db).day(centre: centre, day: "2026-03-16")
+            let centre = try await DirectoryRepository(database: components.database).requireCentre(F.brazzaville)
+            let day = try await DashboardService(database: components.database).day(centre: centre, day: "2026-03-16")
             #expect(day.total.issued == 4 && day.total.waiting == 1 && day.total.called == 3 && day.total.served == 2 && day.total.noShows == 1)
             #expect(day.total.meanWaitMinutes == 20.0)  // (10 + 20 + 30) / 3
             #expect(day.total.meanServiceMinutes == 8.0)  // (6 + 10) / 2
@@ -44,7 +44,7 @@ import Testing
             #expect(day.byService[F.record]?.issued == 4)
             #expect(day.byAgent["agent"]?.served == 2 && day.byAgent.count == 1)
             #expect(day.answers == 1 && day.satisfactionPercent == 100.0)
-            let next = try await DashboardService(database: components.database.db).day(centre: centre, day: "2026-03-17")
+            let next = try await DashboardService(database: components.database).day(centre: centre, day: "2026-03-17")
             #expect(next.total.issued == 1 && next.answers == 1)
         }
     }

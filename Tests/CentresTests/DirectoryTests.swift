@@ -12,7 +12,7 @@ import Testing
     @Test func demoDirectoryHasTheFortyFiveSenegalDepartmentsAndTogoAndCongo() async throws {
         try await TestApp.withComponents(seed: .demo) { components in
             let summary = try await F.importer(components).importDocument(try CentresModule.demoDocument(), actor: "test")
-            let directory = DirectoryRepository(database: components.database.db)
+            let directory = DirectoryRepository(database: components.database)
             let senegal = try await directory.centres(country: "SN")
             #expect(senegal.count == 45)
             #expect(Set(senegal.map(\.department)).count == 45)
@@ -57,7 +57,7 @@ import Testing
 
     @Test func openingHoursAreReadInTheCentresTimeZone() async throws {
         try await F.withCentres { components in
-            let directory = DirectoryRepository(database: components.database.db)
+            let directory = DirectoryRepository(database: components.database)
             let brazzaville = try await directory.requireCentre(F.brazzaville)
             // Monday 2 March 2026. Brazzaville is UTC+1: 07:30 UTC is 08:30 there (open), 15:30 UTC is 16:30 (closed).
             #expect(try await directory.isOpen(brazzaville, at: F.date("2026-03-02T07:30:00Z")))

@@ -33,7 +33,7 @@ func serve(
     @Test func estimatesComeFromRecentServiceTimesAndOpenCounters() async throws {
         try await F.withCentres { components in
             let queue = QueueService(database: components.database)
-            let estimator = WaitEstimator(database: components.database.db)
+            let estimator = WaitEstimator(database: components.database)
             let start = F.date("2026-03-02T08:00:00Z")
             let now = F.date("2026-03-02T12:00:00Z")
             try await queue.openCounter(centre: F.dakar, counter: F.counter(1), services: [F.civil], actor: "agent")
@@ -137,8 +137,8 @@ func serve(
                 queue, centre: F.brazzaville, service: F.record, counter: F.counter(1, F.brazzaville), issued: F.date("2026-03-31T23:30:00Z"),
                 wait: 10)
 
-            let results = ResultsService(database: components.database.db)
-            let directory = DirectoryRepository(database: components.database.db)
+            let results = ResultsService(database: components.database)
+            let directory = DirectoryRepository(database: components.database)
             let dakar = try await results.result(centre: try await directory.requireCentre(F.dakar), month: "2026-03", waitMinutes: 20)
             #expect(dakar.called == 4 && dakar.calledWithin == 2 && dakar.noShows == 1)
             #expect(dakar.withinPercent == 50.0)

@@ -17,7 +17,7 @@ import Testing
 
     @Test func theSamePlanEveryTimeInsideOpeningHoursAndOverByNow() async throws {
         try await F.withCentres { components in
-            let directory = DirectoryRepository(database: components.database.db)
+            let directory = DirectoryRepository(database: components.database)
             let settings = CentresSimulation.Settings(days: 30)
             let first = try await CentresSimulation.plan(directory: directory, now: F.openTime, settings: settings)
             let second = try await CentresSimulation.plan(directory: directory, now: F.openTime, settings: settings)
@@ -49,12 +49,12 @@ import Testing
             let real = try await components.database.sql.raw("SELECT COUNT(*) AS n FROM centre_tickets WHERE simulated = FALSE")
                 .first(decoding: Row.self)?.n
             #expect(real == 0)
-            let directory = DirectoryRepository(database: components.database.db)
+            let directory = DirectoryRepository(database: components.database)
             let dakar = try #require(try await directory.centre(F.dakar))
             let month = CentreClock.month(F.openTime, in: dakar.timeZone)
-            let demo = try await ResultsService(database: components.database.db, simulated: SimulatedRows(included: true))
+            let demo = try await ResultsService(database: components.database, simulated: SimulatedRows(included: true))
                 .result(centre: dakar, month: month, waitMinutes: 20)
-            let deployment = try await ResultsService(database: components.database.db).result(centre: dakar, month: month, waitMinutes: 20)
+            let deployment = try await ResultsService(database: components.database).result(centre: dakar, month: month, waitMinutes: 20)
             #expect(demo.called > 0 && demo.feedback > 0)
             #expect(deployment.called == 0 && deployment.feedback == 0)
             let measures = try await TicketMeasures(database: components.database.db).procedureMeasures(since: .distantPast)

@@ -86,7 +86,7 @@ import Testing
                 #expect(try await count(sql, "SELECT COUNT(*) AS n FROM channel_outbox WHERE phone IS NOT NULL") == 0)
 
                 // 2. A remote ticket taken in English: taken, then "your turn is near" when the queue moves, then called.
-                let directory = DirectoryRepository(database: components.database.db)
+                let directory = DirectoryRepository(database: components.database)
                 let queue = QueueService(database: components.database, directory: directory, clock: clock, notifier: components.outbox)
                 guard let service = try await directory.services(Self.dakar).first else {
                     Issue.record("the demo's Dakar centre has no service")

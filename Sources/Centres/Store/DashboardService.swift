@@ -10,17 +10,9 @@ package struct DashboardService: Sendable {
     /// The demo's simulated rows count only in the demo.
     let simulated: SimulatedRows
 
-    package init(database: any Database, simulated: SimulatedRows = .excluded) {
-        self.init(sql: database.sql, simulated: simulated)
-    }
-
-    /// The server's: reads through the database's fastest path (`DatabaseService.sql`).
+    /// Reads through the database's fastest path (`DatabaseService.sql`).
     package init(database: DatabaseService, simulated: SimulatedRows = .excluded) {
-        self.init(sql: database.sql, simulated: simulated)
-    }
-
-    private init(sql: any SQLDatabase, simulated: SimulatedRows) {
-        self.sql = sql
+        self.sql = database.sql
         self.simulated = simulated
     }
 

@@ -12,29 +12,10 @@ package struct DirectoryRepository: Sendable {
     /// them every time (tests of one feature, commands).
     let memo: DirectoryMemo?
 
-    package init(database: any Database) {
+    /// Reads through the database's fastest path (`DatabaseService.sql`). With `changes` (the server's), keeps centres,
+    /// hours and services in memory while it keeps its version.
+    package init(database: DatabaseService, changes: any PublishedContentChanges = NoPublishedContentChanges()) {
         self.sql = database.sql
-        self.memo = nil
-    }
-
-    /// On the server's database (its fastest reads), without the memo.
-    package init(database: DatabaseService) {
-        self.sql = database.sql
-        self.memo = nil
-    }
-
-    /// Keeps centres, hours and services in memory while `changes` keeps its version.
-    package init(database: any Database, changes: any PublishedContentChanges) {
-        self.init(sql: database.sql, changes: changes)
-    }
-
-    /// The server's: reads through the database's fastest path (`DatabaseService.sql`), and the memo as above.
-    package init(database: DatabaseService, changes: any PublishedContentChanges) {
-        self.init(sql: database.sql, changes: changes)
-    }
-
-    private init(sql: any SQLDatabase, changes: any PublishedContentChanges) {
-        self.sql = sql
         self.memo = changes is NoPublishedContentChanges ? nil : DirectoryMemo(changes: changes)
     }
 

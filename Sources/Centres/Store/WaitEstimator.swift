@@ -11,17 +11,9 @@ package struct WaitEstimator: Sendable {
     /// The demo's simulated rows count only in the demo.
     let simulated: SimulatedRows
 
-    package init(database: any Database, clock: any WallClock = SystemClock(), simulated: SimulatedRows = .excluded) {
-        self.init(sql: database.sql, clock: clock, simulated: simulated)
-    }
-
-    /// The server's: reads through the database's fastest path (`DatabaseService.sql`).
+    /// Reads through the database's fastest path (`DatabaseService.sql`).
     package init(database: DatabaseService, clock: any WallClock = SystemClock(), simulated: SimulatedRows = .excluded) {
-        self.init(sql: database.sql, clock: clock, simulated: simulated)
-    }
-
-    private init(sql: any SQLDatabase, clock: any WallClock, simulated: SimulatedRows) {
-        self.sql = sql
+        self.sql = database.sql
         self.clock = clock
         self.simulated = simulated
     }
