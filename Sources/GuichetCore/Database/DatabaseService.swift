@@ -47,6 +47,8 @@ package final class DatabaseService: Service, @unchecked Sendable {
     /// SQLite only: reads run at once by the asking task, on connections of their own (see `SQLiteReaders`).
     private let readers: SQLiteReaders?
     private let cleanup: (@Sendable (DatabaseService) async -> Void)?
+    /// PostgreSQL only: an executor for each event loop of the pool's group, by loop (see `executor(for:)`).
+    private let loopExecutors: [ObjectIdentifier: EventLoopTaskExecutor]
     private let isShutDown = NIOLockedValueBox(false)
 
     package init(_ kind: AppConfiguration.DatabaseKind, logger: Logger, dropSchemaOnShutdown: Bool = false) async throws {
@@ -74,9 +76,15 @@ package final class DatabaseService: Service, @unchecked Sendable {
             // One event loop: the pool then holds exactly one connection, the writer's.
             writerFirst = writer.database(logger: logger, on: Self.writerLoop)
             cleanup = nil
+            loopExecutors = [:]
         case .postgres(let url, let schema):
             dialect = .postgres
             databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+            var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                executors[ObjectIdentifier(loop)] = EventLoopTaskExecutor(loop: loop)
+            }
+            loopExecutors = executors
             threadPools = []
             readers = nil
             writeQueue = WriteQueue()
@@ -137,6 +145,14 @@ package final class DatabaseService: Service, @unchecked Sendable {
 
     package var db: any Database {
         databases.database(logger: logger, on: databases.eventLoopGroup.any()) ?? first
+    }
+
+    /// PostgreSQL: the executor that runs tasks on `loop`, when `loop` is one of the pool's event loops (nil on SQLite).
+    ///
+    /// A task that runs there asks the pool of that loop for its connections (FluentKit takes the current event loop's
+    /// pool), so that its statements are sent and answered on the thread that runs it (see `EventLoopTaskExecutor`).
+    package func executor(for loop: any EventLoop) -> (any TaskExecutor)? {
+        loopExecutors[ObjectIdentifier(loop)]
     }
 
     /// SQLite: the readers' connections idle now (0 elsewhere).

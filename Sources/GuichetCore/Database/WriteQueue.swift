@@ -11,7 +11,7 @@ import SQLKit
 /// nothing acknowledged can be lost. When a writer fails, that transaction is rolled back and the batch runs again, each
 /// writer in its own savepoint: the failing one is rolled back to its savepoint and fails alone, the others commit. When
 /// the commit itself fails, every writer of the batch gets its error.
-/// On PostgreSQL writers run side by side (and PostgreSQL groups their commits itself).
+/// On PostgreSQL writers run side by side (and PostgreSQL groups their commits itself), each on its connection's event loop.
 package actor WriteQueue {
     private var pending: [any QueuedWrite] = []
     private var draining = false
@@ -182,7 +182,12 @@ extension DatabaseService {
     /// Runs `body` in one transaction; on SQLite, behind this database's write queue (and possibly committed together with
     /// the writers queued beside it). Returns once the transaction has committed.
     package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard dialect == .sqlite else { return try await db.transaction(body) }
+        guard dialect == .sqlite else {
+            // The body runs on its connection's event loop (FluentKit starts it as a task of its own, on Swift's threads).
+            return try await db.transaction { transaction in
+                try await withTaskExecutorPreference(self.executor(for: transaction.eventLoop)) { try await body(transaction) }
+            }
+        }
         return try await writeQueue.transaction(on: writer, body)
     }
 }
