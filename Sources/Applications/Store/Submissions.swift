@@ -142,12 +142,17 @@ package struct Submissions: Sendable {
 
     /// A reference nobody holds yet (the unique index is the last word; a clash among 20 million codes a year is rare).
     static func newReference(country: String, at date: Date, on sql: any SQLDatabase) async throws -> String {
-        let year = Calendar(identifier: .gregorian).component(.year, from: date)
+        let year = year(date)
         for _ in 0..<8 {
             let candidate = ApplicationReference.make(country: country, year: year)
             if try await sql.raw("SELECT id FROM applications WHERE reference = \(bind: candidate)").first() == nil { return candidate }
         }
         throw AppError(.serviceUnavailable, code: "reference_exhausted")
+    }
+
+    /// The year a reference carries.
+    static func year(_ date: Date) -> Int {
+        Calendar(identifier: .gregorian).component(.year, from: date)
     }
 
     // MARK: API filing
@@ -169,26 +174,64 @@ package struct Submissions: Sendable {
     /// Creates (and, when asked, submits) an application from a complete set of answers. The same idempotency key
     /// with the same request answers with the same application; with another request, it is refused.
     package func create(_ input: APIFiling, origin: ActionOrigin) async throws -> (record: ApplicationRecord, created: Bool) {
-        if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
-            return (existing, false)
+        // No look-up of the key first: the insert finds it (a retry meets its own row and inserts nothing), so a new
+        // filing, the frequent case, costs two statements fewer (the key's look-up, the reference's). A retry whose
+        // answers or documents no longer pass (its documents were claimed by the first try) is answered with its row.
+        let answers: [String: String]
+        let claims: [StagedDocuments.Claim]
+        do {
+            answers = try checkedAnswers(input)
+            claims = try await staged.claims(input.documents, owner: input.documentOwner)
+        } catch {
+            if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
+                return (existing, false)
+            }
+            throw error
         }
-        let answers = try checkedAnswers(input)
-        let claims = try await staged.claims(input.documents, owner: input.documentOwner)
-        let id = UUID().uuidString.lowercased()
-        let dueDays = input.submit ? ApplicationRules.dueDays(input.procedure) : 0
         // Encoded here and the stored row decoded after the commit, not in the one writer's transaction.
         let answersJSON = ApplicationHistory.json(answers)
-        let inserted: StoredRow?
-        do {
-            inserted = try await database.writeTransaction { db -> StoredRow? in
-                let sql = db.sql
-                let now = clock.now
-                let stamp = AuditLog.timestamp(now)
-                // An API draft gets its reference at once: the client names it to upload files and submit.
-                let reference = try await Self.newReference(country: input.procedure.country, at: now, on: sql)
-                let status: ApplicationStatus = input.submit ? .submitted : .draft
-                // Raw SQL, not SQLKit's builder: it runs in the one writer's transaction, where quoting twenty names for every
-                // submission showed in the profile. The row comes back as stored, for the answer, instead of being read again.
+        for _ in 0..<8 {
+            let inserted: StoredRow?
+            do {
+                inserted = try await insert(input, answers: answers, answersJSON: answersJSON, claims: claims, origin: origin)
+            } catch let error as AppError {
+                throw error
+            } catch {
+                // The same key raced in from another connection: its row won, answer with it.
+                if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
+                    return (existing, false)
+                }
+                throw error
+            }
+            if let inserted {
+                return (try ApplicationRecord(row: inserted.row), true)
+            }
+            // Nothing inserted: the key is taken (a retry: its row answers), or, rarely, the reference drawn was.
+            if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
+                return (existing, false)
+            }
+        }
+        throw AppError(.serviceUnavailable, code: "reference_exhausted")
+    }
+
+    /// One try at inserting an API filing under a new reference: the stored row, or nil when the idempotency key or the
+    /// reference is already taken (then nothing is written).
+    private func insert(
+        _ input: APIFiling, answers: [String: String], answersJSON: String, claims: [StagedDocuments.Claim], origin: ActionOrigin
+    ) async throws -> StoredRow? {
+        let id = UUID().uuidString.lowercased()
+        let dueDays = input.submit ? ApplicationRules.dueDays(input.procedure) : 0
+        return try await database.writeTransaction { db -> StoredRow? in
+            let sql = db.sql
+            let now = clock.now
+            let stamp = AuditLog.timestamp(now)
+            // An API draft gets its reference at once: the client names it to upload files and submit.
+            let reference = ApplicationReference.make(country: input.procedure.country, year: Self.year(now))
+            let status: ApplicationStatus = input.submit ? .submitted : .draft
+            // Raw SQL, not SQLKit's builder: it runs in the one writer's transaction, where quoting twenty names for every
+            // submission showed in the profile. The row comes back as stored, for the answer, instead of being read again.
+            // A taken key or reference inserts nothing and returns no row (the unique indexes decide, in this transaction).
+            guard
                 let record = try await sql.raw(
                     """
                     INSERT INTO applications (id, reference, procedure_id, form_id, institution_id, country, status, channel, centre_id, \
@@ -200,44 +243,34 @@ package struct Submissions: Sendable {
                     \(bind: input.idempotencyKey), \(bind: input.requestHash), \(bind: stamp), \(bind: stamp), \
                     \(bind: input.submit ? stamp : nil), \
                     \(bind: input.submit ? AuditLog.timestamp(now.addingTimeInterval(Double(dueDays) * 86_400)) : nil)) \
-                    RETURNING \(ApplicationRecord.columns)
+                    ON CONFLICT DO NOTHING RETURNING \(ApplicationRecord.columns)
                     """
                 ).first().map(StoredRow.init)
-                try await StagedDocuments.link(claims, application: id, at: stamp, origin: origin, on: db)
-                try await ApplicationHistory.insertEvent(
-                    sql, application: id, actor: origin.actor, action: input.submit ? "submitted" : "started", from: nil, to: status, at: stamp)
-                try await AuditLog.append(
-                    origin.entry(
-                        input.submit ? "application.submitted" : "application.started", entity: "application", id: id,
-                        summary: "\(reference) \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
-                if input.submit {
-                    try await announceSubmission(
-                        id: id, revision: 0, country: input.procedure.country, phone: Self.phone(input.form.definition, answers: answers),
-                        facts: ApplicationEventFacts(
-                            reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
-                            status: status.rawValue, at: stamp),
-                        origin: origin, on: db)
-                    let lines = FeeRules.lines(input.form.definition, procedure: input.procedure, answers: answers, stage: .submission)
-                    if !lines.isEmpty {
-                        let subject = FeeSubject(
-                            applicationId: id, reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
-                            country: input.procedure.country)
-                        try await fees.charge(subject, lines: lines, actor: origin.actor, on: db)
-                    }
+            else { return nil }
+            try await StagedDocuments.link(claims, application: id, at: stamp, origin: origin, on: db)
+            try await ApplicationHistory.insertEvent(
+                sql, application: id, actor: origin.actor, action: input.submit ? "submitted" : "started", from: nil, to: status, at: stamp)
+            try await AuditLog.append(
+                origin.entry(
+                    input.submit ? "application.submitted" : "application.started", entity: "application", id: id,
+                    summary: "\(reference) \(input.procedure.id), \(input.filing.channel.rawValue)"), on: db)
+            if input.submit {
+                try await announceSubmission(
+                    id: id, revision: 0, country: input.procedure.country, phone: Self.phone(input.form.definition, answers: answers),
+                    facts: ApplicationEventFacts(
+                        reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
+                        status: status.rawValue, at: stamp),
+                    origin: origin, on: db)
+                let lines = FeeRules.lines(input.form.definition, procedure: input.procedure, answers: answers, stage: .submission)
+                if !lines.isEmpty {
+                    let subject = FeeSubject(
+                        applicationId: id, reference: reference, procedureId: input.procedure.id, institutionId: input.procedure.institution,
+                        country: input.procedure.country)
+                    try await fees.charge(subject, lines: lines, actor: origin.actor, on: db)
                 }
-                return record
             }
-        } catch let error as AppError {
-            throw error
-        } catch {
-            // The same key raced in from another connection: its row won, answer with it.
-            if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
-                return (existing, false)
-            }
-            throw error
+            return record
         }
-        guard let record = try inserted.map({ try ApplicationRecord(row: $0.row) }) else { throw AppError(.internalServerError, code: "internal") }
-        return (record, true)
     }
 
     /// The answers of an API filing, normalised; a 422 naming the first wrong or (when it is submitted) missing one.
