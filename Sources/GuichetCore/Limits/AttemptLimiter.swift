@@ -37,23 +37,30 @@ package struct AttemptLimiter: Sendable {
     /// as the table, without two synchronous commits per tracking lookup. PostgreSQL, which several processes share,
     /// keeps them in `limit_attempts`.
     let memory: AttemptMemory?
+    /// The service whose write transactions these are (PostgreSQL: any of the pool's connections, the transaction's body
+    /// on its connection's event loop); nil: `database`'s own transactions.
+    let service: DatabaseService?
 
     package init(database: any Database, queued: DatabaseService?, memory: AttemptMemory? = nil) {
         self.database = database
         self.queued = queued
         self.memory = memory
+        self.service = queued
     }
 
     package init(_ service: DatabaseService) {
         let sqlite = service.dialect == .sqlite
-        self.init(database: service.db, queued: sqlite ? service : nil, memory: sqlite ? service.attempts : nil)
+        self.database = service.db
+        self.queued = sqlite ? service : nil
+        self.memory = sqlite ? service.attempts : nil
+        self.service = service
     }
 
     /// One transaction; on SQLite behind the database's one-writer queue (a deferred transaction that upgrades to a
     /// write while another writes fails with SQLITE_BUSY otherwise).
     package func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard let queued else { return try await database.transaction(body) }
-        return try await queued.writeTransaction(body)
+        guard let service else { return try await database.transaction(body) }
+        return try await service.writeTransaction(body)
     }
 
     /// Counts the attempt in every rule's bucket; nil (and nothing kept) when any bucket is already full.
@@ -65,14 +72,28 @@ package struct AttemptLimiter: Sendable {
         let ordered = rules.sorted { $0.bucket < $1.bucket }
         return try await write { db -> Reservation? in
             let sql = db.sql
-            if sql.dialect.name == "postgresql" {
-                // An attempt lost in a crash only forgives one try: this commit need not wait for the disk.
-                try await sql.raw("SET LOCAL synchronous_commit TO OFF").run()
-            }
-            for rule in ordered {
-                if sql.dialect.name == "postgresql" {
-                    // One attempt at a time per bucket, until this transaction ends: the count below is then exact.
-                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: Self.lockSpace), hashtext(\(bind: rule.bucket)))").run()
+            let postgres = sql.dialect.name == "postgresql"
+            for (index, rule) in ordered.enumerated() {
+                if postgres {
+                    // One attempt at a time per bucket, until this transaction ends: the count below is then exact. With the
+                    // first lock, in the same statement: an attempt lost in a crash only forgives one try, so this commit
+                    // need not wait for the disk (`SET LOCAL synchronous_commit TO OFF`).
+                    let lock: SQLQueryString = "pg_advisory_xact_lock(\(literal: Self.lockSpace), hashtext(\(bind: rule.bucket)))"
+                    if index == 0 {
+                        try await sql.raw("SELECT set_config('synchronous_commit', 'off', true), \(lock)").run()
+                    } else {
+                        try await sql.raw("SELECT \(lock)").run()
+                    }
+                    // Rows older than their window are of no use to anyone: they go as the bucket is used, in the statement
+                    // that counts the others (a statement fewer for every attempt; the count does not see them either way).
+                    let row = try await sql.raw(
+                        """
+                        WITH pruned AS (DELETE FROM limit_attempts WHERE bucket = \(bind: rule.bucket) AND at <= \(bind: at - rule.window)) \
+                        SELECT COUNT(*) AS n FROM limit_attempts WHERE bucket = \(bind: rule.bucket) AND at > \(bind: at - rule.window)
+                        """
+                    ).first()
+                    if try row?.decode(column: "n", as: Int.self) ?? 0 >= rule.limit { return nil }
+                    continue
                 }
                 // Rows older than their window are of no use to anyone: they go as the bucket is used.
                 try await sql.delete(from: Self.table).where("bucket", .equal, rule.bucket).where("at", .lessThanOrEqual, at - rule.window).run()
