@@ -242,13 +242,14 @@ import Testing
             let open = try await sql.raw(
                 """
                 SELECT id FROM applications WHERE institution_id = \(bind: Self.institution) AND procedure_id = 'sn-extrait-acte-naissance'
-                AND status IN ('submitted', 'in_review') ORDER BY id LIMIT 2
+                AND status IN ('submitted', 'in_review') AND id NOT IN (SELECT application_id FROM application_files) ORDER BY id LIMIT 2
                 """
             ).all(decodingColumn: "id", as: String.self)
             #expect(open.count == 2)
             let sentBackId = try #require(open.first)
             let pendingId = try #require(open.last)
-            // The demo simulates no files: this one has its required document, as a real application has.
+            // The simulated applications have no files (the demo's five filed ones have theirs and are left out above, their
+            // random ids came first now and then): this one gets its required document, as a real application has.
             try await sql.raw(
                 """
                 INSERT INTO application_files (application_id, field, name, media_type, size, sha256, uploaded_at)
