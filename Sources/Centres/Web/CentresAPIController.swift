@@ -83,16 +83,25 @@ package struct CentresAPIController: Sendable {
         // An anonymous caller's key is scoped to what it asks for (never to the phone number, which is not kept).
         let meaning = IdempotencyKey.hash(Data("\(centre.id)|\(serviceId)|\(priority.rawValue)".utf8))
         let token = try IdempotencyKey.from(request, principal: context.principal, requestHash: meaning).map { "api:" + $0.scoped }
-        if let token, let earlier = try await queue.ticket(centre: centre.id, requestToken: token) {
-            return try await answer(Self.replayed(earlier, service: serviceId, priority: priority), status: .ok)
-        }
         let now = clock.now
-        guard try await directory.isOpen(centre, at: now) else { throw AppError.conflict("centre_closed") }
-        try await flood.remoteTicket(address: context.clientAddress)
-        let (ticket, created, service) = try await queue.issueOnce(
-            .init(
-                centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,
-                actor: context.principal?.actor ?? "api"), in: centre, reading: try await directory.service(serviceId), at: now)
+        let issued: (ticket: Ticket, created: Bool, service: CentreService)
+        do {
+            guard try await directory.isOpen(centre, at: now) else { throw AppError.conflict("centre_closed") }
+            try await flood.remoteTicket(address: context.clientAddress)
+            issued = try await queue.issueOnce(
+                .init(
+                    centreId: centre.id, serviceId: serviceId, priority: priority, channel: .remote, phone: input.phone, requestToken: token,
+                    actor: context.principal?.actor ?? "api"), in: centre, reading: try await directory.service(serviceId), at: now)
+        } catch {
+            // A retry whose key already has its ticket gets it, whatever stops a new one now (the centre closed since, the
+            // address's limit, another service asked). The key is looked up only then: a new ticket, the frequent case,
+            // finds a retry in its insert (`QueueService.issueOnce`), a statement fewer.
+            if let token, let earlier = try await queue.ticket(centre: centre.id, requestToken: token) {
+                return try await answer(Self.replayed(earlier, service: serviceId, priority: priority), status: .ok)
+            }
+            throw error
+        }
+        let (ticket, created, service) = issued
         return try await answer(
             created ? ticket : Self.replayed(ticket, service: serviceId, priority: priority), status: created ? .created : .ok, service: service)
     }
