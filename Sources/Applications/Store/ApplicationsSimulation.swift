@@ -61,7 +61,10 @@ package enum ApplicationsSimulation {
         // Everything is worked out and signed first (signing reads the catalogue), then written in one transaction.
         var planned: [(application: Simulated, procedure: Procedure, form: StoredForm, dueDays: Int, document: SignedDocument?)] = []
         var counts = Counts()
-        var references = Set<String>()
+        // The references already given (the demo's filed applications draw theirs at random) are not drawn again.
+        var references = Set(
+            try await database.sql.raw("SELECT reference FROM applications WHERE reference IS NOT NULL").all(
+                decodingColumn: "reference", as: String.self))
         for (procedure, form) in found {
             var random = SimulationRandom(seed: seed, part: procedure.id)
             let dueDays = ApplicationRules.dueDays(procedure)
