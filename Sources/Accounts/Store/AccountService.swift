@@ -22,7 +22,7 @@ package struct AccountService: Sendable {
         database: any Database, settings: AccountSettings = AccountSettings(), limiter: AttemptLimiter? = nil, catalog: any CatalogLookup,
         clock: any WallClock = SystemClock(), reads: (any SQLDatabase)? = nil
     ) {
-        let limiter = limiter ?? AttemptLimiter(database: database, queued: nil)
+        let limiter = limiter ?? AttemptLimiter(database: database, service: nil)
         self.database = database
         self.settings = settings
         self.limiter = limiter

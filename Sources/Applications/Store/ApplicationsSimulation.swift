@@ -199,8 +199,7 @@ package enum ApplicationsSimulation {
     }
 
     static func reference(_ country: String, _ date: Date, _ random: inout SimulationRandom) -> String {
-        let year = Calendar(identifier: .gregorian).component(.year, from: date)
-        return ApplicationReference.make(country: country, year: year) { random.int(0...28) }
+        ApplicationReference.make(country: country, year: Submissions.year(date)) { random.int(0...28) }
     }
 
     /// Made-up answers to the form's shown fields, each person marked "(démo)"; files are not simulated.

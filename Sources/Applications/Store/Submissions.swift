@@ -177,15 +177,16 @@ package struct Submissions: Sendable {
         // No look-up of the key first: the insert finds it (a retry meets its own row and inserts nothing), so a new
         // filing, the frequent case, costs two statements fewer (the key's look-up, the reference's). A retry whose
         // answers or documents no longer pass (its documents were claimed by the first try) is answered with its row.
+        func earlier() async throws -> ApplicationRecord? {
+            try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash)
+        }
         let answers: [String: String]
         let claims: [StagedDocuments.Claim]
         do {
             answers = try checkedAnswers(input)
             claims = try await staged.claims(input.documents, owner: input.documentOwner)
         } catch {
-            if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
-                return (existing, false)
-            }
+            if let existing = try await earlier() { return (existing, false) }
             throw error
         }
         // Encoded here and the stored row decoded after the commit, not in the one writer's transaction.
@@ -198,18 +199,14 @@ package struct Submissions: Sendable {
                 throw error
             } catch {
                 // The same key raced in from another connection: its row won, answer with it.
-                if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
-                    return (existing, false)
-                }
+                if let existing = try await earlier() { return (existing, false) }
                 throw error
             }
             if let inserted {
                 return (try ApplicationRecord(row: inserted.row), true)
             }
             // Nothing inserted: the key is taken (a retry: its row answers), or, rarely, the reference drawn was.
-            if let existing = try await existing(scope: input.scope, key: input.idempotencyKey, requestHash: input.requestHash) {
-                return (existing, false)
-            }
+            if let existing = try await earlier() { return (existing, false) }
         }
         throw AppError(.serviceUnavailable, code: "reference_exhausted")
     }

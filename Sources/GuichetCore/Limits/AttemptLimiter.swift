@@ -31,29 +31,22 @@ package struct AttemptLimiter: Sendable {
     package static let table = "limit_attempts"
 
     let database: any Database
-    /// SQLite: the database whose one-writer queue takes the writes (nil on PostgreSQL, where writers run side by side).
-    let queued: DatabaseService?
     /// On SQLite (one server process per database file) the attempts are kept in the process, under a lock: as exact
     /// as the table, without two synchronous commits per tracking lookup. PostgreSQL, which several processes share,
     /// keeps them in `limit_attempts`.
     let memory: AttemptMemory?
-    /// The service whose write transactions these are (PostgreSQL: any of the pool's connections, the transaction's body
-    /// on its connection's event loop); nil: `database`'s own transactions.
+    /// The service whose write transactions these are (SQLite: behind its one-writer queue; PostgreSQL: any of the pool's
+    /// connections, the transaction's body on its connection's event loop); nil: `database`'s own transactions.
     let service: DatabaseService?
 
-    package init(database: any Database, queued: DatabaseService?, memory: AttemptMemory? = nil) {
+    package init(database: any Database, service: DatabaseService?, memory: AttemptMemory? = nil) {
         self.database = database
-        self.queued = queued
         self.memory = memory
-        self.service = queued
+        self.service = service
     }
 
     package init(_ service: DatabaseService) {
-        let sqlite = service.dialect == .sqlite
-        self.database = service.db
-        self.queued = sqlite ? service : nil
-        self.memory = sqlite ? service.attempts : nil
-        self.service = service
+        self.init(database: service.db, service: service, memory: service.dialect == .sqlite ? service.attempts : nil)
     }
 
     /// One transaction; on SQLite behind the database's one-writer queue (a deferred transaction that upgrades to a
