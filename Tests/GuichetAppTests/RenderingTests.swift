@@ -15,6 +15,25 @@ import Testing
         #expect(HTMLEscaping.escape(input) == expected)
     }
 
+    /// The escaping writes into a string of the length it counted first: every entity, alone, repeated, beside accents
+    /// and in long texts, comes out as a character-by-character replacement would have it.
+    @Test func escapingAgreesWithReplacingEachCharacter() {
+        func reference(_ text: String) -> String {
+            let entities: [Character: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "'": "&#39;"]
+            return text.map { entities[$0] ?? String($0) }.joined()
+        }
+        let pieces = ["<", ">", "&", "\"", "'", "é", "a", "l'état", "ߒ", " "]
+        var random = SystemRandomNumberGenerator()
+        for length in [1, 2, 5, 16, 17, 100, 3000] {
+            for _ in 0..<20 {
+                let text = (0..<length).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
+                var output = "kept: "
+                HTMLEscaping.append(text, to: &output)
+                #expect(output == "kept: " + reference(text), "\(text)")
+            }
+        }
+    }
+
     /// The byte search (whether a page drew its CSRF token, where a multipart body closes) agrees with Foundation's
     /// `contains` on ASCII tokens, and finds a later occurrence from an offset.
     @Test func byteSearchAgreesWithContains() {

@@ -12,8 +12,18 @@ package final class ReferenceData: Sendable {
         let categories: [Category]
         let institutions: [String: Institution]
 
-        var countriesByCode: [String: Country] { Dictionary(uniqueKeysWithValues: countries.map { ($0.code, $0) }) }
-        var categoriesById: [String: Category] { Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0) }) }
+        /// Made once per snapshot, not by every page that names them.
+        let countriesByCode: [String: Country]
+        let categoriesById: [String: Category]
+
+        init(generation: Int, countries: [Country], categories: [Category], institutions: [String: Institution]) {
+            self.generation = generation
+            self.countries = countries
+            self.categories = categories
+            self.institutions = institutions
+            countriesByCode = Dictionary(countries.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+            categoriesById = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     private let generation: ContentGeneration

@@ -64,10 +64,11 @@ package struct Localizer: Sendable {
 
     static func tree(_ table: [String: any Sendable]) -> TemplateValue {
         .object(
-            table.compactMapValues { value in
-                if let inner = value as? [String: any Sendable] { return tree(inner) }
-                return TemplateBoxing.box(value)
-            })
+            TemplateObject(
+                table.compactMapValues { value in
+                    if let inner = value as? [String: any Sendable] { return tree(inner) }
+                    return TemplateBoxing.box(value)
+                }))
     }
 
     /// Loads every `Locales/<lang>.json` found in the given resource folders.

@@ -33,20 +33,20 @@ enum TemplateBoxing {
         case .collection, .set:
             return .list(mirror.children.compactMap { box($0.value) })
         case .struct, .class:
-            var fields: [String: TemplateValue] = [:]
+            var fields: [(String, TemplateValue)] = []
             for child in mirror.children {
                 guard let label = child.label, let boxed = box(child.value) else { continue }
-                fields[label] = boxed
+                fields.append((label, boxed))
             }
-            return .object(fields)
+            return .object(TemplateObject(pairs: fields))
         case .dictionary:
-            var fields: [String: TemplateValue] = [:]
+            var fields: [(String, TemplateValue)] = []
             for child in mirror.children {
                 let pair = Mirror(reflecting: child.value).children
                 guard let key = pair.first?.value as? String, let entry = pair.dropFirst().first?.value, let boxed = box(entry) else { continue }
-                fields[key] = boxed
+                fields.append((key, boxed))
             }
-            return .object(fields)
+            return .object(TemplateObject(pairs: fields))
         default:
             return .text(String(describing: value))
         }
@@ -106,20 +106,20 @@ private enum BoxPlans {
         }
         switch kind(T.self) {
         case .struct:
-            var fields: [(name: String, offset: Int, plan: BoxPlan)] = []
+            var fields: [(name: String, hash: UInt64, offset: Int, plan: BoxPlan)] = []
             let complete = _forEachField(of: T.self, options: []) { name, offset, fieldType, _ in
-                fields.append((String(cString: name), offset, make(fieldType, &plans)))
+                let name = String(cString: name)
+                fields.append((name, TemplateObject.hash(name), offset, make(fieldType, &plans)))
                 return true
             }
             guard complete else { return { TemplateBoxing.boxByMirror($0.load(as: T.self)) } }
             let all = fields
             return { pointer in
-                var object: [String: TemplateValue] = [:]
-                object.reserveCapacity(all.count)
+                var object = TemplateObject.Builder(capacity: all.count)
                 for field in all {
-                    if let value = field.plan.read(pointer + field.offset) { object[field.name] = value }
+                    if let value = field.plan.read(pointer + field.offset) { object.append(field.name, hash: field.hash, value) }
                 }
-                return .object(object)
+                return .object(object.object)
             }
         case .enum:
             return { .text(String(describing: $0.load(as: T.self))) }
@@ -139,12 +139,17 @@ private protocol TemplateContainer {
     static func box(at pointer: UnsafeRawPointer, elements: BoxPlan) -> TemplateValue?
 }
 
+// These run unspecialised (their type is known only at run time), so they read elements where they lie rather than
+// through copies and generic algorithms: `compactMap` and `withUnsafePointer(to:)` looked up generic metadata for every
+// optional and array of every page, 6 % of a first render.
+
 extension Optional: TemplateContainer {
     fileprivate static var elementType: Any.Type { Wrapped.self }
 
+    /// A present value lies at the optional's own address (Swift's layout of a single-payload enum: the payload first).
     fileprivate static func box(at pointer: UnsafeRawPointer, elements: BoxPlan) -> TemplateValue? {
-        guard let wrapped = pointer.load(as: Self.self) else { return nil }
-        return withUnsafePointer(to: wrapped) { elements.read(UnsafeRawPointer($0)) }
+        guard pointer.assumingMemoryBound(to: Self.self).pointee != nil else { return nil }
+        return elements.read(pointer)
     }
 }
 
@@ -152,7 +157,17 @@ extension Array: TemplateContainer {
     fileprivate static var elementType: Any.Type { Element.self }
 
     fileprivate static func box(at pointer: UnsafeRawPointer, elements: BoxPlan) -> TemplateValue? {
-        .list(pointer.load(as: Self.self).compactMap { element in withUnsafePointer(to: element) { elements.read(UnsafeRawPointer($0)) } })
+        pointer.assumingMemoryBound(to: Self.self).pointee.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .list([]) }
+            let first = UnsafeRawPointer(base)
+            let stride = MemoryLayout<Element>.stride
+            var items: [TemplateValue] = []
+            items.reserveCapacity(buffer.count)
+            for index in 0..<buffer.count {
+                if let item = elements.read(first + index &* stride) { items.append(item) }
+            }
+            return .list(items)
+        }
     }
 }
 
@@ -168,10 +183,13 @@ extension Dictionary: TemplateContainer where Key == String {
     fileprivate static var elementType: Any.Type { Value.self }
 
     fileprivate static func box(at pointer: UnsafeRawPointer, elements: BoxPlan) -> TemplateValue? {
-        var object: [String: TemplateValue] = [:]
-        for (key, value) in pointer.load(as: Self.self) {
-            if let boxed = withUnsafePointer(to: value, { elements.read(UnsafeRawPointer($0)) }) { object[key] = boxed }
+        let dictionary = pointer.load(as: Self.self)
+        var object = TemplateObject.Builder(capacity: dictionary.count)
+        for (key, value) in dictionary {
+            if let boxed = withUnsafePointer(to: value, { elements.read(UnsafeRawPointer($0)) }) {
+                object.append(key, hash: TemplateObject.hash(key), boxed)
+            }
         }
-        return .object(object)
+        return .object(object.object)
     }
 }

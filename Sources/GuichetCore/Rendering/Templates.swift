@@ -52,13 +52,21 @@ package enum TemplateValue: Sendable {
     case text(String)
     case bool(Bool)
     case list([TemplateValue])
-    case object([String: TemplateValue])
+    case object(TemplateObject)
     case token(CSRFToken)
 
     /// The value named `name` in this one, if it is an object.
     func child(_ name: String) -> TemplateValue? {
         switch self {
         case .object(let fields): return fields[name]
+        default: return nil
+        }
+    }
+
+    /// The value named `name` (whose hash is `hash`) in this one, if it is an object.
+    func child(_ name: String, hash: UInt64) -> TemplateValue? {
+        switch self {
+        case .object(let fields): return fields.value(name, hash: hash)
         default: return nil
         }
     }
@@ -69,6 +77,8 @@ package enum TemplateValue: Sendable {
 struct TemplateName: Sendable {
     static let knownTransforms: Set<String> = ["empty", "count"]
     let parts: [String]
+    /// Each part's `TemplateObject.hash`, worked out once here rather than at each look-up.
+    let hashes: [UInt64]
     let anchored: Bool
     let transforms: [String]
 
@@ -85,6 +95,7 @@ struct TemplateName: Sendable {
         self.transforms = transforms
         anchored = inner.first == "."
         parts = inner.split(separator: ".").map(String.init)
+        hashes = parts.map(TemplateObject.hash)
     }
 }
 
@@ -339,17 +350,20 @@ private struct TemplateRenderer {
     }
 
     private func find(_ name: TemplateName) -> TemplateValue? {
-        guard let first = name.parts.first else { return name.transforms.isEmpty ? stack.last : nil }
-        var value: TemplateValue
+        guard let first = name.parts.first, let firstHash = name.hashes.first else { return name.transforms.isEmpty ? stack.last : nil }
+        var found: TemplateValue?
         if name.anchored {
-            guard let start = stack.last?.child(first) else { return nil }
-            value = start
+            found = stack.last?.child(first, hash: firstHash)
         } else {
-            guard let start = stack.reversed().lazy.compactMap({ $0.child(first) }).first else { return nil }
-            value = start
+            var level = stack.count - 1
+            while found == nil, level >= 0 {
+                found = stack[level].child(first, hash: firstHash)
+                level -= 1
+            }
         }
-        for part in name.parts.dropFirst() {
-            guard let next = value.child(part) else { return nil }
+        guard var value = found else { return nil }
+        for (part, hash) in zip(name.parts, name.hashes).dropFirst() {
+            guard let next = value.child(part, hash: hash) else { return nil }
             value = next
         }
         return value

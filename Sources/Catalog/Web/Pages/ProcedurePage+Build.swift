@@ -5,7 +5,7 @@ import GuichetCore
 extension ProcedurePage {
     init(
         procedure: Procedure, institutions: [String: Institution], categories: [String: Category], countries: [String: Country],
-        actions: [ProcedureAction], format f: CatalogFormatter, near: String? = nil, allPlaces: Bool = false
+        actions: [ProcedureAction], totals: ProcedureTotals, format f: CatalogFormatter, near: String? = nil, allPlaces: Bool = false
     ) {
         let page = f.page
         func link(_ institutionId: String?) -> ProcedureLink? {
@@ -33,7 +33,6 @@ extension ProcedurePage {
         }
         lead = link(procedure.institution)
 
-        let totals = ProcedureTotals(procedure: procedure)
         self.totals = [
             TotalView(label: page.t("total_steps"), value: String(totals.steps)),
             TotalView(label: page.t("total_institutions"), value: String(totals.institutions)),

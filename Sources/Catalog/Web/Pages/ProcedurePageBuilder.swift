@@ -24,6 +24,6 @@ struct ProcedurePageBuilder: Sendable {
         for source in actionSources { actions += try await source.actions(for: subject) }
         return ProcedurePage(
             procedure: procedure, institutions: snapshot.institutions, categories: snapshot.categoriesById, countries: snapshot.countriesByCode,
-            actions: actions, format: f, near: near, allPlaces: allPlaces)
+            actions: actions, totals: totals, format: f, near: near, allPlaces: allPlaces)
     }
 }
