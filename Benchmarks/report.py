@@ -4,7 +4,11 @@ same figures as JSON. Standard library only.
 
 Every figure is a share of bare Hummingbird's (the `bare-baseline` target) measured in the same run, of like kind:
 `/ping` against the bare `/ping`, an HTML page against a bare page of the same size, a JSON answer against a bare
-JSON body of the same size. The targets (issue 16; 2 cores, 64 connections), with the page cache on: `/ping` ≥ 85 %,
+JSON body of the same size. Each of our routes is compared with the bare measure taken just before it (the
+runs file's tenth column); without one, with bare Hummingbird's first measure of that kind. A route measured in several
+rounds (several rows) is given by its medians: of its requests/s, of its bare counterparts' and of the rounds' shares;
+its p99 is the worst round's.
+The targets (issue 16; 2 cores, 64 connections), with the page cache on: `/ping` ≥ 85 %,
 a procedure's page (French and English) and its JSON ≥ 80 %, a search (page and API) ≥ 50 %, p99 < 20 ms on every
 route; with the page cache off, the procedure's page rendered at ≥ 3 × 780 req/s (780: its rate when the issue was
 filed). They are reported, never asserted.
@@ -62,6 +66,45 @@ def parse_wrk(text):
     return result
 
 
+def median(values):
+    values = sorted(value for value in values if value is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def merge_rounds(rows):
+    """One row per page-cache setting and route: the rounds' medians, the worst p99, each round kept in `rounds`."""
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["page_cache"], row["route"]), []).append(row)
+    merged = []
+    for group in groups.values():
+        first = dict(group[0])
+        if len(group) > 1:
+            for row in group:
+                rps, paired = row["requests_per_second"], row["paired_baseline_rps"]
+                row["round_ratio"] = rps / paired if rps is not None and paired else None
+            first["rounds"] = [{key: row[key] for key in ("requests_per_second", "paired_baseline_rps", "round_ratio", "p99_ms")}
+                               for row in group]
+            first["requests_per_second"] = median(row["requests_per_second"] for row in group)
+            first["paired_baseline_rps"] = median(row["paired_baseline_rps"] for row in group)
+            first["round_ratio_median"] = median(row["round_ratio"] for row in group)
+            p99s = [row["p99_ms"] for row in group if row["p99_ms"] is not None]
+            first["p99_ms"] = max(p99s) if p99s else None
+            first["p50_ms"] = median(row["p50_ms"] for row in group)
+            first["requests"] = sum(row["requests"] or 0 for row in group)
+            first["non_2xx_3xx"] = sum(row["non_2xx_3xx"] for row in group)
+            errors = {}
+            for row in group:
+                for key, value in (row["socket_errors"] or {}).items():
+                    errors[key] = errors.get(key, 0) + value
+            first["socket_errors"] = errors or None
+        merged.append(first)
+    return merged
+
+
 def target_of(cache, kind, form):
     targets = TARGETS.get(cache, {})
     return targets.get(f"{kind}-{form}") or targets.get(kind)
@@ -107,12 +150,17 @@ def main():
     rows = []
     with open(args.runs, encoding="utf-8") as runs:
         for line in runs:
-            cache, route, kind, form, status, size, gzip_size, encoding, output = line.rstrip("\n").split("\t")
+            fields = line.rstrip("\n").split("\t")
+            cache, route, kind, form, status, size, gzip_size, encoding, output = fields[:9]
+            paired = fields[9] if len(fields) > 9 else ""
             text = open(output, encoding="utf-8", errors="replace").read() if os.path.exists(output) else ""
             row = {"page_cache": cache, "route": route, "kind": kind, "form": form, "html": form == "page", "status": int(status or 0),
                    "bytes": int(size or 0), "gzip_bytes": int(gzip_size or 0), "gzip_served": encoding == "gzip"}
             row.update(parse_wrk(text))
+            paired_text = open(paired, encoding="utf-8", errors="replace").read() if paired and os.path.exists(paired) else ""
+            row["paired_baseline_rps"] = parse_wrk(paired_text)["requests_per_second"]
             rows.append(row)
+    rows = merge_rounds(rows)
 
     problems = []
     bare = {row["route"]: row["requests_per_second"] for row in rows if row["page_cache"] == "bare"}
@@ -125,8 +173,8 @@ def main():
             row["verdict"] = None
         else:
             row["baseline"] = BARE_OF.get(row["form"])
-            baseline = bare.get(row["baseline"])
-            row["ratio_to_baseline"] = rps / baseline if rps is not None and baseline else None
+            baseline = row["paired_baseline_rps"] or bare.get(row["baseline"])
+            row["ratio_to_baseline"] = row.get("round_ratio_median") or (rps / baseline if rps is not None and baseline else None)
             row["verdict"] = verdict(target_of(cache, row["kind"], row["form"]), rps, row["ratio_to_baseline"], row["p99_ms"])
             if cache == "off" and row["kind"] == "procedure" and row["form"] == "page" and rps is not None:
                 row["times_first_render_before"] = rps / FIRST_RENDER_BEFORE
@@ -147,8 +195,9 @@ def main():
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}{gzip_note} on {os.cpu_count()} cores, "
           f"commit {args.commit}")
     print(f"stylesheet {args.css_path}: {args.css_bytes} B, {args.css_gzip} B with gzip (one download, then cached)")
-    print("vs bare: requests/s as a share of bare Hummingbird's of like kind in this run (ping, page or json)")
-    header = (f"{'route':52} {'req/s':>9} {'vs bare':>13} {'p99 ms':>8} {'bytes':>7} {'gzip':>6} {'+css':>7} "
+    print("vs bare: requests/s as a share of bare Hummingbird's of like kind (ping, page or json), measured just before "
+          "(bare now)")
+    header = (f"{'route':52} {'req/s':>9} {'bare now':>9} {'vs bare':>13} {'p99 ms':>8} {'bytes':>7} {'gzip':>6} {'+css':>7} "
               f"{'gz+css':>7}  target")
     titles = {"bare": "bare Hummingbird (the baseline)", "on": "page cache on (normal setting)",
               "off": "page cache off (every request rendered)"}
@@ -165,7 +214,12 @@ def main():
             gzip_css = number(row.get("gzip_bytes_with_css")) if row["html"] else ""
             gzip = number(row["gzip_bytes"]) + ("" if row["gzip_served"] or row["form"] == "ping" or cache == "bare" else "*")
             share = f"{number(100 * ratio, 1)} % {row['baseline'].lstrip('/')}" if ratio is not None else "—"
-            print(f"{row['route'][:52]:52} {number(row['requests_per_second']):>9} {share:>13} {number(row['p99_ms'], 2):>8} "
+            if row.get("rounds"):
+                shares = [round["round_ratio"] for round in row["rounds"] if round["round_ratio"] is not None]
+                if shares:
+                    mark = f"[{len(shares)} rounds: {100 * min(shares):.0f}–{100 * max(shares):.0f} %] " + mark
+            print(f"{row['route'][:52]:52} {number(row['requests_per_second']):>9} {number(row['paired_baseline_rps']):>9} {share:>13} "
+                  f"{number(row['p99_ms'], 2):>8} "
                   f"{number(row['bytes']):>7} {gzip:>6} {with_css:>7} {gzip_css:>7}  {mark}")
     if any(not row["gzip_served"] and row["form"] != "ping" and row["page_cache"] != "bare" for row in rows):
         print("* answered without Content-Encoding: gzip although asked for it")
