@@ -144,6 +144,20 @@ import Testing
         #expect(library.missingReferences == ["nowhere"])
     }
 
+    /// New rows' identifiers: version-4 UUIDs in lower case, as Foundation's `UUID` reads them, and never twice.
+    @Test func randomIdentifiersAreVersionFourUUIDs() {
+        var seen = Set<String>()
+        for _ in 0..<10_000 {
+            let id = RandomID.uuid()
+            let parsed = UUID(uuidString: id)
+            #expect(parsed?.uuidString.lowercased() == id, "\(id)")
+            let bytes = Array(id.utf8)
+            #expect(bytes.count == 36 && bytes[14] == UInt8(ascii: "4") && "89ab".utf8.contains(bytes[19]), "\(id)")
+            seen.insert(id)
+        }
+        #expect(seen.count == 10_000)
+    }
+
     @Test func pathSegmentsAreEncodedOnlyWhenTheyNeedIt() {
         let route = Route("/centres/:id/tickets/:code")
         #expect(route.path("sn-ess-dakar", "AB12.x_~") == "/centres/sn-ess-dakar/tickets/AB12.x_~")

@@ -16,7 +16,7 @@ package struct APITokens: Sendable {
     package func create(name: String, role: Role, institution: String?, origin: ActionOrigin) async throws -> (TokenInfo, String) {
         let name = try AccountRules.name(name)
         let institution = institution.flatMap { $0.isEmpty ? nil : $0 }
-        let id = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
+        let id = String(RandomID.uuid().replacingOccurrences(of: "-", with: "").prefix(12))
         let secret = "gch_\(id)_\(CSRFMiddleware.newToken())"
         try await users.checkScopes(role: role, institutions: institution.map { [$0] } ?? [])
         let now = AuditLog.timestamp(clock.now)

@@ -45,7 +45,7 @@ package struct Users: Sendable {
                 throw AppError.validation(field: "email", code: "accounts.email_taken")
             }
             let row = UserRow()
-            row.id = UUID().uuidString.lowercased()
+            row.id = RandomID.uuid()
             row.email = email
             row.name = name
             row.role = new.role.rawValue

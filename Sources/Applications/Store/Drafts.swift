@@ -17,7 +17,7 @@ package struct Drafts: Sendable {
 
     /// A new draft on the procedure's current form.
     package func start(procedure: Procedure, form: StoredForm, filing: Filing, origin: ActionOrigin) async throws -> ApplicationRecord {
-        let id = UUID().uuidString.lowercased()
+        let id = RandomID.uuid()
         let now = AuditLog.timestamp(clock.now)
         try await database.writeTransaction { db in
             let sql = db.sql

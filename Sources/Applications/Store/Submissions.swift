@@ -216,7 +216,7 @@ package struct Submissions: Sendable {
     private func insert(
         _ input: APIFiling, answers: [String: String], answersJSON: String, claims: [StagedDocuments.Claim], origin: ActionOrigin
     ) async throws -> StoredRow? {
-        let id = UUID().uuidString.lowercased()
+        let id = RandomID.uuid()
         let dueDays = input.submit ? ApplicationRules.dueDays(input.procedure) : 0
         return try await database.writeTransaction { db -> StoredRow? in
             let sql = db.sql

@@ -90,7 +90,7 @@ package struct AppointmentService: Sendable {
                 """
             ).first(decodingColumn: "booked", as: Int.self)
             guard taken != nil else { throw AppError.conflict("slot_full") }
-            let id = UUID().uuidString.lowercased()
+            let id = RandomID.uuid()
             try await sql.insert(into: "centre_appointments")
                 .columns("id", "code", "centre_id", "service_id", "slot_start", "status", "created_at", "request_token")
                 .values(

@@ -71,7 +71,7 @@ package struct FeedbackService: Sendable {
     )
         async throws -> String
     {
-        let id = UUID().uuidString.lowercased()
+        let id = RandomID.uuid()
         try await sql.insert(into: "centre_feedback")
             .columns("id", "centre_id", "service_id", "ticket_id", "rating", "reason", "comment", "source", "created_at")
             .values(

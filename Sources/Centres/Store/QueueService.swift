@@ -117,7 +117,7 @@ package struct QueueService: Sendable {
                 try await sql.update("centre_tickets").set("phone", to: SQLLiteral.null).where("centre_id", .equal, centre.id)
                     .where("day", .lessThan, day).where("phone", .isNot, SQLLiteral.null).run()
             }
-            let id = UUID().uuidString.lowercased()
+            let id = RandomID.uuid()
             let label = QueueRules.label(letter: service.letter, number: number)
             let code = QueueRules.newCode()
             // A request token already used at this centre inserts nothing: the transaction is rolled back (the number with it)

@@ -21,7 +21,7 @@ enum CentresForms {
     }
 
     /// A fresh one-time token for a form.
-    static func newToken() -> String { UUID().uuidString.lowercased() }
+    static func newToken() -> String { RandomID.uuid() }
 
     static func answer(_ form: FormQuery) -> FeedbackAnswer {
         FeedbackAnswer(rating: Int(form["rating"] ?? "") ?? 0, reason: form["reason"], comment: form["comment"])

@@ -152,7 +152,7 @@ package struct Outbox: Notifier {
         try await sql.raw(
             """
             INSERT INTO channel_outbox (id, dedupe_key, subject, event, language, phone, phone_hash, body, encoding, segments, status, attempts, \
-            next_attempt_at, created_at) VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: key), \(bind: subject), \(bind: event.rawValue), \
+            next_attempt_at, created_at) VALUES (\(bind: RandomID.uuid()), \(bind: key), \(bind: subject), \(bind: event.rawValue), \
             \(bind: language), \(bind: phone), \(bind: phoneHash), \(bind: text), \(bind: measure.encoding.rawValue), \(bind: measure.segments), \
             'queued', 0, \(bind: due), \(bind: AuditLog.timestamp(now))) ON CONFLICT (dedupe_key) DO NOTHING
             """

@@ -98,7 +98,7 @@ package struct Webhooks: Notifier {
             .all(decoding: WebhookEndpoint.self, keyDecodingStrategy: .snakeCaseColumns)
         let now = AuditLog.timestamp(clock.now)
         for endpoint in endpoints where endpoint.eventSet.contains(event) {
-            let id = UUID().uuidString.lowercased()
+            let id = RandomID.uuid()
             try await database.sql.raw(
                 """
                 INSERT INTO webhook_deliveries (id, endpoint_id, dedupe_key, event, body, status, attempts, next_attempt_at, created_at) \
@@ -142,7 +142,7 @@ package struct Webhooks: Notifier {
     ) async throws -> (endpoint: WebhookEndpoint, secret: String) {
         guard let url = Self.checkedURL(url) else { throw AppError.validation(field: "url", code: "webhook_url_invalid") }
         guard !events.isEmpty else { throw AppError.validation(field: "events", code: "webhook_events_required") }
-        let id = UUID().uuidString.lowercased()
+        let id = RandomID.uuid()
         let stamp = AuditLog.timestamp(clock.now)
         let names = WebhookEvent.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",")
         try await database.writeTransaction { db in

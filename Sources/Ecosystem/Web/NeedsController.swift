@@ -114,7 +114,7 @@ package struct NeedsController: Sendable {
             return try await renderForm(values, errors: errors, request: request, context: context, status: .unprocessableContent)
         }
         let need = Need(
-            id: UUID().uuidString.lowercased(), institution: values.institution.trimmingCharacters(in: .whitespacesAndNewlines),
+            id: RandomID.uuid(), institution: values.institution.trimmingCharacters(in: .whitespacesAndNewlines),
             procedureId: values.procedure.isEmpty ? nil : values.procedure, country: values.country.isEmpty ? nil : values.country,
             problem: values.problem.trimmingCharacters(in: .whitespacesAndNewlines),
             affected: values.affected.trimmingCharacters(in: .whitespacesAndNewlines),

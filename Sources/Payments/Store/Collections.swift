@@ -54,7 +54,7 @@ package struct Collections: Sendable {
         }
         let now = clock.now
         let stamp = AuditLog.timestamp(now)
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RandomID.uuid()
         let created: Bool
         do {
             created = try await database.writeTransaction { db in
@@ -336,7 +336,7 @@ package struct Collections: Sendable {
             throw AppError.conflict("till_closed")
         }
         let stamp = AuditLog.timestamp(now)
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RandomID.uuid()
         do {
             try await database.writeTransaction { db in
                 try await db.sql.raw(

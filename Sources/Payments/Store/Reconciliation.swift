@@ -138,7 +138,7 @@ package struct Reconciliation: Sendable {
                     theirs: nil,
                     currency: mine.currency))
         }
-        let report = Report(id: UUID().uuidString.lowercased(), day: day, rows: rows)
+        let report = Report(id: RandomID.uuid(), day: day, rows: rows)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(rows), as: UTF8.self)

@@ -57,7 +57,7 @@ package struct Tills: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let totals = String(decoding: try encoder.encode(current.totals), as: UTF8.self)
-        let id = UUID().uuidString.lowercased()
+        let id = RandomID.uuid()
         let stamp = AuditLog.timestamp(now)
         try await database.writeTransaction { db in
             let inserted = try await db.sql.raw(
