@@ -16,28 +16,21 @@ enum HTMLEscaping {
         var text = text
         let escaped: String? = text.withUTF8 { bytes in
             var extra = 0
-            for byte in bytes { extra &+= added(byte) }
+            for byte in bytes { extra &+= entity(byte).map { $0.utf8CodeUnitCount &- 1 } ?? 0 }
             guard extra > 0 else { return nil }
             return String(unsafeUninitializedCapacity: bytes.count &+ extra) { buffer in
                 var index = 0
-                func put(_ entity: StaticString) {
+                for byte in bytes {
+                    guard let entity = entity(byte) else {
+                        buffer[index] = byte
+                        index &+= 1
+                        continue
+                    }
                     entity.withUTF8Buffer { entity in
                         for byte in entity {
                             buffer[index] = byte
                             index &+= 1
                         }
-                    }
-                }
-                for byte in bytes {
-                    switch byte {
-                    case 0x3C: put("&lt;")
-                    case 0x3E: put("&gt;")
-                    case 0x26: put("&amp;")
-                    case 0x22: put("&quot;")
-                    case 0x27: put("&#39;")
-                    default:
-                        buffer[index] = byte
-                        index &+= 1
                     }
                 }
                 return index
@@ -46,14 +39,16 @@ enum HTMLEscaping {
         output += escaped ?? text
     }
 
-    /// The bytes the entity of `byte` adds to it (0 for a byte written as it is).
+    /// The entity written for `byte`, nil for a byte written as it is: the one table both the count and the writing read.
     @inline(__always)
-    private static func added(_ byte: UInt8) -> Int {
+    private static func entity(_ byte: UInt8) -> StaticString? {
         switch byte {
-        case 0x3C, 0x3E: 3  // &lt; &gt;
-        case 0x26, 0x27: 4  // &amp; &#39;
-        case 0x22: 5  // &quot;
-        default: 0
+        case 0x3C: "&lt;"
+        case 0x3E: "&gt;"
+        case 0x26: "&amp;"
+        case 0x22: "&quot;"
+        case 0x27: "&#39;"
+        default: nil
         }
     }
 }
